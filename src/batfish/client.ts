@@ -1,0 +1,253 @@
+import type { Readable } from 'node:stream';
+import { BatfishAnswerError, BatfishHttpError } from '../errors.js';
+import { isObject } from './answer.js';
+import type { BatfishHttp } from './http.js';
+import { parseTemplate, type QuestionTemplate } from './question.js';
+
+/** What `GET /v2/version` reports. */
+export interface BatfishVersion {
+  batfish: string;
+  apiVersion: string;
+}
+
+/** A work item as the client queues it (`POST /networks/{n}/work`). */
+export interface WorkItem {
+  containerName: string;
+  id: string;
+  requestParams: Record<string, string>;
+  testrigName: string;
+}
+
+export interface WorkBatch {
+  description: string;
+  completed: number;
+  size: number;
+}
+
+/** `GET /networks/{n}/work/{id}`, validated. */
+export interface WorkStatus {
+  code: string;
+  taskStatus?: string;
+  errMessage?: string;
+  batches: WorkBatch[];
+}
+
+export interface SnapshotMetadata {
+  status: string;
+  errMessage?: string;
+  creationTimestamp?: string;
+}
+
+export interface CompletedWork {
+  id: string;
+  status: string;
+  workType: string;
+}
+
+/** Work status codes after which a work item never changes again (pybatfish and the server agree). */
+export const TERMINAL_WORK_CODES = new Set([
+  'TERMINATEDNORMALLY',
+  'TERMINATEDABNORMALLY',
+  'TERMINATEDBYUSER',
+  'ASSIGNMENTERROR',
+  'REQUEUEFAILURE',
+]);
+
+const seg = encodeURIComponent;
+
+/**
+ * Typed calls for each Batfish v2 endpoint netq uses. One method per endpoint, no flow logic:
+ * that lives in work.ts and session.ts.
+ */
+export class BatfishClient {
+  constructor(readonly http: BatfishHttp) {}
+
+  get baseUrl(): string {
+    return this.http.baseUrl;
+  }
+
+  async version(): Promise<BatfishVersion> {
+    const json = await this.http.requestJson({ method: 'GET', path: '/version' });
+    if (!isObject(json) || typeof json.Batfish !== 'string') {
+      throw new BatfishAnswerError(`${this.baseUrl}/v2/version did not answer like Batfish`, {
+        hint: 'check that --batfish-url points at a Batfish server (port 9996)',
+      });
+    }
+    // Servers before API 2.1.0 do not report api_version; pybatfish assumes 2.0.0.
+    return { batfish: json.Batfish, apiVersion: typeof json.api_version === 'string' ? json.api_version : '2.0.0' };
+  }
+
+  /** The templates the server offers, keyed by their lower-cased instance name. */
+  async questionTemplates(): Promise<Map<string, QuestionTemplate>> {
+    const json = await this.http.requestJson({
+      method: 'GET',
+      path: '/question_templates',
+      query: { verbose: 'false' },
+    });
+    if (!isObject(json)) throw new BatfishAnswerError('Batfish sent question templates that are not a JSON object');
+    const templates = new Map<string, QuestionTemplate>();
+    for (const [key, text] of Object.entries(json)) templates.set(key.toLowerCase(), parseTemplate(text, key));
+    return templates;
+  }
+
+  /** Creates the network unless it exists (GET, then POST on 404, as pybatfish's set_network). */
+  async ensureNetwork(network: string): Promise<'existed' | 'created'> {
+    try {
+      await this.http.request({ method: 'GET', path: `/networks/${seg(network)}` });
+      return 'existed';
+    } catch (error) {
+      if (!(error instanceof BatfishHttpError) || error.status !== 404) throw error;
+    }
+    try {
+      await this.http.request({ method: 'POST', path: '/networks', query: { name: network } });
+      return 'created';
+    } catch (error) {
+      // Another client created it between our GET and POST.
+      if (error instanceof BatfishHttpError && error.status === 400 && /already exists/i.test(error.body)) {
+        return 'existed';
+      }
+      throw error;
+    }
+  }
+
+  /** Snapshot names of a network, newest first. */
+  async listSnapshots(network: string): Promise<string[]> {
+    const json = await this.http.requestJson({
+      method: 'GET',
+      path: `/networks/${seg(network)}/snapshots`,
+      query: { verbose: 'false' },
+    });
+    if (!Array.isArray(json)) throw new BatfishAnswerError('Batfish sent a snapshot list that is not a list');
+    return json.map(String);
+  }
+
+  /** Uploads a snapshot zip. The server unzips and checks it before it answers 201. */
+  async uploadSnapshot(
+    network: string,
+    snapshot: string,
+    zip: Readable,
+    sizeBytes: number,
+    timeoutMs: number,
+  ): Promise<void> {
+    await this.http.request({
+      method: 'POST',
+      path: `/networks/${seg(network)}/snapshots/${seg(snapshot)}`,
+      raw: zip,
+      contentLength: sizeBytes,
+      timeoutMs,
+    });
+  }
+
+  async deleteSnapshot(network: string, snapshot: string): Promise<void> {
+    await this.http.request({ method: 'DELETE', path: `/networks/${seg(network)}/snapshots/${seg(snapshot)}` });
+  }
+
+  async snapshotMetadata(network: string, snapshot: string): Promise<SnapshotMetadata> {
+    const json = await this.http.requestJson({
+      method: 'GET',
+      path: `/networks/${seg(network)}/snapshots/${seg(snapshot)}`,
+    });
+    const init = isObject(json) && isObject(json.initializationMetadata) ? json.initializationMetadata : {};
+    return {
+      status: typeof init.currentStatus === 'string' ? init.currentStatus : 'UNKNOWN',
+      ...(typeof init.errMessage === 'string' ? { errMessage: init.errMessage } : {}),
+      ...(isObject(json) && typeof json.creationTimestamp === 'string'
+        ? { creationTimestamp: json.creationTimestamp }
+        : {}),
+    };
+  }
+
+  async queueWork(item: WorkItem): Promise<void> {
+    await this.http.request({ method: 'POST', path: `/networks/${seg(item.containerName)}/work`, json: item });
+  }
+
+  async workStatus(network: string, id: string): Promise<WorkStatus> {
+    const json = await this.http.requestJson({ method: 'GET', path: `/networks/${seg(network)}/work/${seg(id)}` });
+    if (!isObject(json) || typeof json.workstatuscode !== 'string') {
+      throw new BatfishAnswerError(`Batfish sent a work status without workstatuscode for work ${id}`);
+    }
+    const task = isObject(json.task) ? json.task : undefined;
+    const batches = Array.isArray(task?.batches)
+      ? task.batches.filter(isObject).map((b) => ({
+          description: typeof b.description === 'string' ? b.description : '',
+          completed: typeof b.completed === 'number' ? b.completed : 0,
+          size: typeof b.size === 'number' ? b.size : 0,
+        }))
+      : [];
+    return {
+      code: json.workstatuscode,
+      ...(typeof task?.status === 'string' ? { taskStatus: task.status } : {}),
+      ...(typeof task?.errMessage === 'string' ? { errMessage: task.errMessage } : {}),
+      batches,
+    };
+  }
+
+  /** The worker's log for a work item, or undefined when there is none (404). */
+  async workLog(network: string, snapshot: string, id: string): Promise<string | undefined> {
+    return this.#optional(
+      this.http.request({
+        method: 'GET',
+        path: `/networks/${seg(network)}/snapshots/${seg(snapshot)}/worklog/${seg(id)}`,
+      }),
+    ).then((r) => r?.text);
+  }
+
+  /** The JSON the work item produced (for a parse: an InitInfoAnswerElement), or undefined. */
+  async workJson(network: string, snapshot: string, id: string): Promise<unknown> {
+    const response = await this.#optional(
+      this.http.request({
+        method: 'GET',
+        path: `/networks/${seg(network)}/snapshots/${seg(snapshot)}/workjson/${seg(id)}`,
+      }),
+    );
+    if (!response) return undefined;
+    try {
+      return JSON.parse(response.text) as unknown;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async completedWork(network: string, snapshot: string): Promise<CompletedWork[]> {
+    const json = await this.http.requestJson({
+      method: 'GET',
+      path: `/networks/${seg(network)}/snapshots/${seg(snapshot)}/completed_work`,
+    });
+    if (!Array.isArray(json)) return [];
+    return json.filter(isObject).map((w) => ({
+      id: String(w.id),
+      status: String(w.status),
+      workType: String(w.workType),
+    }));
+  }
+
+  /** Uploads a question as text, as pybatfish does (octet-stream). */
+  async putQuestion(network: string, name: string, text: string): Promise<void> {
+    await this.http.request({
+      method: 'PUT',
+      path: `/networks/${seg(network)}/questions/${seg(name)}`,
+      raw: text,
+    });
+  }
+
+  async deleteQuestion(network: string, name: string): Promise<void> {
+    await this.http.request({ method: 'DELETE', path: `/networks/${seg(network)}/questions/${seg(name)}` });
+  }
+
+  async answer(network: string, question: string, snapshot: string, referenceSnapshot?: string): Promise<unknown> {
+    return this.http.requestJson({
+      method: 'GET',
+      path: `/networks/${seg(network)}/questions/${seg(question)}/answer`,
+      query: { snapshot, referenceSnapshot },
+    });
+  }
+
+  async #optional<T>(request: Promise<T>): Promise<T | undefined> {
+    try {
+      return await request;
+    } catch (error) {
+      if (error instanceof BatfishHttpError && error.status === 404) return undefined;
+      throw error;
+    }
+  }
+}

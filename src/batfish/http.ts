@@ -1,0 +1,221 @@
+import axios, { type AxiosInstance, type AxiosResponse, isAxiosError } from 'axios';
+import type { Readable } from 'node:stream';
+import type { Clock } from '../clock.js';
+import { BatfishHttpError, BatfishUnreachableError, InputError } from '../errors.js';
+
+/** The API key a stock Batfish server expects (any non-empty key is accepted by its default authorizer). */
+export const DEFAULT_API_KEY = '00000000000000000000000000000000';
+
+/**
+ * Value of `X-Batfish-Version`. Current servers ignore it; servers built before July 2023 reject
+ * requests without it. The pybatfish version those servers were tested with is the safest value.
+ */
+export const CLIENT_VERSION_HEADER = '0.36.0';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+export interface HttpRequest {
+  method: HttpMethod;
+  /** Path below `/v2`, starting with `/`. Callers encode path segments themselves. */
+  path: string;
+  query?: Record<string, string | undefined>;
+  /** JSON bodies are sent as `application/json`; strings and streams as `application/octet-stream`. */
+  json?: unknown;
+  raw?: string | Readable;
+  /** Required with a stream body so the server sees a Content-Length, as pybatfish sends it. */
+  contentLength?: number;
+  /** Per-attempt timeout; defaults to the client's request timeout. */
+  timeoutMs?: number;
+}
+
+export interface HttpResponse {
+  status: number;
+  text: string;
+}
+
+export interface RetryPolicy {
+  /** Attempts in all, the first included. */
+  attempts: number;
+  /** Sleep before the second attempt; doubles each time up to `maxDelayMs`. */
+  initialDelayMs: number;
+  maxDelayMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { attempts: 4, initialDelayMs: 500, maxDelayMs: 10_000 };
+
+export interface BatfishHttpOptions {
+  /** Server address as the user gave it: `http://host:9996`, with or without `/v2`. */
+  url: string;
+  apiKey: string;
+  clock: Clock;
+  requestTimeoutMs?: number;
+  retry?: RetryPolicy;
+  /** Called for every request and retry; netq prints these with --verbose. */
+  debug?: (message: string) => void;
+  /** Aborts in-flight requests and retry sleeps (SIGINT). */
+  signal?: AbortSignal;
+  /** The axios instance to send through; tests may pass their own. */
+  transport?: AxiosInstance;
+}
+
+/** Status codes a proxy in front of Batfish may send while the server is busy or restarting. */
+const RETRYABLE_STATUS = new Set([502, 503, 504]);
+/** Errors that mean the request never reached the server, so even a POST is safe to repeat. */
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+/**
+ * The one place netq speaks HTTP to Batfish. It sets the headers the server expects, reads every
+ * body as text (error bodies are plain text even when labelled JSON), retries only what is safe to
+ * retry, and turns axios errors into netq errors so no AxiosError leaves src/batfish.
+ */
+export class BatfishHttp {
+  readonly baseUrl: string;
+  readonly #apiKey: string;
+  readonly #clock: Clock;
+  readonly #timeoutMs: number;
+  readonly #retry: RetryPolicy;
+  readonly #debug: (message: string) => void;
+  readonly #signal: AbortSignal | undefined;
+  readonly #axios: AxiosInstance;
+  /** Number of HTTP requests sent, retries included. */
+  requestCount = 0;
+
+  constructor(options: BatfishHttpOptions) {
+    this.baseUrl = normalizeBatfishUrl(options.url);
+    this.#apiKey = options.apiKey;
+    this.#clock = options.clock;
+    this.#timeoutMs = options.requestTimeoutMs ?? 30_000;
+    this.#retry = options.retry ?? DEFAULT_RETRY;
+    this.#debug = options.debug ?? (() => {});
+    this.#signal = options.signal;
+    this.#axios = options.transport ?? axios.create();
+  }
+
+  /** Sends a request and returns the response for a 2xx status; throws a netq error otherwise. */
+  async request(req: HttpRequest): Promise<HttpResponse> {
+    const idempotent = req.method !== 'POST';
+    // A stream body can be read once only, so such a request is never repeated.
+    const repeatable = typeof req.raw !== 'object';
+    const url = this.#url(req);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        this.requestCount++;
+        this.#debug(`${req.method} ${url}${attempt > 1 ? ` (attempt ${attempt})` : ''}`);
+        const response = await this.#send(req, url);
+        this.#debug(`<- ${response.status} ${req.method} ${url}`);
+        if (response.status >= 200 && response.status < 300) {
+          return { status: response.status, text: bodyText(response.data) };
+        }
+        const error = new BatfishHttpError(req.method, this.#displayUrl(url), response.status, bodyText(response.data));
+        if (!(idempotent && repeatable && RETRYABLE_STATUS.has(response.status)) || attempt >= this.#retry.attempts) {
+          throw error;
+        }
+      } catch (error) {
+        if (error instanceof BatfishHttpError) throw error;
+        const code = networkErrorCode(error);
+        if (code === undefined) throw error;
+        const safe = repeatable && (NOT_SENT_CODES.has(code) || idempotent);
+        if (!safe || attempt >= this.#retry.attempts || this.#signal?.aborted) {
+          throw new BatfishUnreachableError(this.baseUrl, code, { cause: error });
+        }
+      }
+      const delay = Math.min(this.#retry.initialDelayMs * 2 ** (attempt - 1), this.#retry.maxDelayMs);
+      await this.#clock.sleep(delay, this.#signal);
+    }
+  }
+
+  /** Parses a 2xx body as JSON; a body that is not JSON is a protocol error. */
+  async requestJson(req: HttpRequest): Promise<unknown> {
+    const response = await this.request(req);
+    try {
+      return JSON.parse(response.text) as unknown;
+    } catch {
+      throw new BatfishHttpError(req.method, this.#displayUrl(this.#url(req)), response.status, response.text, {
+        hint: 'the server at this address does not answer like Batfish; check --batfish-url',
+      });
+    }
+  }
+
+  #url(req: HttpRequest): string {
+    const url = new URL(`${this.baseUrl}/v2${req.path}`);
+    for (const [key, value] of Object.entries(req.query ?? {})) {
+      if (value !== undefined) url.searchParams.set(key, value);
+    }
+    return url.toString();
+  }
+
+  /** The URL as shown in messages: relative to the server, so messages stay short. */
+  #displayUrl(url: string): string {
+    return url.startsWith(this.baseUrl) ? url.slice(this.baseUrl.length) : url;
+  }
+
+  async #send(req: HttpRequest, url: string): Promise<AxiosResponse<unknown>> {
+    const headers: Record<string, string> = {
+      'X-Batfish-Apikey': this.#apiKey,
+      'X-Batfish-Version': CLIENT_VERSION_HEADER,
+      // Text and binary endpoints would refuse `Accept: application/json` (406).
+      Accept: '*/*',
+    };
+    let data: unknown;
+    if (req.json !== undefined) {
+      headers['Content-Type'] = 'application/json';
+      data = JSON.stringify(req.json);
+    } else if (req.raw !== undefined) {
+      headers['Content-Type'] = 'application/octet-stream';
+      data = req.raw;
+      if (req.contentLength !== undefined) headers['Content-Length'] = String(req.contentLength);
+    }
+    return this.#axios.request({
+      method: req.method,
+      url,
+      data,
+      headers,
+      timeout: req.timeoutMs ?? this.#timeoutMs,
+      responseType: 'text',
+      transformResponse: [(body: unknown) => body],
+      validateStatus: () => true,
+      maxRedirects: 0,
+      maxBodyLength: Infinity,
+      maxContentLength: Infinity,
+      proxy: false,
+      signal: this.#signal,
+      decompress: true,
+    });
+  }
+}
+
+/**
+ * Accepts `host:port`, `http://host:port`, `http://host:port/` and `http://host:port/v2` and returns
+ * `http://host:port`. Anything else is an input error.
+ */
+export function normalizeBatfishUrl(input: string): string {
+  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(input) ? input : `http://${input}`;
+  let url: URL;
+  try {
+    url = new URL(withScheme);
+  } catch {
+    throw new InputError(`--batfish-url '${input}' is not a URL`, { hint: 'use a URL such as http://127.0.0.1:9996' });
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new InputError(`--batfish-url '${input}' must use http or https`, {
+      hint: 'Batfish itself speaks plain HTTP on port 9996; use https only behind a TLS proxy',
+    });
+  }
+  const path = url.pathname.replace(/\/+$/, '').replace(/\/v2$/, '');
+  return `${url.protocol}//${url.host}${path}`;
+}
+
+function bodyText(data: unknown): string {
+  if (typeof data === 'string') return data;
+  if (data === undefined || data === null) return '';
+  return Buffer.isBuffer(data) ? data.toString('utf8') : String(data);
+}
+
+/** The error code of a request that got no HTTP response, or undefined for anything else. */
+function networkErrorCode(error: unknown): string | undefined {
+  if (!isAxiosError(error) || error.response) return undefined;
+  if (error.code === 'ERR_CANCELED') return 'cancelled';
+  if (error.code === 'ECONNABORTED' || error.code === 'ETIMEDOUT') return 'timed out';
+  const cause = error.cause as NodeJS.ErrnoException | undefined;
+  return cause?.code ?? error.code ?? 'network error';
+}

@@ -1,0 +1,172 @@
+import { BatfishAnswerError, InputError } from '../errors.js';
+import { isObject } from './answer.js';
+
+/** One variable of a question template (`instance.variables.<name>`). */
+export interface TemplateVariable {
+  type: string;
+  description: string;
+  optional: boolean;
+  displayName?: string;
+  /** The template's default value, when it has one. */
+  value?: unknown;
+  /** Allowed values, from `values[].name` or the older `allowedValues`. */
+  allowed?: string[];
+  /** Present when the value is a list. */
+  minElements?: number;
+}
+
+/** A question template as the server serves it, with the parts netq needs picked out. */
+export interface QuestionTemplate {
+  /** `instance.instanceName`, e.g. `bgpSessionStatus`. */
+  name: string;
+  description: string;
+  tags: string[];
+  orderedVariableNames: string[];
+  variables: Record<string, TemplateVariable>;
+  /** The template JSON as served; instantiation works on a copy of it. */
+  raw: Record<string, unknown>;
+}
+
+/** Reads one template (the server sends each as a JSON string inside the JSON map). */
+export function parseTemplate(text: unknown, key: string): QuestionTemplate {
+  let raw: unknown = text;
+  if (typeof text === 'string') {
+    try {
+      raw = JSON.parse(text) as unknown;
+    } catch {
+      throw new BatfishAnswerError(`question template '${key}' from Batfish is not valid JSON`);
+    }
+  }
+  if (!isObject(raw) || !isObject(raw.instance) || typeof raw.instance.instanceName !== 'string') {
+    throw new BatfishAnswerError(`question template '${key}' from Batfish has no instance.instanceName`);
+  }
+  const instance = raw.instance;
+  const variables: Record<string, TemplateVariable> = {};
+  for (const [name, v] of Object.entries(isObject(instance.variables) ? instance.variables : {})) {
+    if (!isObject(v)) continue;
+    const allowed = Array.isArray(v.values)
+      ? v.values.map((x) => (isObject(x) ? String(x.name) : String(x)))
+      : Array.isArray(v.allowedValues)
+        ? v.allowedValues.map(String)
+        : undefined;
+    variables[name] = {
+      type: typeof v.type === 'string' ? v.type.trim() : 'string',
+      description: typeof v.description === 'string' ? v.description : '',
+      optional: v.optional === true,
+      ...(typeof v.displayName === 'string' ? { displayName: v.displayName } : {}),
+      ...('value' in v ? { value: v.value } : {}),
+      ...(allowed ? { allowed } : {}),
+      ...(typeof v.minElements === 'number' ? { minElements: v.minElements } : {}),
+    };
+  }
+  return {
+    name: instance.instanceName as string,
+    description: typeof instance.description === 'string' ? instance.description : '',
+    tags: Array.isArray(instance.tags) ? instance.tags.map(String) : [],
+    orderedVariableNames: Array.isArray(instance.orderedVariableNames)
+      ? instance.orderedVariableNames.map(String)
+      : Object.keys(variables),
+    variables,
+    raw,
+  };
+}
+
+/** Parameters a user gives a question; `undefined` means "not given" and is dropped. */
+export type QuestionParameters = Record<string, unknown>;
+
+/**
+ * Builds the question to upload from a template, as pybatfish does: a copy of the template with a
+ * fresh `instance.instanceName` and each given parameter set as `variables.<name>.value`. The
+ * `${...}` placeholders stay for the server to substitute. Parameters are checked first, so a
+ * mistake is reported before anything is uploaded.
+ */
+export function instantiateQuestion(
+  template: QuestionTemplate,
+  parameters: QuestionParameters,
+  questionName: string,
+): Record<string, unknown> {
+  const given = Object.fromEntries(Object.entries(parameters).filter(([, v]) => v !== undefined));
+  validateParameters(template, given);
+  const question = structuredClone(template.raw);
+  const instance = question.instance as Record<string, unknown>;
+  instance.instanceName = questionName;
+  const variables = instance.variables as Record<string, Record<string, unknown>>;
+  for (const [name, value] of Object.entries(given)) {
+    const variable = variables[name];
+    if (variable) variable.value = value;
+  }
+  return question;
+}
+
+/** Checks names, required values, allowed values and rough types against the template. */
+export function validateParameters(template: QuestionTemplate, given: QuestionParameters): void {
+  const names = Object.keys(template.variables);
+  for (const [name, value] of Object.entries(given)) {
+    const variable = template.variables[name];
+    if (!variable) {
+      throw new InputError(`question ${template.name} has no parameter '${name}'`, {
+        hint: names.length ? `valid parameters: ${names.join(', ')}` : `${template.name} takes no parameters`,
+      });
+    }
+    const problem = typeProblem(variable, value);
+    if (problem) throw new InputError(`parameter '${name}' of ${template.name} ${problem}`);
+  }
+  for (const [name, variable] of Object.entries(template.variables)) {
+    if (!variable.optional && variable.value === undefined && given[name] === undefined) {
+      throw new InputError(`question ${template.name} needs parameter '${name}' (${variable.description})`);
+    }
+  }
+}
+
+function typeProblem(variable: TemplateVariable, value: unknown): string | undefined {
+  if (variable.minElements !== undefined) {
+    if (!Array.isArray(value)) return `takes a list (${variable.type})`;
+    if (value.length < variable.minElements) return `needs at least ${variable.minElements} element(s)`;
+    return undefined;
+  }
+  switch (variable.type) {
+    case 'boolean':
+      return typeof value === 'boolean' ? undefined : 'takes true or false';
+    case 'integer':
+    case 'long':
+      return typeof value === 'number' && Number.isInteger(value) ? undefined : 'takes a whole number';
+    case 'double':
+      return typeof value === 'number' ? undefined : 'takes a number';
+    default:
+      break;
+  }
+  if (variable.allowed && typeof value === 'string') {
+    const ok = variable.allowed.some((a) => a.toLowerCase() === value.toLowerCase());
+    if (!ok) return `must be one of ${variable.allowed.join(', ')} (got '${value}')`;
+  }
+  return undefined;
+}
+
+/**
+ * Serialises a question the way pybatfish does (`json.dumps(sort_keys=True, indent=2)`, ASCII
+ * only), so what a real server receives from netq matches what it receives from pybatfish.
+ */
+export function serializeQuestion(question: unknown): string {
+  return stringifySorted(question, '');
+}
+
+function stringifySorted(value: unknown, indent: string): string {
+  if (value === null || typeof value !== 'object') return asciiJson(value);
+  const inner = `${indent}  `;
+  if (Array.isArray(value)) {
+    if (value.length === 0) return '[]';
+    return `[\n${value.map((v) => inner + stringifySorted(v ?? null, inner)).join(',\n')}\n${indent}]`;
+  }
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  if (entries.length === 0) return '{}';
+  return `{\n${entries.map(([k, v]) => `${inner}${asciiJson(k)}: ${stringifySorted(v, inner)}`).join(',\n')}\n${indent}}`;
+}
+
+function asciiJson(value: unknown): string {
+  return (JSON.stringify(value) ?? 'null').replace(
+    /[\u007f-\uffff]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}

@@ -1,0 +1,61 @@
+#!/usr/bin/env node
+import { Builtins, Cli } from 'clipanion';
+import { BgpSessionsCommand } from './commands/bgp-sessions.js';
+import { SitesCommand } from './commands/sites.js';
+import { createServices, type NetqContext } from './context.js';
+import { ExitCode, InterruptedError } from './errors.js';
+import { NETQ_VERSION } from './version.js';
+
+/** Every command netq has. */
+export const COMMANDS = [BgpSessionsCommand, SitesCommand];
+
+export function createCli(): Cli<NetqContext> {
+  const cli = new Cli<NetqContext>({
+    binaryLabel: 'netq: ask Batfish about your network configs',
+    binaryName: 'netq',
+    binaryVersion: NETQ_VERSION,
+  });
+  for (const command of COMMANDS) cli.register(command);
+  cli.register(Builtins.HelpCommand);
+  cli.register(Builtins.VersionCommand);
+  return cli;
+}
+
+/**
+ * Runs netq with the given arguments and context and returns the exit code. Command-line errors
+ * go to stderr with exit code 2 (clipanion alone would print them to stdout and exit 1).
+ */
+export async function runCli(argv: string[], context: NetqContext): Promise<number> {
+  const cli = createCli();
+  let command;
+  try {
+    command = cli.process(argv, context);
+  } catch (error) {
+    context.stderr.write(cli.error(error instanceof Error ? error : new Error(String(error)), { colored: false }));
+    return ExitCode.usage;
+  }
+  return cli.run(command, context);
+}
+
+async function main(): Promise<void> {
+  const controller = new AbortController();
+  let interrupted: InterruptedError | undefined;
+  const onSignal = (signal: 'SIGINT' | 'SIGTERM'): void => {
+    if (interrupted) process.exit(interrupted.exitCode); // a second signal: stop now
+    interrupted = new InterruptedError(signal);
+    controller.abort(interrupted);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const context: NetqContext = {
+    ...Cli.defaultContext,
+    ...createServices({ signal: controller.signal }),
+  };
+  const code = await runCli(process.argv.slice(2), context);
+  process.exitCode = interrupted ? interrupted.exitCode : code;
+}
+
+// Run only as a program, not when imported by tests.
+if (process.argv[1] && import.meta.url === (await import('node:url')).pathToFileURL((await import('node:fs')).realpathSync(process.argv[1])).href) {
+  await main();
+}

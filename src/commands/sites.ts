@@ -1,0 +1,56 @@
+import { Command, Option } from 'clipanion';
+import path from 'node:path';
+import * as t from 'typanion';
+import { ExitCode } from '../errors.js';
+import { OUTPUT_FORMATS, renderJson, renderText, type OutputFormat } from '../render/index.js';
+import { listSiteSummaries } from '../sites/inventory.js';
+import { NetqCommand } from './base.js';
+
+export class SitesCommand extends NetqCommand {
+  static override paths = [['sites']];
+  static override usage = Command.Usage({
+    category: 'Sites',
+    description: 'list the regions and sites netq can ask about',
+    details: `
+      Walks the regions folder (\`<regions-dir>/<region>/<site>/configs/\`) and shows each site
+      with the number of device config files and the preflight warnings netq would print before
+      uploading it (for example empty files, which Batfish ignores). No Batfish server is needed.
+
+      Exit codes: 0 ok, 2 the regions folder or region does not exist.
+    `,
+    examples: [
+      ['Every site', '$0 sites'],
+      ['The sites of one region, as JSON', '$0 sites -r north_america --format json'],
+    ],
+  });
+
+  region = Option.String('-r,--region', { description: 'Only this region' });
+  regionsDir = Option.String('--regions-dir', {
+    description: 'Folder that holds <region>/<site>/configs (default ./regions, env NETQ_REGIONS_DIR)',
+  });
+  format = Option.String('--format,-f', 'table', {
+    description: 'Output format: table, json, csv or markdown',
+    validator: t.isEnum(OUTPUT_FORMATS),
+  });
+
+  async run(): Promise<number> {
+    const regionsDir = path.resolve(this.context.cwd, this.regionsDir ?? this.env.NETQ_REGIONS_DIR ?? 'regions');
+    const sites = await listSiteSummaries(regionsDir, this.region);
+    const format = this.format as OutputFormat;
+    if (format === 'json') {
+      this.context.stdout.write(renderJson({ regionsDir, sites }));
+      return ExitCode.ok;
+    }
+    const table = {
+      columns: [
+        { name: 'Region', schema: 'String' },
+        { name: 'Site', schema: 'String' },
+        { name: 'Configs', schema: 'Integer' },
+        { name: 'Warnings', schema: 'List<String>' },
+      ],
+      rows: sites.map((s) => ({ Region: s.region, Site: s.site, Configs: s.configCount, Warnings: s.warnings })),
+    };
+    this.context.stdout.write(renderText(table, format, this.terminal()));
+    return ExitCode.ok;
+  }
+}

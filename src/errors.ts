@@ -1,0 +1,181 @@
+/**
+ * The exit-code contract of netq. Scripts and CI pipelines rely on these numbers;
+ * README.md documents them, and only `src/cli.ts` turns them into a process exit code.
+ */
+export const ExitCode = {
+  ok: 0,
+  /** A check ran and found something (reserved for check commands). */
+  findings: 1,
+  /** The command line or the input files are wrong. */
+  usage: 2,
+  /** Batfish could not be reached, answered with an error, or its work failed. */
+  batfish: 3,
+  /** The Docker engine, an image or a container failed. */
+  docker: 4,
+  /** A bug in netq. */
+  internal: 70,
+  /** Interrupted by SIGINT. */
+  interrupted: 130,
+  /** Stopped by SIGTERM. */
+  terminated: 143,
+} as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+export interface NetqErrorOptions {
+  /** What the user can do next, printed as `hint: ...`. */
+  hint?: string;
+  /** Extra text (a server stack trace, a work log tail) shown under the message. */
+  details?: string;
+  cause?: unknown;
+}
+
+/** Base of every error netq reports to the user. Each subclass knows its exit code. */
+export class NetqError extends Error {
+  readonly exitCode: ExitCode;
+  readonly hint: string | undefined;
+  readonly details: string | undefined;
+
+  constructor(message: string, exitCode: ExitCode, options: NetqErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.exitCode = exitCode;
+    this.hint = options.hint;
+    this.details = options.details;
+  }
+}
+
+/** The command line, a site name or an input file is wrong. */
+export class InputError extends NetqError {
+  constructor(message: string, options: NetqErrorOptions = {}) {
+    super(message, ExitCode.usage, options);
+  }
+}
+
+/** Anything that went wrong talking to Batfish or inside Batfish. */
+export class BatfishError extends NetqError {
+  constructor(message: string, options: NetqErrorOptions = {}) {
+    super(message, ExitCode.batfish, options);
+  }
+}
+
+/** No HTTP answer at all: connection refused, DNS failure, timeout. */
+export class BatfishUnreachableError extends BatfishError {
+  readonly url: string;
+  readonly code: string;
+  constructor(url: string, code: string, options: NetqErrorOptions = {}) {
+    super(`Batfish is not reachable at ${url} (${code})`, {
+      hint:
+        'check that Batfish is running and listening there (docker ps, or the --batfish-url you gave), ' +
+        'or point netq at another server with --batfish-url / NETQ_BATFISH_URL',
+      ...options,
+    });
+    this.url = url;
+    this.code = code;
+  }
+}
+
+/** Batfish answered with an HTTP error status. `body` is the (plain-text) body it sent. */
+export class BatfishHttpError extends BatfishError {
+  readonly status: number;
+  readonly method: string;
+  readonly url: string;
+  readonly body: string;
+  constructor(method: string, url: string, status: number, body: string, options: NetqErrorOptions = {}) {
+    const first = firstLine(body);
+    super(`Batfish answered ${status} to ${method} ${url}${first ? `: ${first}` : ''}`, {
+      details: body.includes('\n') ? body : undefined,
+      ...options,
+    });
+    this.status = status;
+    this.method = method;
+    this.url = url;
+    this.body = body;
+  }
+}
+
+/** A Batfish work item (parse, data plane, answer) ended in a failure status or ran out of time. */
+export class BatfishWorkError extends BatfishError {
+  readonly workId: string;
+  readonly status: string;
+  constructor(message: string, workId: string, status: string, options: NetqErrorOptions = {}) {
+    super(message, options);
+    this.workId = workId;
+    this.status = status;
+  }
+}
+
+/** Batfish sent an answer netq cannot read, or a question failed inside Batfish. */
+export class BatfishAnswerError extends BatfishError {}
+
+/** The Docker engine, an image or a container failed. */
+export class DockerError extends NetqError {
+  constructor(message: string, options: NetqErrorOptions = {}) {
+    super(message, ExitCode.docker, options);
+  }
+}
+
+/** The user or the system stopped netq with a signal. */
+export class InterruptedError extends NetqError {
+  constructor(signal: 'SIGINT' | 'SIGTERM') {
+    super(`interrupted by ${signal}`, signal === 'SIGINT' ? ExitCode.interrupted : ExitCode.terminated);
+  }
+}
+
+/** A bug in netq: something that should never happen did. */
+export class InternalError extends NetqError {
+  constructor(message: string, options: NetqErrorOptions = {}) {
+    super(message, ExitCode.internal, options);
+  }
+}
+
+/** Wraps anything thrown into a NetqError; unknown errors are internal errors. */
+export function toNetqError(error: unknown): NetqError {
+  if (error instanceof NetqError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new InternalError(`unexpected error: ${message}`, {
+    cause: error,
+    hint: 'this is a bug in netq; run again with --verbose and report the output',
+  });
+}
+
+/** Formats an error for stderr: message, details, hint, and the stack only when verbose. */
+export function formatError(error: NetqError, verbose: boolean): string {
+  const lines = [`netq: error: ${error.message}`];
+  if (error.details) {
+    const details = verbose ? error.details : tailLines(error.details, 12);
+    lines.push(indent(details.trimEnd()));
+  }
+  if (error.hint) lines.push(`hint: ${error.hint}`);
+  if (verbose) {
+    let cause: unknown = error;
+    while (cause instanceof Error) {
+      if (cause.stack) lines.push(cause.stack);
+      cause = cause.cause;
+    }
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** The first non-blank line of a text, trimmed (the gist of a Java stack trace). */
+export function firstLine(text: string): string {
+  return (
+    text
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .find((l) => l.length > 0) ?? ''
+  );
+}
+
+/** The last `count` lines of a text. */
+export function tailLines(text: string, count: number): string {
+  const lines = text.trimEnd().split(/\r?\n/);
+  if (lines.length <= count) return lines.join('\n');
+  return [`... (${lines.length - count} earlier lines; --verbose shows all)`, ...lines.slice(-count)].join('\n');
+}
+
+function indent(text: string): string {
+  return text
+    .split('\n')
+    .map((l) => `  ${l}`)
+    .join('\n');
+}

@@ -1,0 +1,21 @@
+import { toText } from './values.js';
+
+/** A column to render: its name and the Batfish schema its cells follow. */
+export interface RenderColumn {
+  name: string;
+  schema: string;
+  description?: string;
+  isKey?: boolean;
+  isValue?: boolean;
+}
+
+/** What every renderer takes: columns in display order and rows keyed by column name. */
+export interface RenderTable {
+  columns: RenderColumn[];
+  rows: Array<Record<string, unknown>>;
+}
+
+/** Every cell as text, in column order. */
+export function cellTexts(table: RenderTable): string[][] {
+  return table.rows.map((row) => table.columns.map((c) => toText(c.schema, row[c.name])));
+}

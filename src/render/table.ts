@@ -1,0 +1,81 @@
+import Table from 'cli-table3';
+import { type RenderTable, cellTexts } from './model.js';
+
+export interface TableOptions {
+  /** Terminal width in columns; undefined when the output is not a terminal (no limit). */
+  width?: number;
+  color: boolean;
+}
+
+/** Narrowest a wrapped column may get before netq switches to one record per block. */
+const MIN_COLUMN_WIDTH = 8;
+
+/**
+ * Draws a table with cli-table3 (its only user). A table that is wider than the terminal has its
+ * widest columns wrapped; when even that cannot fit, each row is printed as a block of
+ * `Column  value` lines, like `psql \x`.
+ */
+export function renderTable(table: RenderTable, options: TableOptions): string {
+  const headers = table.columns.map((c) => c.name);
+  const rows = cellTexts(table);
+  const natural = headers.map((header, i) =>
+    Math.max(lineWidth(header), ...rows.map((row) => lineWidth(row[i] ?? ''))),
+  );
+  const head = options.color ? ['bold'] : [];
+  const style = { head, border: [] as string[] };
+  const limit = options.width;
+  // Each column costs its content, one space of padding either side, and one border character.
+  const overhead = headers.length * 3 + 1;
+  if (limit === undefined || natural.reduce((a, b) => a + b, 0) + overhead <= limit) {
+    const t = new Table({ head: headers, style });
+    t.push(...rows);
+    return `${t.toString()}\n`;
+  }
+  const widths = fitWidths(natural, limit - overhead);
+  if (!widths) return renderRecords(headers, rows, options.color);
+  const t = new Table({
+    head: headers,
+    style,
+    colWidths: widths.map((w) => w + 2),
+    wordWrap: true,
+    wrapOnWordBoundary: true,
+  });
+  t.push(...rows);
+  return `${t.toString()}\n`;
+}
+
+/** Shrinks the widest column one step at a time until the sum fits; undefined when it cannot. */
+export function fitWidths(natural: number[], available: number): number[] | undefined {
+  const widths = [...natural];
+  const minimum = natural.map((w) => Math.min(w, MIN_COLUMN_WIDTH));
+  let total = widths.reduce((a, b) => a + b, 0);
+  while (total > available) {
+    let widest = -1;
+    widths.forEach((w, i) => {
+      if (w > minimum[i]! && (widest < 0 || w > widths[widest]!)) widest = i;
+    });
+    if (widest < 0) return undefined;
+    widths[widest]!--;
+    total--;
+  }
+  return widths;
+}
+
+function renderRecords(headers: string[], rows: string[][], color: boolean): string {
+  const labelWidth = Math.max(...headers.map((h) => h.length));
+  const blocks = rows.map((row, r) => {
+    const title = `-[ row ${r + 1} ]`;
+    const lines = [color ? `\u001b[1m${title}\u001b[22m` : title];
+    headers.forEach((header, i) => {
+      const [first = '', ...rest] = (row[i] ?? '').split('\n');
+      lines.push(`${header.padEnd(labelWidth)}  ${first}`);
+      for (const line of rest) lines.push(`${' '.repeat(labelWidth)}  ${line}`);
+    });
+    return lines.join('\n');
+  });
+  return blocks.length ? `${blocks.join('\n')}\n` : `${headers.join('  ')}\n`;
+}
+
+function lineWidth(text: string): number {
+  return Math.max(0, ...text.split('\n').map((l) => [...l].length));
+}

@@ -1,0 +1,76 @@
+/**
+ * The catalogue of real recorded Batfish answers the simulator serves, and how to recognise the
+ * snapshot each was recorded on. Answers and networks are copies of Batfish's own reference test
+ * data (Apache-2.0); see test/fixtures/ORIGIN.md.
+ */
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const FIXTURES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures');
+
+export interface RecordedAnswer {
+  /** Template instance name the answer belongs to. */
+  question: string;
+  /** Fixture snapshot it was recorded on (folder under test/fixtures/networks). */
+  network: string;
+  /** The parameters the recording used (the variables given a value). */
+  parameters: Record<string, unknown>;
+  /** File under test/fixtures/answers. */
+  file: string;
+}
+
+export const RECORDED_ANSWERS: RecordedAnswer[] = [
+  {
+    question: 'bgpSessionStatus',
+    network: 'example-live',
+    parameters: { nodes: 'as2.*', remoteNodes: 'as3.*' },
+    file: 'bgpSessionStatus__example-live__nodes-as2_remoteNodes-as3_before-session-vrf.json',
+  },
+  { question: 'routes', network: 'dc-as-reuse', parameters: {}, file: 'routes__dc-as-reuse__all.json' },
+  {
+    question: 'traceroute',
+    network: 'example-live',
+    parameters: { startLocation: 'host2', headers: { dstIps: '1.0.1.1' } },
+    file: 'traceroute__example-live__start-host2_dstIps-1.0.1.1.json',
+  },
+  { question: 'unusedStructures', network: 'unit-tests', parameters: {}, file: 'unusedStructures__unit-tests__all.json' },
+];
+
+/** Reads a recorded answer file: a COMPAREANSWER array of answer elements. */
+export function loadRecordedElements(file: string): Array<Record<string, unknown>> {
+  return JSON.parse(readFileSync(path.join(FIXTURES_DIR, 'answers', file), 'utf8')) as Array<Record<string, unknown>>;
+}
+
+/**
+ * A fingerprint of a snapshot's device configs: their base names and contents. Two uploads of
+ * the same configs get the same fingerprint whatever the zip's top folder is called.
+ */
+export function fingerprintFiles(files: Array<{ relPath: string; content: Buffer }>): string {
+  const configs = files
+    .filter((f) => f.relPath.startsWith('configs/'))
+    .map((f) => `${f.relPath}\0${createHash('sha256').update(f.content).digest('hex')}`)
+    .sort();
+  return createHash('sha256').update(configs.join('\n')).digest('hex');
+}
+
+/** The fingerprint of a fixture network folder, as the simulator computes it for an upload. */
+export function fingerprintFixture(network: string): string | undefined {
+  const root = path.join(FIXTURES_DIR, 'networks', network);
+  try {
+    statSync(root);
+  } catch {
+    return undefined;
+  }
+  const files: Array<{ relPath: string; content: Buffer }> = [];
+  const walk = (rel: string): void => {
+    for (const entry of readdirSync(path.join(root, rel), { withFileTypes: true })) {
+      const relPath = rel ? `${rel}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) walk(relPath);
+      else files.push({ relPath, content: readFileSync(path.join(root, relPath)) });
+    }
+  };
+  walk('');
+  return fingerprintFiles(files);
+}
