@@ -21,27 +21,38 @@ export function renderTable(table: RenderTable, options: TableOptions): string {
   const natural = headers.map((header, i) =>
     Math.max(lineWidth(header), ...rows.map((row) => lineWidth(row[i] ?? ''))),
   );
-  const head = options.color ? ['bold'] : [];
-  const style = { head, border: [] as string[] };
   const limit = options.width;
   // Each column costs its content, one space of padding either side, and one border character.
   const overhead = headers.length * 3 + 1;
-  if (limit === undefined || natural.reduce((a, b) => a + b, 0) + overhead <= limit) {
-    const t = new Table({ head: headers, style });
-    t.push(...rows);
-    return `${t.toString()}\n`;
+  let widths: number[] | undefined = natural;
+  if (limit !== undefined && natural.reduce((a, b) => a + b, 0) + overhead > limit) {
+    widths = fitWidths(natural, limit - overhead);
+    if (!widths) return renderRecords(headers, rows, options.color);
   }
-  const widths = fitWidths(natural, limit - overhead);
-  if (!widths) return renderRecords(headers, rows, options.color);
+  const fitted = widths;
   const t = new Table({
-    head: headers,
-    style,
-    colWidths: widths.map((w) => w + 2),
-    wordWrap: true,
-    wrapOnWordBoundary: true,
+    head: headers.map((h, i) => wrapText(h, fitted[i]!)),
+    style: { head: options.color ? ['bold'] : [], border: [] },
+    colWidths: fitted.map((w) => w + 2),
   });
-  t.push(...rows);
+  for (const row of rows) t.push(...physicalRows(row.map((cell, i) => wrapText(cell, fitted[i]!))));
   return `${t.toString()}\n`;
+}
+
+/** Border characters of a row that continues the row above: no separator line is drawn. */
+const CONTINUATION = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
+
+/**
+ * One table row per text line. cli-table3 slows down badly (cubic in the cell's length) on
+ * multi-line cells, and traces run to hundreds of lines, so it only ever sees single lines; the
+ * lines after the first are drawn without a separator above them.
+ */
+function physicalRows(cells: string[]): Table.HorizontalTableRow[] {
+  const lines = cells.map((c) => c.split('\n'));
+  const height = Math.max(1, ...lines.map((l) => l.length));
+  return Array.from({ length: height }, (_, i) =>
+    lines.map((l) => (i === 0 ? (l[0] ?? '') : { content: l[i] ?? '', chars: CONTINUATION })),
+  );
 }
 
 /** Shrinks the widest column one step at a time until the sum fits; undefined when it cannot. */
@@ -74,6 +85,24 @@ function renderRecords(headers: string[], rows: string[][], color: boolean): str
     return lines.join('\n');
   });
   return blocks.length ? `${blocks.join('\n')}\n` : `${headers.join('  ')}\n`;
+}
+
+/** Wraps each line at spaces where it can and mid-word where it must, so nothing is cut off. */
+export function wrapText(text: string, width: number): string {
+  const out: string[] = [];
+  for (const line of text.split('\n')) {
+    let rest = line;
+    while ([...rest].length > width) {
+      const chars = [...rest];
+      const head = chars.slice(0, width + 1).join('');
+      const space = head.lastIndexOf(' ');
+      const cut = space > 0 ? space : width;
+      out.push([...rest].slice(0, cut).join('').trimEnd());
+      rest = [...rest].slice(space > 0 ? cut + 1 : cut).join('');
+    }
+    out.push(rest);
+  }
+  return out.join('\n');
 }
 
 function lineWidth(text: string): number {

@@ -159,9 +159,9 @@ function stepDetailText(type: string, detail: unknown): string {
   if (!isObject(detail)) return '';
   switch (type) {
     case 'EnterInputInterface':
-      return str(detail.inputInterface);
+      return interfaceName(detail.inputInterface);
     case 'ExitOutputInterface':
-      return str(detail.outputInterface);
+      return interfaceName(detail.outputInterface);
     case 'Originate':
       return str(detail.originatingVrf);
     case 'Filter':
@@ -177,7 +177,7 @@ function stepDetailText(type: string, detail: unknown): string {
     }
     case 'ArpError':
     case 'Delivered':
-      return str(detail.outputInterface);
+      return interfaceName(detail.outputInterface);
     case 'Inbound':
       return '';
     case 'Transformation': {
@@ -188,6 +188,11 @@ function stepDetailText(type: string, detail: unknown): string {
     default:
       return '';
   }
+}
+
+/** Step details name an interface by a NodeInterfacePair or by its bare name. */
+function interfaceName(value: unknown): string {
+  return isObject(value) ? str(value.interface) : str(value);
 }
 
 /** Fragments joined; children indented two spaces a level and prefixed `- `. */
