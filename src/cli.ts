@@ -9,11 +9,12 @@ import { NETQ_VERSION } from './version.js';
 /** Every command netq has. */
 export const COMMANDS = [BgpSessionsCommand, SitesCommand];
 
-export function createCli(): Cli<NetqContext> {
+export function createCli(colors = false): Cli<NetqContext> {
   const cli = new Cli<NetqContext>({
     binaryLabel: 'netq: ask Batfish about your network configs',
     binaryName: 'netq',
     binaryVersion: NETQ_VERSION,
+    enableColors: colors,
   });
   for (const command of COMMANDS) cli.register(command);
   cli.register(Builtins.HelpCommand);
@@ -26,7 +27,7 @@ export function createCli(): Cli<NetqContext> {
  * go to stderr with exit code 2 (clipanion alone would print them to stdout and exit 1).
  */
 export async function runCli(argv: string[], context: NetqContext): Promise<number> {
-  const cli = createCli();
+  const cli = createCli(context.colorDepth > 1);
   let command;
   try {
     command = cli.process(argv, context);
@@ -47,8 +48,10 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  const noColor = Boolean(process.env.NO_COLOR);
   const context: NetqContext = {
     ...Cli.defaultContext,
+    colorDepth: process.stdout.isTTY && !noColor ? process.stdout.getColorDepth() : 1,
     ...createServices({ signal: controller.signal }),
   };
   const code = await runCli(process.argv.slice(2), context);

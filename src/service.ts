@@ -28,6 +28,8 @@ export interface SiteQuestionRequest {
   parameters: QuestionParameters;
   /** Overall time budget for upload, parse and answer. */
   timeoutMs: number;
+  /** How long to wait for a server that refuses connections (it may be starting). */
+  connectTimeoutMs: number;
   verbose: boolean;
 }
 
@@ -45,8 +47,6 @@ export interface SiteQuestionResult {
   requestCount: number;
 }
 
-/** How long netq waits for a Batfish server that refuses connections (it may be starting). */
-const READY_TIMEOUT_MS = 15_000;
 /** Network name for `--snapshot-dir` snapshots when no --network is given. */
 export const DEFAULT_DIR_NETWORK = 'netq';
 
@@ -86,7 +86,7 @@ export async function runSiteQuestion(
     onPhase: (text) => progress.phase(text),
     signal: ctx.signal,
   });
-  const batfishVersion = await session.connect(READY_TIMEOUT_MS);
+  const batfishVersion = await session.connect(request.connectTimeoutMs);
   const deadline = ctx.clock.now() + request.timeoutMs;
 
   // Checked before the upload so a wrong parameter leaves nothing on the server.

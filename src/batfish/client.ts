@@ -54,6 +54,7 @@ export const TERMINAL_WORK_CODES = new Set([
 ]);
 
 const seg = encodeURIComponent;
+const NO_RETRY = { attempts: 1, initialDelayMs: 0, maxDelayMs: 0 };
 
 /**
  * Typed calls for each Batfish v2 endpoint netq uses. One method per endpoint, no flow logic:
@@ -66,8 +67,9 @@ export class BatfishClient {
     return this.http.baseUrl;
   }
 
+  /** `GET /v2/version`, tried once: BatfishSession.connect does the waiting for a starting server. */
   async version(): Promise<BatfishVersion> {
-    const json = await this.http.requestJson({ method: 'GET', path: '/version' });
+    const json = await this.http.requestJson({ method: 'GET', path: '/version', retry: NO_RETRY });
     if (!isObject(json) || typeof json.Batfish !== 'string') {
       throw new BatfishAnswerError(`${this.baseUrl}/v2/version did not answer like Batfish`, {
         hint: 'check that --batfish-url points at a Batfish server (port 9996)',

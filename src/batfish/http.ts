@@ -26,6 +26,8 @@ export interface HttpRequest {
   contentLength?: number;
   /** Per-attempt timeout; defaults to the client's request timeout. */
   timeoutMs?: number;
+  /** Overrides the client's retry policy for this request. */
+  retry?: RetryPolicy;
 }
 
 export interface HttpResponse {
@@ -97,6 +99,7 @@ export class BatfishHttp {
     // A stream body can be read once only, so such a request is never repeated.
     const repeatable = typeof req.raw !== 'object';
     const url = this.#url(req);
+    const retry = req.retry ?? this.#retry;
     for (let attempt = 1; ; attempt++) {
       try {
         this.requestCount++;
@@ -107,7 +110,7 @@ export class BatfishHttp {
           return { status: response.status, text: bodyText(response.data) };
         }
         const error = new BatfishHttpError(req.method, this.#displayUrl(url), response.status, bodyText(response.data));
-        if (!(idempotent && repeatable && RETRYABLE_STATUS.has(response.status)) || attempt >= this.#retry.attempts) {
+        if (!(idempotent && repeatable && RETRYABLE_STATUS.has(response.status)) || attempt >= retry.attempts) {
           throw error;
         }
       } catch (error) {
@@ -115,11 +118,11 @@ export class BatfishHttp {
         const code = networkErrorCode(error);
         if (code === undefined) throw error;
         const safe = repeatable && (NOT_SENT_CODES.has(code) || idempotent);
-        if (!safe || attempt >= this.#retry.attempts || this.#signal?.aborted) {
+        if (!safe || attempt >= retry.attempts || this.#signal?.aborted) {
           throw new BatfishUnreachableError(this.baseUrl, code, { cause: error });
         }
       }
-      const delay = Math.min(this.#retry.initialDelayMs * 2 ** (attempt - 1), this.#retry.maxDelayMs);
+      const delay = Math.min(retry.initialDelayMs * 2 ** (attempt - 1), retry.maxDelayMs);
       await this.#clock.sleep(delay, this.#signal);
     }
   }

@@ -91,6 +91,10 @@ export abstract class SiteCommand extends NetqCommand {
     description: 'Seconds to wait for upload, parsing and the answer together (default 600)',
     validator: t.cascade(t.isNumber(), [t.isAtLeast(1)]),
   });
+  connectTimeout = Option.String('--connect-timeout', {
+    description: 'Seconds to wait for a Batfish server that refuses connections, e.g. while it starts (default 5)',
+    validator: t.cascade(t.isNumber(), [t.isAtLeast(0)]),
+  });
   format = Option.String('--format,-f', 'table', {
     description: 'Output format: table, json, csv or markdown',
     validator: t.isEnum(OUTPUT_FORMATS),
@@ -154,6 +158,7 @@ export abstract class SiteCommand extends NetqCommand {
         question,
         parameters,
         timeoutMs: this.timeoutMs,
+        connectTimeoutMs: (this.connectTimeout ?? 5) * 1000,
         verbose: this.verbose,
       });
     } finally {

@@ -292,7 +292,7 @@ export class BatfishSimulator {
       case 'questions':
         return this.#questions(method, url, req, body, network, s, leaf, parts.length);
       case 'work':
-        if (parts.length === 3 && method === 'POST') return this.#queue(req, body, network);
+        if (parts.length === 3 && method === 'POST') return this.#queue(req, body);
         if (parts.length === 3 && method === 'GET') {
           return json([...this.#work.values()].filter((w) => w.network === network.name && !isTerminal(w.code)).map(workStatusJson));
         }
@@ -485,7 +485,7 @@ export class BatfishSimulator {
 
   // ---------------------------------------------------------------- work
 
-  #queue(req: IncomingMessage, body: Buffer, network: Network): HttpReply {
+  #queue(req: IncomingMessage, body: Buffer): HttpReply {
     const type = (header(req, 'content-type') ?? '').split(';')[0]!.trim().toLowerCase();
     if (type !== 'application/json') throw new HttpReply(415, 'HTTP 415 Unsupported Media Type');
     let item: unknown;

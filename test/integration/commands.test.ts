@@ -1,0 +1,246 @@
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { stripVTControlCharacters } from 'node:util';
+import { NETQ_VERSION } from '../../src/version.js';
+import { runNetq } from '../support/harness.js';
+import { FIXTURES_DIR } from '../support/recorded.js';
+import { startSimulator, type BatfishSimulator } from '../support/simulator.js';
+
+let sim: BatfishSimulator;
+let tmp: string;
+const EXAMPLE = path.join(FIXTURES_DIR, 'networks', 'example-live');
+
+before(async () => {
+  sim = await startSimulator();
+  tmp = await mkdtemp(path.join(os.tmpdir(), 'netq-cmd-'));
+});
+after(async () => {
+  await sim.stop();
+  await rm(tmp, { recursive: true, force: true });
+});
+
+const nyc = (...extra: string[]) => ['bgp-sessions', '-r', 'north_america', '-s', 'nyc', '--batfish-url', sim.url, ...extra];
+
+describe('netq bgp-sessions', () => {
+  it('prints the session table of nyc with the columns Batfish sent', async () => {
+    const { code, stdout, stderr } = await runNetq(nyc());
+    assert.equal(code, 0, stderr);
+    const header = stdout.split('\n')[1]!;
+    const columns = header.split('│').map((c) => c.trim()).filter(Boolean);
+    assert.deepEqual(columns, ['Node', 'VRF', 'Local_AS', 'Local_Interface', 'Local_IP', 'Remote_AS', 'Remote_Node', 'Remote_Interface', 'Remote_IP', 'Address_Families', 'Session_Type', 'Established_Status']);
+    assert.match(stderr, /netq: parsed nyc-\d{8}-[0-9a-f-]{36}: 5 files: 5 passed, 0 partially recognised, 0 failed, 0 empty/);
+    assert.match(stderr, /netq: 0 rows from bgpSessionStatus on north_america\/nyc-/);
+    assert.ok(!stdout.includes('netq:'), 'stdout carries data only');
+  });
+
+  it('prints one parseable JSON envelope with --format json', async () => {
+    const { code, stdout } = await runNetq(nyc('--format', 'json'));
+    assert.equal(code, 0);
+    const doc = JSON.parse(stdout) as Record<string, unknown>;
+    assert.equal(doc.netqVersion, NETQ_VERSION);
+    assert.equal(doc.batfishVersion, '2025.07.07.2423');
+    assert.equal(doc.network, 'north_america');
+    assert.match(String(doc.snapshot), /^nyc-\d{8}-/);
+    assert.deepEqual(doc.question, { name: 'bgpSessionStatus', parameters: {} });
+    assert.deepEqual((doc.columns as Array<{ name: string; schema: string; isKey: boolean }>)[0], {
+      name: 'Node',
+      schema: 'Node',
+      description: 'The node where this session is configured',
+      isKey: true,
+      isValue: false,
+    });
+    assert.deepEqual(doc.rows, []);
+    assert.deepEqual(doc.summary, { numResults: 0, notes: 'Found 0 results' });
+  });
+
+  it('answers the example network with the recorded as2 → as3 session', async () => {
+    const before = sim.requests.length;
+    const { code, stdout, stderr } = await runNetq([
+      'bgp-sessions', '--snapshot-dir', EXAMPLE, '--nodes', 'as2.*', '--remote-nodes', 'as3.*', '--batfish-url', sim.url, '--format', 'json',
+    ]);
+    assert.equal(code, 0, stderr);
+    const doc = JSON.parse(stdout) as { network: string; rows: Array<Record<string, unknown>>; question: unknown };
+    assert.equal(doc.network, 'netq');
+    assert.deepEqual(doc.question, { name: 'bgpSessionStatus', parameters: { nodes: 'as2.*', remoteNodes: 'as3.*' } });
+    assert.equal(doc.rows.length, 1);
+    assert.equal(doc.rows[0]!.Node, 'as2border2');
+    assert.equal(doc.rows[0]!.Remote_IP, '10.23.21.3');
+    assert.equal(doc.rows[0]!.Established_Status, 'ESTABLISHED');
+    assert.equal(doc.rows[0]!.Local_Interface, null);
+    const put = sim.requests.slice(before).find((r) => r.method === 'PUT');
+    assert.ok(put, 'the question was uploaded');
+  });
+
+  it('prints CSV and Markdown for machines and wikis', async () => {
+    const csv = await runNetq(['bgp-sessions', '--snapshot-dir', EXAMPLE, '--nodes', 'as2.*', '--remote-nodes', 'as3.*', '--batfish-url', sim.url, '--format', 'csv']);
+    assert.equal(csv.code, 0);
+    assert.equal(csv.stdout.split('\r\n')[1], 'as2border2,default,2,,10.23.21.2,3,as3border1,,10.23.21.3,IPV4_UNICAST,EBGP_SINGLEHOP,ESTABLISHED');
+    const md = await runNetq(['bgp-sessions', '--snapshot-dir', EXAMPLE, '--nodes', 'as2.*', '--remote-nodes', 'as3.*', '--batfish-url', sim.url, '-f', 'markdown']);
+    assert.equal(md.stdout.split('\n')[2], '| as2border2 | default | 2 |  | 10.23.21.2 | 3 | as3border1 |  | 10.23.21.3 | IPV4_UNICAST | EBGP_SINGLEHOP | ESTABLISHED |');
+  });
+
+  it('fits the table to an 80-column terminal and colours only a terminal without NO_COLOR', async () => {
+    const tty = await runNetq(['bgp-sessions', '--snapshot-dir', EXAMPLE, '--nodes', 'as2.*', '--remote-nodes', 'as3.*', '--batfish-url', sim.url], { ttyColumns: 80 });
+    assert.equal(tty.code, 0);
+    for (const line of tty.stdout.trimEnd().split('\n')) assert.ok(stripVTControlCharacters(line).length <= 80, line);
+    assert.ok(tty.stdout.includes('\u001b['));
+    assert.ok(tty.stdout.includes('as2border2'));
+    const noColor = await runNetq(['bgp-sessions', '--snapshot-dir', EXAMPLE, '--batfish-url', sim.url], { ttyColumns: 200, env: { NO_COLOR: '1' } });
+    assert.ok(!noColor.stdout.includes('\u001b['));
+  });
+
+  it('passes the filters to Batfish as the template variables', async () => {
+    const before = sim.requests.length;
+    await runNetq(nyc('--status', 'NOT_COMPATIBLE', '--type', 'EBGP_SINGLEHOP'));
+    const doc = await runNetq(nyc('--status', 'NOT_COMPATIBLE', '--type', 'EBGP_SINGLEHOP', '--format', 'json'));
+    assert.deepEqual((JSON.parse(doc.stdout) as { question: unknown }).question, {
+      name: 'bgpSessionStatus',
+      parameters: { status: 'NOT_COMPATIBLE', type: 'EBGP_SINGLEHOP' },
+    });
+    assert.ok(sim.requests.slice(before).some((r) => r.method === 'PUT'));
+  });
+
+  it('rejects an unknown region before any network call, listing the known ones', async () => {
+    const before = sim.requests.length;
+    const { code, stdout, stderr } = await runNetq(['bgp-sessions', '-r', 'europe', '-s', 'nyc', '--batfish-url', sim.url]);
+    assert.equal(code, 2);
+    assert.equal(stdout, '');
+    assert.match(stderr, /^netq: error: unknown region 'europe' in .*regions\nhint: known regions: asia, north_america\n$/);
+    assert.equal(sim.requests.length, before);
+  });
+
+  it("rejects an unknown site, listing the region's sites", async () => {
+    const { code, stderr } = await runNetq(['bgp-sessions', '-r', 'asia', '-s', 'nyc', '--batfish-url', sim.url]);
+    assert.equal(code, 2);
+    assert.match(stderr, /unknown site 'nyc' in region asia\nhint: sites of asia: bangalore/);
+  });
+
+  it('warns about empty config files and still answers', async () => {
+    const regions = path.join(tmp, 'regions');
+    await mkdir(path.join(regions, 'lab', 'rack1', 'configs'), { recursive: true });
+    await writeFile(path.join(regions, 'lab', 'rack1', 'configs', 'r1.cfg'), 'hostname r1\n');
+    await writeFile(path.join(regions, 'lab', 'rack1', 'configs', 'r2.cfg'), '');
+    const { code, stderr } = await runNetq(['bgp-sessions', '-r', 'lab', '-s', 'rack1'], {
+      env: { NETQ_REGIONS_DIR: regions, NETQ_BATFISH_URL: sim.url },
+    });
+    assert.equal(code, 0, stderr);
+    assert.match(stderr, /netq: warning: 1 empty file in site lab\/rack1 .*which Batfish ignores: configs\/r2.cfg/);
+    assert.match(stderr, /2 files: 1 passed, 0 partially recognised, 0 failed, 1 empty/);
+    assert.equal(sim.networks.get('lab')?.snapshots.size, 1);
+  });
+
+  it('exits 3 with the work log when Batfish cannot parse anything, and leaves no zip behind', async () => {
+    const regions = path.join(tmp, 'regions-empty');
+    await mkdir(path.join(regions, 'lab', 'blank', 'configs'), { recursive: true });
+    await writeFile(path.join(regions, 'lab', 'blank', 'configs', 'r1.cfg'), '');
+    const zips = path.join(tmp, 'zips');
+    await mkdir(zips);
+    const { code, stdout, stderr } = await runNetq(['bgp-sessions', '-r', 'lab', '-s', 'blank', '--regions-dir', regions, '--batfish-url', sim.url], { tmpDir: zips });
+    assert.equal(code, 3);
+    assert.equal(stdout, '');
+    assert.match(stderr, /netq: error: Batfish failed while parsing snapshot blank-.*No valid configurations found in snapshot/);
+    assert.match(stderr, /work log \(tail\):/);
+    assert.ok(!stderr.includes('    at '), 'no stack trace without --verbose');
+    assert.deepEqual(await readdir(zips), []);
+  });
+
+  it('exits 3 with a hint when Batfish is unreachable; --verbose adds the stack', async () => {
+    const quiet = await runNetq(nyc('--connect-timeout', '1').map((a) => (a === sim.url ? 'http://127.0.0.1:9' : a)));
+    assert.equal(quiet.code, 3);
+    assert.match(quiet.stderr, /netq: error: Batfish is not reachable at http:\/\/127\.0\.0\.1:9 \(ECONNREFUSED\)\nhint: /);
+    assert.ok(!quiet.stderr.includes('    at '));
+    const verbose = await runNetq([...nyc('--connect-timeout', '1').map((a) => (a === sim.url ? 'http://127.0.0.1:9' : a)), '--verbose']);
+    assert.equal(verbose.code, 3);
+    assert.ok(verbose.stderr.includes('    at '));
+  });
+
+  it('exits 3 and shows the server text on 401', async () => {
+    const secured = await startSimulator({ apiKeys: ['s3cret'] });
+    try {
+      const denied = await runNetq(['bgp-sessions', '-r', 'north_america', '-s', 'nyc', '--batfish-url', secured.url, '--api-key', 'nope']);
+      assert.equal(denied.code, 3);
+      assert.match(denied.stderr, /Batfish answered 401 to GET \/v2\/version: Authorizer: 'nope' is NOT a valid key/);
+      const allowed = await runNetq(['bgp-sessions', '-r', 'north_america', '-s', 'nyc'], {
+        env: { NETQ_BATFISH_URL: secured.url, NETQ_BATFISH_API_KEY: 's3cret' },
+      });
+      assert.equal(allowed.code, 0, allowed.stderr);
+      assert.ok(secured.requests.every((r) => r.status !== 401 || r.headers['x-batfish-apikey'] === 'nope'));
+    } finally {
+      await secured.stop();
+    }
+  });
+
+  it('exits 2 on usage errors, with the message on stderr', async () => {
+    const format = await runNetq(nyc('--format', 'yaml'));
+    assert.equal(format.code, 2);
+    assert.equal(format.stdout, '');
+    assert.match(format.stderr, /--format/);
+    const noUrl = await runNetq(['bgp-sessions', '-r', 'north_america', '-s', 'nyc']);
+    assert.equal(noUrl.code, 2);
+    assert.match(noUrl.stderr, /no Batfish server given\nhint: pass --batfish-url/);
+    const noSite = await runNetq(['bgp-sessions', '-r', 'north_america', '--batfish-url', sim.url]);
+    assert.equal(noSite.code, 2);
+    assert.match(noSite.stderr, /--site is missing/);
+    const unknown = await runNetq(['bgp-session']);
+    assert.equal(unknown.code, 2);
+    assert.equal(unknown.stdout, '');
+    assert.match(unknown.stderr, /Command not found/);
+    const timeout = await runNetq(nyc('--timeout', 'soon'));
+    assert.equal(timeout.code, 2);
+  });
+});
+
+describe('netq sites', () => {
+  it('lists every region and site with its config count', async () => {
+    const { code, stdout } = await runNetq(['sites', '--format', 'json']);
+    assert.equal(code, 0);
+    const doc = JSON.parse(stdout) as { sites: Array<{ region: string; site: string; configCount: number; warnings: string[] }> };
+    assert.deepEqual(
+      doc.sites.map((s) => [s.region, s.site, s.configCount, s.warnings.length]),
+      [['asia', 'bangalore', 3, 0], ['north_america', 'nyc', 5, 0]],
+    );
+  });
+
+  it('shows preflight warnings and errors per site', async () => {
+    const regions = path.join(tmp, 'regions-sites');
+    await mkdir(path.join(regions, 'lab', 'a', 'configs'), { recursive: true });
+    await mkdir(path.join(regions, 'lab', 'b'), { recursive: true });
+    await writeFile(path.join(regions, 'lab', 'a', 'configs', 'x.cfg'), '');
+    const { code, stdout } = await runNetq(['sites', '--regions-dir', regions, '--format', 'csv']);
+    assert.equal(code, 0);
+    const lines = stdout.trimEnd().split('\r\n');
+    assert.equal(lines[0], 'Region,Site,Configs,Warnings');
+    assert.match(lines[1]!, /^lab,a,1,"?1 empty file in site lab\/a/);
+    assert.match(lines[2]!, /^lab,b,0,.*has no device configs/);
+  });
+
+  it('exits 2 when the regions folder is missing', async () => {
+    const { code, stderr } = await runNetq(['sites', '--regions-dir', path.join(tmp, 'nope')]);
+    assert.equal(code, 2);
+    assert.match(stderr, /the regions folder .*nope does not exist\nhint: /);
+  });
+});
+
+describe('help and version', () => {
+  it('lists the commands and shows each command with its examples', async () => {
+    const help = await runNetq(['--help']);
+    assert.equal(help.code, 0);
+    assert.match(help.stdout, /bgp-sessions/);
+    assert.match(help.stdout, /sites/);
+    const command = await runNetq(['bgp-sessions', '--help']);
+    assert.equal(command.code, 0);
+    assert.match(command.stdout, /show the status of every configured BGP session of a site/i);
+    assert.ok(!command.stdout.includes('\u001b['), 'no colour when stdout is not a terminal');
+    assert.match(command.stdout, /netq bgp-sessions -r north_america -s nyc/);
+    assert.match(command.stdout, /--remote-nodes/);
+  });
+
+  it('prints the version', async () => {
+    const { code, stdout } = await runNetq(['--version']);
+    assert.equal(code, 0);
+    assert.equal(stdout.trim(), NETQ_VERSION);
+  });
+});
