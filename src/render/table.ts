@@ -30,9 +30,13 @@ export function renderTable(table: RenderTable, options: TableOptions): string {
     if (!widths) return renderRecords(headers, rows, options.color);
   }
   const fitted = widths;
+  // Colour is applied here, not through cli-table3's styles: those follow the colour library's own
+  // terminal detection, and netq decides colour from stdout and NO_COLOR itself.
+  const bold = (text: string): string =>
+    options.color ? text.split('\n').map((l) => `\u001b[1m${l}\u001b[22m`).join('\n') : text;
   const t = new Table({
-    head: headers.map((h, i) => wrapText(h, fitted[i]!)),
-    style: { head: options.color ? ['bold'] : [], border: [] },
+    head: headers.map((h, i) => bold(wrapText(h, fitted[i]!))),
+    style: { head: [], border: [] },
     colWidths: fitted.map((w) => w + 2),
   });
   for (const row of rows) t.push(...physicalRows(row.map((cell, i) => wrapText(cell, fitted[i]!))));
