@@ -1,8 +1,11 @@
 import type { BaseContext } from 'clipanion';
 import os from 'node:os';
+import path from 'node:path';
 import { v4 as uuidv4 } from 'uuid';
 import { BatfishHttp, type BatfishHttpOptions } from './batfish/http.js';
 import { systemClock, type Clock } from './clock.js';
+import { DockerodeEngine } from './docker/dockerode-engine.js';
+import type { DockerEngine } from './docker/engine.js';
 
 /**
  * Everything a command needs from the outside world. `src/cli.ts` builds the real one; tests
@@ -15,8 +18,12 @@ export interface NetqContext extends BaseContext {
   newId: () => string;
   /** Builds the HTTP transport to a Batfish server. */
   createBatfishHttp: (options: BatfishHttpOptions) => BatfishHttp;
+  /** Connects to the Docker engine (DOCKER_HOST and friends come from the environment). */
+  createDockerEngine: (env: Record<string, string | undefined>) => DockerEngine;
   /** Where snapshot zips are written before upload. */
   tmpDir: string;
+  /** Where netq keeps its lock file. */
+  stateDir: string;
   /** Aborted on SIGINT/SIGTERM; long waits and requests stop when it fires. */
   signal: AbortSignal;
 }
@@ -30,7 +37,9 @@ export function createServices(overrides: ServiceOverrides = {}): Omit<NetqConte
     clock: systemClock,
     newId: () => uuidv4(),
     createBatfishHttp: (options) => new BatfishHttp(options),
+    createDockerEngine: (env) => new DockerodeEngine(env),
     tmpDir: os.tmpdir(),
+    stateDir: path.join(process.env.XDG_RUNTIME_DIR || os.tmpdir(), `netq-${os.userInfo().uid}`),
     signal: new AbortController().signal,
     ...overrides,
   };

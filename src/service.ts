@@ -1,22 +1,40 @@
 import path from 'node:path';
 import type { TableAnswer } from './batfish/answer.js';
-import type { BatfishVersion } from './batfish/client.js';
-import { BatfishClient } from './batfish/client.js';
+import { BatfishClient, type BatfishVersion } from './batfish/client.js';
+import type { BatfishHttp } from './batfish/http.js';
 import { validateParameters, type QuestionParameters } from './batfish/question.js';
 import { BatfishSession, summarizeParseHealth } from './batfish/session.js';
 import type { NetqContext } from './context.js';
+import { BatfishContainers, NETQ_BATFISH_IMAGE, PINNED_BATFISH_IMAGE } from './docker/lifecycle.js';
 import type { Progress } from './progress.js';
+import { hashSnapshotFiles } from './sites/hash.js';
 import { packageSnapshot } from './sites/packager.js';
 import { resolveSite, resolveSnapshotDir, scanSnapshot, type SiteLocation } from './sites/sites.js';
+import { NETQ_VERSION } from './version.js';
 
 /** Which snapshot to upload: a region/site, or any snapshot folder. */
 export type SnapshotSource =
   | { kind: 'site'; regionsDir: string; region: string; site: string }
   | { kind: 'dir'; dir: string };
 
+/** How netq gets a Batfish when none is given by URL. */
+export interface ManagedBatfishOptions {
+  /** Image to run; undefined: the `netq service build` image if present, else the pinned upstream one. */
+  image?: string;
+  hostPort?: number;
+  memoryBytes?: number;
+  jvmOpts?: string;
+  startupTimeoutMs: number;
+  /** Start a private container for this command and remove it afterwards. */
+  ephemeral: boolean;
+}
+
 export interface BatfishTarget {
-  url: string;
+  /** A Batfish to use as it is; undefined: netq manages one in Docker. */
+  url?: string;
   apiKey: string;
+  connectTimeoutMs: number;
+  managed: ManagedBatfishOptions;
 }
 
 export interface SiteQuestionRequest {
@@ -28,8 +46,10 @@ export interface SiteQuestionRequest {
   parameters: QuestionParameters;
   /** Overall time budget for upload, parse and answer. */
   timeoutMs: number;
-  /** How long to wait for a server that refuses connections (it may be starting). */
-  connectTimeoutMs: number;
+  /** Upload and parse again even if Batfish has this snapshot. */
+  fresh: boolean;
+  /** netq snapshots of a site to keep on the server (older ones are deleted). */
+  keepSnapshots: number;
   verbose: boolean;
 }
 
@@ -37,7 +57,10 @@ export interface SiteQuestionResult {
   location: SiteLocation;
   network: string;
   snapshot: string;
+  /** True when Batfish already had the snapshot and nothing was uploaded. */
+  reused: boolean;
   batfishVersion: BatfishVersion;
+  batfishUrl: string;
   question: string;
   parameters: QuestionParameters;
   answer: TableAnswer;
@@ -50,90 +73,171 @@ export interface SiteQuestionResult {
 /** Network name for `--snapshot-dir` snapshots when no --network is given. */
 export const DEFAULT_DIR_NETWORK = 'netq';
 
-/** Finds a site (or snapshot folder), checks it, and returns where it is and what is in it. */
+/** Finds a site (or snapshot folder). */
 export async function locateSnapshot(source: SnapshotSource, cwd: string): Promise<SiteLocation> {
   return source.kind === 'site'
     ? resolveSite(path.resolve(cwd, source.regionsDir), source.region, source.site)
     : resolveSnapshotDir(path.resolve(cwd, source.dir));
 }
 
-/**
- * The whole flow behind a site question: preflight the site, connect to Batfish, upload and parse
- * the snapshot, ask the question. Preflight runs before any network call, so a typo in a site
- * name costs nothing. The zip is removed whatever happens.
- */
-export async function runSiteQuestion(
-  ctx: NetqContext,
-  progress: Progress,
-  request: SiteQuestionRequest,
-): Promise<SiteQuestionResult> {
-  const location = await locateSnapshot(request.source, ctx.cwd);
-  const scan = await scanSnapshot(location);
-  for (const warning of scan.warnings) progress.note(`netq: warning: ${warning}`);
+/** A connected Batfish session and what to do when the command is done with it. */
+export interface ConnectedBatfish {
+  session: BatfishSession;
+  http: BatfishHttp;
+  url: string;
+  version: BatfishVersion;
+  /** Removes an --ephemeral container; a no-op otherwise. Safe to call twice. */
+  release(): Promise<void>;
+}
 
-  const network = request.network ?? location.region ?? DEFAULT_DIR_NETWORK;
-  const snapshot = snapshotName(location.site, ctx.clock.now(), ctx.newId());
-  const http = ctx.createBatfishHttp({
-    url: request.batfish.url,
-    apiKey: request.batfish.apiKey,
-    clock: ctx.clock,
-    signal: ctx.signal,
-    ...(request.verbose ? { debug: (m: string) => progress.note(`netq: http: ${m}`) } : {}),
-  });
-  const session = new BatfishSession(new BatfishClient(http), {
+/**
+ * Connects to the Batfish the flags name: the given URL, or netq's managed container (reused when
+ * running, started otherwise, or a private one with --ephemeral).
+ */
+export async function connectBatfish(ctx: NetqContext, progress: Progress, target: BatfishTarget, verbose: boolean): Promise<ConnectedBatfish> {
+  let url = target.url;
+  let release = async (): Promise<void> => {};
+  if (url === undefined) {
+    const containers = containerManager(ctx, progress, target.apiKey);
+    const image = await chooseImage(ctx, progress, target.managed.image);
+    const options = { ...target.managed, image };
+    if (target.managed.ephemeral) {
+      const started = await containers.start(options);
+      let released = false;
+      release = async () => {
+        if (released) return;
+        released = true;
+        progress.phase(`removing ephemeral Batfish ${started.id.slice(0, 12)}`);
+        await containers.remove(started.id);
+      };
+      url = started.url;
+    } else {
+      const managed = await containers.ensure(options);
+      if (managed.started) progress.note(`netq: started Batfish ${managed.info.name} (${image}) on ${managed.url}; it keeps running for the next command (netq service stop removes it)`);
+      url = managed.url;
+    }
+  }
+  try {
+    const http = ctx.createBatfishHttp({
+      url,
+      apiKey: target.apiKey,
+      clock: ctx.clock,
+      signal: ctx.signal,
+      ...(verbose ? { debug: (m: string) => progress.note(`netq: http: ${m}`) } : {}),
+    });
+    const session = new BatfishSession(new BatfishClient(http), {
+      clock: ctx.clock,
+      newId: ctx.newId,
+      onPhase: (text) => progress.phase(text),
+      signal: ctx.signal,
+    });
+    const version = await session.connect(target.connectTimeoutMs);
+    return { session, http, url, version, release };
+  } catch (error) {
+    await release().catch(() => undefined);
+    throw error;
+  }
+}
+
+/** The container manager, with a readiness probe that asks Batfish for its version. */
+export function containerManager(ctx: NetqContext, progress: Progress, apiKey: string): BatfishContainers {
+  return new BatfishContainers({
+    engine: ctx.createDockerEngine(ctx.env),
     clock: ctx.clock,
     newId: ctx.newId,
+    netqVersion: NETQ_VERSION,
+    stateDir: ctx.stateDir,
+    probe: async (url) => {
+      const http = ctx.createBatfishHttp({ url, apiKey, clock: ctx.clock, requestTimeoutMs: 2000, signal: ctx.signal });
+      return new BatfishClient(http).version().then(
+        () => true,
+        () => false,
+      );
+    },
     onPhase: (text) => progress.phase(text),
     signal: ctx.signal,
   });
-  const batfishVersion = await session.connect(request.connectTimeoutMs);
-  const deadline = ctx.clock.now() + request.timeoutMs;
-
-  // Checked before the upload so a wrong parameter leaves nothing on the server.
-  validateParameters(await session.template(request.question), definedOnly(request.parameters));
-
-  progress.phase(`packaging ${scan.files.length} files of ${location.site}`);
-  const zip = await packageSnapshot(scan.files, snapshot, ctx.tmpDir);
-  let health;
-  try {
-    health = await session.initSnapshot({
-      network,
-      snapshot,
-      zipPath: zip.zipPath,
-      zipSizeBytes: zip.sizeBytes,
-      deadline,
-    });
-  } finally {
-    await zip.dispose();
-  }
-  const summary = summarizeParseHealth(health);
-  if (summary) progress.note(`netq: parsed ${snapshot}: ${summary}`);
-
-  const { answer, parameters } = await session.ask({
-    network,
-    snapshot,
-    question: request.question,
-    parameters: request.parameters,
-    deadline,
-  });
-  return {
-    location,
-    network,
-    snapshot,
-    batfishVersion,
-    question: request.question,
-    parameters,
-    answer,
-    warnings: scan.warnings,
-    requestCount: http.requestCount,
-  };
 }
 
-/** `<site>-<yyyymmdd>-<uuid>`, with characters Batfish names cannot hold replaced by `_`. */
-export function snapshotName(site: string, nowMs: number, id: string): string {
-  const date = new Date(nowMs).toISOString().slice(0, 10).replace(/-/g, '');
-  const safeSite = site.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 100) || 'snapshot';
-  return `${safeSite}-${date}-${id}`;
+/** --image / NETQ_BATFISH_IMAGE, else the image `netq service build` made, else the pinned upstream image (pulled when missing). */
+export async function chooseImage(ctx: NetqContext, progress: Progress, requested: string | undefined): Promise<string> {
+  const engine = ctx.createDockerEngine(ctx.env);
+  await engine.ping();
+  const image = requested ?? ((await engine.imageExists(NETQ_BATFISH_IMAGE)) ? NETQ_BATFISH_IMAGE : PINNED_BATFISH_IMAGE);
+  if (!(await engine.imageExists(image))) {
+    progress.phase(`pulling ${image}`);
+    await engine.pullImage(image, (event) => progress.phase(`pulling ${image}: ${event.text}`));
+  }
+  return image;
+}
+
+/**
+ * The whole flow behind a site question: preflight the site, connect to Batfish, make sure it has
+ * the snapshot, ask the question. Preflight runs before anything else, so a typo in a site name
+ * costs nothing and starts nothing.
+ */
+export async function runSiteQuestion(ctx: NetqContext, progress: Progress, request: SiteQuestionRequest): Promise<SiteQuestionResult> {
+  const location = await locateSnapshot(request.source, ctx.cwd);
+  const scan = await scanSnapshot(location);
+  for (const warning of scan.warnings) progress.note(`netq: warning: ${warning}`);
+  const network = request.network ?? location.region ?? DEFAULT_DIR_NETWORK;
+  const snapshot = snapshotName(location.site, await hashSnapshotFiles(scan.files));
+
+  const batfish = await connectBatfish(ctx, progress, request.batfish, request.verbose);
+  try {
+    const { session } = batfish;
+    const deadline = ctx.clock.now() + request.timeoutMs;
+    // Checked before the upload so a wrong parameter leaves nothing on the server.
+    validateParameters(await session.template(request.question), definedOnly(request.parameters));
+
+    const { reused, health } = await session.ensureSnapshot({
+      network,
+      snapshot,
+      fresh: request.fresh,
+      deadline,
+      makeZip: () => {
+        progress.phase(`packaging ${scan.files.length} files of ${location.site}`);
+        return packageSnapshot(scan.files, snapshot, ctx.tmpDir);
+      },
+    });
+    const summary = summarizeParseHealth(health);
+    if (reused) progress.note(`netq: Batfish already has ${snapshot} (unchanged input); nothing uploaded`);
+    else if (summary) progress.note(`netq: parsed ${snapshot}: ${summary}`);
+
+    const { answer, parameters } = await session.ask({ network, snapshot, question: request.question, parameters: request.parameters, deadline });
+    await session.pruneSnapshots(network, snapshotPattern(location.site), request.keepSnapshots, snapshot);
+    return {
+      location,
+      network,
+      snapshot,
+      reused,
+      batfishVersion: batfish.version,
+      batfishUrl: batfish.url,
+      question: request.question,
+      parameters,
+      answer,
+      warnings: scan.warnings,
+      requestCount: batfish.http.requestCount,
+    };
+  } finally {
+    await batfish.release();
+  }
+}
+
+const HASH_LENGTH = 16;
+
+/** `<site>-<first 16 hex of the input hash>`, with characters Batfish names cannot hold replaced by `_`. */
+export function snapshotName(site: string, inputHash: string): string {
+  return `${safeSite(site)}-${inputHash.slice(0, HASH_LENGTH)}`;
+}
+
+/** Matches the names netq gives this site's snapshots, and no others. */
+export function snapshotPattern(site: string): RegExp {
+  return new RegExp(`^${safeSite(site).replace(/[-]/g, '\\-')}-[0-9a-f]{${HASH_LENGTH}}$`);
+}
+
+function safeSite(site: string): string {
+  return site.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 100) || 'snapshot';
 }
 
 function definedOnly(parameters: QuestionParameters): QuestionParameters {

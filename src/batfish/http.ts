@@ -115,6 +115,7 @@ export class BatfishHttp {
         }
       } catch (error) {
         if (error instanceof BatfishHttpError) throw error;
+        if (this.#signal?.aborted) throw this.#signal.reason;
         const code = networkErrorCode(error);
         if (code === undefined) throw error;
         const safe = repeatable && (NOT_SENT_CODES.has(code) || idempotent);

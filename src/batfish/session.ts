@@ -89,30 +89,49 @@ export class BatfishSession {
   }
 
   /**
-   * Uploads a snapshot zip (streamed from a file) and parses it. Returns the parse status of each
-   * file. Parse problems in single files do not fail the parse; a snapshot with no usable config
-   * does, and the error carries the worker's log.
+   * Makes sure the network holds the snapshot, parsed. A snapshot of that name that is already
+   * parsed is reused as it is (its name carries a hash of its input), unless `fresh` is set. Only
+   * otherwise is the zip made (streamed from disk) and uploaded, and a parse queued. Another netq
+   * uploading the same snapshot at the same moment is waited for, not fought.
    */
-  async initSnapshot(request: {
+  async ensureSnapshot(request: {
     network: string;
     snapshot: string;
-    zipPath: string;
-    zipSizeBytes: number;
+    makeZip: () => Promise<{ zipPath: string; sizeBytes: number; dispose(): Promise<void> }>;
+    fresh: boolean;
     deadline: number;
-  }): Promise<ParseHealth> {
-    const { network, snapshot } = request;
+  }): Promise<{ reused: boolean; health: ParseHealth }> {
+    const { network, snapshot, deadline } = request;
     checkName('network', network);
     checkName('snapshot', snapshot);
     await this.client.ensureNetwork(network);
-    this.options.onPhase?.(`uploading snapshot ${snapshot} (${formatBytes(request.zipSizeBytes)})`);
-    const uploadTimeoutMs = Math.max(request.deadline - this.options.clock.now(), 1000);
-    await this.client.uploadSnapshot(
-      network,
-      snapshot,
-      createReadStream(request.zipPath),
-      request.zipSizeBytes,
-      uploadTimeoutMs,
-    );
+    if ((await this.client.listSnapshots(network)).includes(snapshot)) {
+      const { status } = await this.client.snapshotMetadata(network, snapshot);
+      if (request.fresh || status === 'PARSING_FAIL') {
+        await this.client.deleteSnapshot(network, snapshot);
+      } else {
+        this.options.onPhase?.(`reusing snapshot ${snapshot}`);
+        await this.#waitParsed(network, snapshot, deadline);
+        return { reused: true, health: { files: {} } };
+      }
+    }
+    const zip = await request.makeZip();
+    try {
+      this.options.onPhase?.(`uploading snapshot ${snapshot} (${formatBytes(zip.sizeBytes)})`);
+      await this.client.uploadSnapshot(
+        network,
+        snapshot,
+        createReadStream(zip.zipPath),
+        zip.sizeBytes,
+        Math.max(deadline - this.options.clock.now(), 1000),
+      );
+    } catch (error) {
+      if (!(error instanceof BatfishHttpError && error.status === 400 && /already exists/i.test(error.body))) throw error;
+      await this.#waitParsed(network, snapshot, deadline);
+      return { reused: true, health: { files: {} } };
+    } finally {
+      await zip.dispose();
+    }
     const item = {
       containerName: network,
       id: this.options.newId(),
@@ -120,9 +139,37 @@ export class BatfishSession {
       testrigName: snapshot,
     };
     this.options.onPhase?.(`parsing snapshot ${snapshot}`);
-    await runWork(this.client, item, this.#pollOptions(`parsing snapshot ${snapshot}`, request.deadline, 'parsing'));
+    await runWork(this.client, item, this.#pollOptions(`parsing snapshot ${snapshot}`, deadline, 'parsing'));
     const workJson = await this.client.workJson(network, snapshot, item.id).catch(() => undefined);
-    return { files: parseStatusOf(workJson) };
+    return { reused: false, health: { files: parseStatusOf(workJson) } };
+  }
+
+  /** Deletes this site's older snapshots (names matching `pattern`) beyond the newest `keep`. */
+  async pruneSnapshots(network: string, pattern: RegExp, keep: number, current: string): Promise<string[]> {
+    const ours = (await this.client.listSnapshots(network)).filter((s) => pattern.test(s) && s !== current);
+    const doomed = ours.slice(Math.max(keep - 1, 0));
+    for (const name of doomed) await this.client.deleteSnapshot(network, name).catch(() => undefined);
+    return doomed;
+  }
+
+  /** Polls snapshot metadata until it is parsed (another client is initialising it). */
+  async #waitParsed(network: string, snapshot: string, deadline: number): Promise<void> {
+    for (let delayMs = 200; ; delayMs = Math.min(delayMs * 1.5, 1000)) {
+      const metadata = await this.client.snapshotMetadata(network, snapshot);
+      if (['PARSED', 'DATAPLANING', 'DATAPLANED', 'DATAPLANING_FAIL'].includes(metadata.status)) return;
+      if (metadata.status === 'PARSING_FAIL') {
+        throw new BatfishError(`snapshot ${snapshot} failed to parse${metadata.errMessage ? `: ${metadata.errMessage}` : ''}`, {
+          hint: 'run again with --fresh to upload and parse it again',
+        });
+      }
+      if (this.options.clock.now() + delayMs > deadline) {
+        throw new BatfishError(`timed out waiting for snapshot ${snapshot} to be parsed (it is ${metadata.status})`, {
+          hint: 'another netq may be uploading it; raise --timeout, or use --fresh',
+        });
+      }
+      this.options.onPhase?.(`waiting for snapshot ${snapshot} (${metadata.status.toLowerCase()})`);
+      await this.options.clock.sleep(delayMs, this.options.signal);
+    }
   }
 
   /** Asks a question on a parsed snapshot and returns the validated table. */

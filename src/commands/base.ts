@@ -7,7 +7,8 @@ import { createProgress, type Progress } from '../progress.js';
 import { OUTPUT_FORMATS, type OutputFormat, type TerminalInfo } from '../render/index.js';
 import type { QuestionParameters } from '../batfish/question.js';
 import { formatAnswer } from '../output.js';
-import { runSiteQuestion, type SnapshotSource } from '../service.js';
+import { NETQ_BATFISH_IMAGE, PINNED_BATFISH_IMAGE, parseMemory } from '../docker/lifecycle.js';
+import { runSiteQuestion, type BatfishTarget, type ManagedBatfishOptions, type SnapshotSource } from '../service.js';
 
 /**
  * Base of every netq command: one place that turns any failure into a message on stderr and an
@@ -68,8 +69,55 @@ export abstract class NetqCommand extends Command<NetqContext> {
   }
 }
 
+/** Flags of commands that may start netq's Batfish container. */
+export abstract class ManagedCommand extends NetqCommand {
+  image = Option.String('--image', {
+    description: `Batfish image to run (env NETQ_BATFISH_IMAGE; default ${NETQ_BATFISH_IMAGE} when built, else ${PINNED_BATFISH_IMAGE})`,
+  });
+  port = Option.String('--port', {
+    description: 'Host port on 127.0.0.1 for a Batfish netq starts (default: a free one)',
+    validator: t.cascade(t.isNumber(), [t.isInteger(), t.isInInclusiveRange(1, 65535)]),
+  });
+  memory = Option.String('--memory', {
+    description: "Memory limit of a Batfish netq starts, e.g. 8g (Batfish's heap is 80% of it; default: no limit)",
+  });
+  jvmOpts = Option.String('--jvm-opts', {
+    description: 'Extra JVM options for a Batfish netq starts (passed as JAVA_TOOL_OPTIONS)',
+  });
+  startupTimeout = Option.String('--startup-timeout', {
+    description: 'Seconds to wait for a Batfish netq starts to answer (default 180)',
+    validator: t.cascade(t.isNumber(), [t.isAtLeast(1)]),
+  });
+  apiKey = Option.String('--api-key', {
+    description: 'Batfish API key (env NETQ_BATFISH_API_KEY; default: the stock server key)',
+  });
+
+  protected managedOptions(ephemeral: boolean): ManagedBatfishOptions {
+    let memoryBytes: number | undefined;
+    if (this.memory !== undefined) {
+      memoryBytes = parseMemory(this.memory);
+      if (!memoryBytes) throw new InputError(`--memory '${this.memory}' is not a size`, { hint: 'use a size such as 4g or 512m' });
+    }
+    const image = this.image ?? this.env.NETQ_BATFISH_IMAGE;
+    return {
+      ...(image ? { image } : {}),
+      ...(this.port !== undefined ? { hostPort: this.port } : {}),
+      ...(memoryBytes ? { memoryBytes } : {}),
+      ...(this.jvmOpts ? { jvmOpts: this.jvmOpts } : {}),
+      startupTimeoutMs: (this.startupTimeout ?? 180) * 1000,
+      ephemeral,
+    };
+  }
+
+  protected get effectiveApiKey(): string {
+    const apiKey = this.apiKey ?? this.env.NETQ_BATFISH_API_KEY ?? DEFAULT_API_KEY;
+    if (apiKey === '') throw new InputError('the Batfish API key is empty', { hint: 'omit --api-key to use the default key' });
+    return apiKey;
+  }
+}
+
 /** Flags shared by every command that asks Batfish about a site. */
-export abstract class SiteCommand extends NetqCommand {
+export abstract class SiteCommand extends ManagedCommand {
   region = Option.String('-r,--region', { description: 'Region folder under the regions directory' });
   site = Option.String('-s,--site', { description: 'Site folder within the region' });
   regionsDir = Option.String('--regions-dir', {
@@ -82,17 +130,24 @@ export abstract class SiteCommand extends NetqCommand {
     description: 'Batfish network to use (default: the region name, or "netq" with --snapshot-dir)',
   });
   batfishUrl = Option.String('--batfish-url', {
-    description: 'Address of a running Batfish server, e.g. http://127.0.0.1:9996 (env NETQ_BATFISH_URL)',
+    description: 'Use this running Batfish, e.g. http://10.0.0.5:9996, instead of netq\'s container (env NETQ_BATFISH_URL)',
   });
-  apiKey = Option.String('--api-key', {
-    description: 'Batfish API key (env NETQ_BATFISH_API_KEY; default: the stock server key)',
+  ephemeral = Option.Boolean('--ephemeral', false, {
+    description: 'Start a private Batfish for this command only, and remove it afterwards',
+  });
+  fresh = Option.Boolean('--fresh', false, {
+    description: 'Upload and parse the snapshot again even if Batfish already has it',
+  });
+  keepSnapshots = Option.String('--keep-snapshots', {
+    description: "How many of a site's snapshots to keep on the server (default 5; older ones are deleted)",
+    validator: t.cascade(t.isNumber(), [t.isInteger(), t.isAtLeast(1)]),
   });
   timeout = Option.String('--timeout', {
     description: 'Seconds to wait for upload, parsing and the answer together (default 600)',
     validator: t.cascade(t.isNumber(), [t.isAtLeast(1)]),
   });
   connectTimeout = Option.String('--connect-timeout', {
-    description: 'Seconds to wait for a Batfish server that refuses connections, e.g. while it starts (default 5)',
+    description: 'Seconds to wait for a --batfish-url server that refuses connections, e.g. while it starts (default 5)',
     validator: t.cascade(t.isNumber(), [t.isAtLeast(0)]),
   });
   format = Option.String('--format,-f', 'table', {
@@ -123,16 +178,19 @@ export abstract class SiteCommand extends NetqCommand {
     };
   }
 
-  protected batfishTarget(): { url: string; apiKey: string } {
+  protected batfishTarget(): BatfishTarget {
     const url = this.batfishUrl ?? this.env.NETQ_BATFISH_URL;
-    if (!url) {
-      throw new InputError('no Batfish server given', {
-        hint: 'pass --batfish-url http://HOST:9996 or set NETQ_BATFISH_URL (start one with: docker run -p 127.0.0.1:9996:9996 batfish/batfish)',
+    if (url !== undefined && this.ephemeral) {
+      throw new InputError('--ephemeral starts a Batfish of its own and cannot be combined with --batfish-url', {
+        hint: 'drop one of them (NETQ_BATFISH_URL counts as --batfish-url)',
       });
     }
-    const apiKey = this.apiKey ?? this.env.NETQ_BATFISH_API_KEY ?? DEFAULT_API_KEY;
-    if (apiKey === '') throw new InputError('the Batfish API key is empty', { hint: 'omit --api-key to use the default key' });
-    return { url, apiKey };
+    return {
+      ...(url !== undefined ? { url } : {}),
+      apiKey: this.effectiveApiKey,
+      connectTimeoutMs: (this.connectTimeout ?? 5) * 1000,
+      managed: this.managedOptions(this.ephemeral),
+    };
   }
 
   protected get timeoutMs(): number {
@@ -158,7 +216,8 @@ export abstract class SiteCommand extends NetqCommand {
         question,
         parameters,
         timeoutMs: this.timeoutMs,
-        connectTimeoutMs: (this.connectTimeout ?? 5) * 1000,
+        fresh: this.fresh,
+        keepSnapshots: this.keepSnapshots ?? 5,
         verbose: this.verbose,
       });
     } finally {

@@ -44,13 +44,7 @@ async function zipOf(dir: string, name: string) {
 async function initExample(s: BatfishSession, snapshot = 'example') {
   const zip = await zipOf(EXAMPLE, snapshot);
   try {
-    return await s.initSnapshot({
-      network: 'net1',
-      snapshot,
-      zipPath: zip.zipPath,
-      zipSizeBytes: zip.sizeBytes,
-      deadline: Date.now() + 20_000,
-    });
+    return (await s.ensureSnapshot({ network: 'net1', snapshot, makeZip: async () => zip, fresh: false, deadline: Date.now() + 20_000 })).health;
   } finally {
     await zip.dispose();
   }
@@ -81,6 +75,7 @@ describe('Batfish client against the simulator', () => {
       'GET /v2/version',
       'GET /v2/networks/net1',
       'POST /v2/networks',
+      'GET /v2/networks/net1/snapshots',
       'POST /v2/networks/net1/snapshots/example',
       'POST /v2/networks/net1/work',
       'GET /v2/networks/net1/work/ID',
@@ -161,11 +156,11 @@ describe('Batfish client against the simulator', () => {
     try {
       await s.client.ensureNetwork('net1');
       await assert.rejects(
-        s.initSnapshot({ network: 'net1', snapshot: 's1', zipPath: bad.zipPath, zipSizeBytes: bad.sizeBytes, deadline: Date.now() + 5000 }),
+        s.ensureSnapshot({ network: 'net1', snapshot: 's1', makeZip: async () => bad, fresh: false, deadline: Date.now() + 5000 }),
         (e: unknown) => e instanceof BatfishHttpError && e.status === 400 && /Unexpected packaging of snapshot/.test(e.message),
       );
       // The name is free again after a 400, as on the real server.
-      await s.initSnapshot({ network: 'net1', snapshot: 's1', zipPath: zip.zipPath, zipSizeBytes: zip.sizeBytes, deadline: Date.now() + 5000 });
+      await s.ensureSnapshot({ network: 'net1', snapshot: 's1', makeZip: async () => zip, fresh: false, deadline: Date.now() + 5000 });
     } finally {
       await zip.dispose();
       await bad.dispose();
@@ -211,7 +206,7 @@ describe('Batfish client against the simulator', () => {
     const zip = await zipOf(dir, 'empty');
     try {
       await assert.rejects(
-        s.initSnapshot({ network: 'net1', snapshot: 'empty', zipPath: zip.zipPath, zipSizeBytes: zip.sizeBytes, deadline: Date.now() + 5000 }),
+        s.ensureSnapshot({ network: 'net1', snapshot: 'empty', makeZip: async () => zip, fresh: false, deadline: Date.now() + 5000 }),
         (e: unknown) => {
           assert.ok(e instanceof BatfishWorkError);
           assert.equal(e.status, 'TERMINATEDABNORMALLY');
@@ -251,7 +246,7 @@ describe('Batfish client against the simulator', () => {
     const started = Date.now();
     try {
       await assert.rejects(
-        s.initSnapshot({ network: 'net1', snapshot: 'slow', zipPath: zip.zipPath, zipSizeBytes: zip.sizeBytes, deadline: Date.now() + 600 }),
+        s.ensureSnapshot({ network: 'net1', snapshot: 'slow', makeZip: async () => zip, fresh: false, deadline: Date.now() + 600 }),
         (e: unknown) => e instanceof BatfishWorkError && e.status === 'TIMEOUT' && /timed out while parsing snapshot slow \(work .* still ASSIGNED\)/.test(e.message) && /raise --timeout/.test(e.hint ?? ''),
       );
     } finally {

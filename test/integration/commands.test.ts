@@ -31,7 +31,7 @@ describe('netq bgp-sessions', () => {
     const header = stdout.split('\n')[1]!;
     const columns = header.split('│').map((c) => c.trim()).filter(Boolean);
     assert.deepEqual(columns, ['Node', 'VRF', 'Local_AS', 'Local_Interface', 'Local_IP', 'Remote_AS', 'Remote_Node', 'Remote_Interface', 'Remote_IP', 'Address_Families', 'Session_Type', 'Established_Status']);
-    assert.match(stderr, /netq: parsed nyc-\d{8}-[0-9a-f-]{36}: 5 files: 5 passed, 0 partially recognised, 0 failed, 0 empty/);
+    assert.match(stderr, /netq: parsed nyc-[0-9a-f]{16}: 5 files: 5 passed, 0 partially recognised, 0 failed, 0 empty/);
     assert.match(stderr, /netq: 0 rows from bgpSessionStatus on north_america\/nyc-/);
     assert.ok(!stdout.includes('netq:'), 'stdout carries data only');
   });
@@ -43,7 +43,7 @@ describe('netq bgp-sessions', () => {
     assert.equal(doc.netqVersion, NETQ_VERSION);
     assert.equal(doc.batfishVersion, '2025.07.07.2423');
     assert.equal(doc.network, 'north_america');
-    assert.match(String(doc.snapshot), /^nyc-\d{8}-/);
+    assert.match(String(doc.snapshot), /^nyc-[0-9a-f]{16}$/);
     assert.deepEqual(doc.question, { name: 'bgpSessionStatus', parameters: {} });
     assert.deepEqual((doc.columns as Array<{ name: string; schema: string; isKey: boolean }>)[0], {
       name: 'Node',
@@ -178,9 +178,11 @@ describe('netq bgp-sessions', () => {
     assert.equal(format.code, 2);
     assert.equal(format.stdout, '');
     assert.match(format.stderr, /--format/);
-    const noUrl = await runNetq(['bgp-sessions', '-r', 'north_america', '-s', 'nyc']);
-    assert.equal(noUrl.code, 2);
-    assert.match(noUrl.stderr, /no Batfish server given\nhint: pass --batfish-url/);
+    const both = await runNetq(nyc('--ephemeral'));
+    assert.equal(both.code, 2);
+    assert.match(both.stderr, /--ephemeral starts a Batfish of its own and cannot be combined with --batfish-url/);
+    const memory = await runNetq(['bgp-sessions', '-r', 'north_america', '-s', 'nyc', '--memory', 'lots']);
+    assert.equal(memory.code, 2);
     const noSite = await runNetq(['bgp-sessions', '-r', 'north_america', '--batfish-url', sim.url]);
     assert.equal(noSite.code, 2);
     assert.match(noSite.stderr, /--site is missing/);
@@ -190,6 +192,34 @@ describe('netq bgp-sessions', () => {
     assert.match(unknown.stderr, /Command not found/);
     const timeout = await runNetq(nyc('--timeout', 'soon'));
     assert.equal(timeout.code, 2);
+  });
+});
+
+describe('snapshots are not uploaded twice', () => {
+  it('reuses an unchanged site, re-uploads with --fresh, and keeps only the newest snapshots', async () => {
+    const regions = path.join(tmp, 'regions-reuse');
+    const configs = path.join(regions, 'lab', 'reuse', 'configs');
+    await mkdir(configs, { recursive: true });
+    await writeFile(path.join(configs, 'r1.cfg'), 'hostname r1\n');
+    const args = ['bgp-sessions', '-r', 'lab', '-s', 'reuse', '--regions-dir', regions, '--batfish-url', sim.url, '--keep-snapshots', '2'];
+    const uploads = () => sim.seen('POST', /\/networks\/lab\/snapshots\/reuse-/).length;
+    const first = await runNetq(args);
+    assert.equal(first.code, 0, first.stderr);
+    assert.equal(uploads(), 1);
+    const second = await runNetq(args);
+    assert.equal(second.code, 0, second.stderr);
+    assert.equal(uploads(), 1, 'the unchanged site was not uploaded again');
+    assert.match(second.stderr, /Batfish already has reuse-[0-9a-f]{16} \(unchanged input\); nothing uploaded/);
+    const fresh = await runNetq([...args, '--fresh']);
+    assert.equal(fresh.code, 0, fresh.stderr);
+    assert.equal(uploads(), 2);
+    for (const version of ['hostname r1\n!\n', 'hostname r1\n!\n!\n']) {
+      await writeFile(path.join(configs, 'r1.cfg'), version);
+      assert.equal((await runNetq(args)).code, 0);
+    }
+    assert.equal(uploads(), 4);
+    const left = [...(sim.networks.get('lab')?.snapshots.keys() ?? [])].filter((n) => n.startsWith('reuse-'));
+    assert.equal(left.length, 2, `kept ${left.join(', ')}`);
   });
 });
 

@@ -1,0 +1,242 @@
+import Docker from 'dockerode';
+import { PassThrough, type Readable } from 'node:stream';
+import { DockerError } from '../errors.js';
+import type { ContainerInfo, ContainerSpec, DockerEngine, ProgressEvent } from './engine.js';
+
+const BATFISH_PORT = '9996/tcp';
+
+/**
+ * The Docker engine through dockerode (the only dockerode user). dockerode reads DOCKER_HOST,
+ * DOCKER_TLS_VERIFY and DOCKER_CERT_PATH, so unix sockets, tcp and tcp+TLS engines (and Podman or
+ * Colima sockets named by DOCKER_HOST) all work.
+ */
+export class DockerodeEngine implements DockerEngine {
+  readonly #docker: Docker;
+  readonly address: string;
+
+  constructor(env: Record<string, string | undefined> = process.env) {
+    this.#docker = new Docker();
+    this.address = env.DOCKER_HOST || 'unix:///var/run/docker.sock';
+  }
+
+  async ping(): Promise<void> {
+    await this.#call('reach the Docker engine', () => this.#docker.ping());
+  }
+
+  async listContainers(labels: Record<string, string>): Promise<ContainerInfo[]> {
+    const label = Object.entries(labels).map(([k, v]) => `${k}=${v}`);
+    const list = await this.#call('list containers', () => this.#docker.listContainers({ all: true, filters: { label } }));
+    const infos = await Promise.all(list.map((c) => this.inspectContainer(c.Id)));
+    return infos.filter((c): c is ContainerInfo => c !== undefined);
+  }
+
+  async inspectContainer(id: string): Promise<ContainerInfo | undefined> {
+    let data: Docker.ContainerInspectInfo;
+    try {
+      data = await this.#docker.getContainer(id).inspect();
+    } catch (error) {
+      if (statusOf(error) === 404) return undefined;
+      throw this.#translate(error, `inspect container ${id.slice(0, 12)}`);
+    }
+    const binding = data.NetworkSettings?.Ports?.[BATFISH_PORT]?.[0];
+    return {
+      id: data.Id,
+      name: data.Name.replace(/^\//, ''),
+      image: data.Config.Image,
+      labels: data.Config.Labels ?? {},
+      state: data.State.Status,
+      running: data.State.Running,
+      exitCode: data.State.ExitCode,
+      oomKilled: data.State.OOMKilled,
+      ...(data.State.StartedAt && !data.State.StartedAt.startsWith('0001') ? { startedAt: data.State.StartedAt } : {}),
+      ...(binding?.HostPort ? { hostPort: Number(binding.HostPort), hostIp: binding.HostIp } : {}),
+      ...(data.HostConfig?.Memory ? { memoryLimitBytes: data.HostConfig.Memory } : {}),
+    };
+  }
+
+  async createContainer(spec: ContainerSpec): Promise<string> {
+    const container = await this.#call(`create a container from ${spec.image}`, () =>
+      this.#docker.createContainer({
+        name: spec.name,
+        Image: spec.image,
+        Labels: spec.labels,
+        Env: spec.env,
+        ExposedPorts: { [spec.publish.containerPort]: {} },
+        HostConfig: {
+          // Loopback only: Batfish has no authentication, so nothing beyond this machine may reach it.
+          PortBindings: {
+            [spec.publish.containerPort]: [
+              { HostIp: '127.0.0.1', HostPort: spec.publish.hostPort ? String(spec.publish.hostPort) : '' },
+            ],
+          },
+          ...(spec.memoryBytes ? { Memory: spec.memoryBytes, MemorySwap: spec.memoryBytes } : {}),
+        },
+      }),
+    );
+    return container.id;
+  }
+
+  async startContainer(id: string): Promise<void> {
+    await this.#call(`start container ${id.slice(0, 12)}`, () => this.#docker.getContainer(id).start());
+  }
+
+  async stopContainer(id: string, timeoutSeconds: number): Promise<void> {
+    try {
+      await this.#docker.getContainer(id).stop({ t: timeoutSeconds });
+    } catch (error) {
+      // 304: already stopped; 404: already gone.
+      if (statusOf(error) === 304 || statusOf(error) === 404) return;
+      throw this.#translate(error, `stop container ${id.slice(0, 12)}`);
+    }
+  }
+
+  async removeContainer(id: string): Promise<void> {
+    try {
+      await this.#docker.getContainer(id).remove({ force: true, v: true });
+    } catch (error) {
+      // 404: gone; 409: removal already in progress.
+      if (statusOf(error) === 404 || statusOf(error) === 409) return;
+      throw this.#translate(error, `remove container ${id.slice(0, 12)}`);
+    }
+  }
+
+  async logs(id: string, tail: number): Promise<string> {
+    const data = (await this.#call(`read the logs of container ${id.slice(0, 12)}`, () =>
+      this.#docker.getContainer(id).logs({ stdout: true, stderr: true, tail, follow: false }),
+    )) as unknown as Buffer;
+    return demux(Buffer.isBuffer(data) ? data : Buffer.from(String(data)));
+  }
+
+  async followLogs(id: string, tail: number): Promise<Readable> {
+    const stream = (await this.#call(`follow the logs of container ${id.slice(0, 12)}`, () =>
+      this.#docker.getContainer(id).logs({ stdout: true, stderr: true, tail, follow: true }),
+    )) as unknown as Readable;
+    const out = new PassThrough();
+    this.#docker.modem.demuxStream(stream, out, out);
+    stream.on('end', () => out.end());
+    return out;
+  }
+
+  async imageExists(ref: string): Promise<boolean> {
+    try {
+      await this.#docker.getImage(ref).inspect();
+      return true;
+    } catch (error) {
+      if (statusOf(error) === 404) return false;
+      throw this.#translate(error, `inspect image ${ref}`);
+    }
+  }
+
+  async pullImage(ref: string, onProgress: (event: ProgressEvent) => void): Promise<void> {
+    const stream = await this.#call(`pull ${ref}`, () => this.#docker.pull(ref) as Promise<Readable>);
+    await this.#follow(stream, `pull ${ref}`, onProgress);
+  }
+
+  async buildImage(
+    contextDir: string,
+    files: string[],
+    dockerfile: string,
+    tag: string,
+    buildArgs: Record<string, string>,
+    onProgress: (event: ProgressEvent) => void,
+  ): Promise<void> {
+    // dockerode packs the listed files into a tar stream, so the context never sits in memory.
+    const stream = await this.#call(`build ${tag}`, () =>
+      this.#docker.buildImage({ context: contextDir, src: files }, { t: tag, dockerfile, buildargs: buildArgs, rm: true, forcerm: true }),
+    );
+    await this.#follow(stream as Readable, `build ${tag}`, onProgress);
+  }
+
+  /** Reads a pull or build progress stream; an `error` inside the stream fails the operation. */
+  #follow(stream: Readable, what: string, onProgress: (event: ProgressEvent) => void): Promise<void> {
+    return new Promise((resolve, reject) => {
+      let failure: string | undefined;
+      this.#docker.modem.followProgress(
+        stream,
+        (error: Error | null) => {
+          if (error) reject(this.#translate(error, what));
+          else if (failure) reject(new DockerError(`could not ${what}: ${failure}`, { hint: hintFor(what) }));
+          else resolve();
+        },
+        (event: { stream?: string; status?: string; progress?: string; id?: string; error?: string; errorDetail?: { message?: string } }) => {
+          if (event.error || event.errorDetail) {
+            failure = (event.errorDetail?.message ?? event.error ?? 'unknown error').trim();
+            return;
+          }
+          const text = (event.stream ?? [event.id, event.status, event.progress].filter(Boolean).join(' ')).trim();
+          if (text) onProgress({ text });
+        },
+      );
+    });
+  }
+
+  async #call<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (error) {
+      throw this.#translate(error, what);
+    }
+  }
+
+  #translate(error: unknown, what: string): DockerError {
+    if (error instanceof DockerError) return error;
+    const code = (error as NodeJS.ErrnoException).code;
+    const status = statusOf(error);
+    const message = serverMessage(error);
+    const unreachableHint =
+      'start Docker (e.g. sudo systemctl start docker), point DOCKER_HOST at your engine (Podman, Colima, a remote host), or use an existing Batfish with --batfish-url';
+    if (code === 'ENOENT' || code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EHOSTUNREACH' || code === 'ETIMEDOUT') {
+      return new DockerError(`the Docker engine is not reachable at ${this.address} (${code})`, { hint: unreachableHint, cause: error });
+    }
+    if (code === 'EACCES' || code === 'EPERM') {
+      return new DockerError(`permission denied on the Docker engine at ${this.address}`, {
+        hint: 'add your user to the docker group (then log in again), set DOCKER_HOST to a socket you may use, or use --batfish-url',
+        cause: error,
+      });
+    }
+    if (/port is already allocated|address already in use/i.test(message)) {
+      return new DockerError(`could not ${what}: the host port is taken (${message})`, {
+        hint: 'pick another port with --port, or leave --port out to let Docker choose a free one',
+        cause: error,
+      });
+    }
+    if (status === 404 && /image/i.test(message)) {
+      return new DockerError(`could not ${what}: ${message}`, { hint: hintFor(what), cause: error });
+    }
+    return new DockerError(`could not ${what}: ${message || String(error)}`, { hint: hintFor(what), cause: error });
+  }
+}
+
+function hintFor(what: string): string {
+  if (what.startsWith('pull')) {
+    return 'check the image name and your registry access, or build the image here with netq service build (--base-image to choose its base)';
+  }
+  if (what.startsWith('build')) return 'check that the base image (--base-image, default the pinned batfish/batfish tag) exists locally or can be pulled';
+  return 'check the Docker engine (docker info) and run again with --verbose';
+}
+
+function statusOf(error: unknown): number | undefined {
+  const status = (error as { statusCode?: unknown }).statusCode;
+  return typeof status === 'number' ? status : undefined;
+}
+
+function serverMessage(error: unknown): string {
+  const json = (error as { json?: { message?: string } }).json;
+  if (json?.message) return json.message;
+  const reason = (error as { reason?: string }).reason;
+  const message = error instanceof Error ? error.message : String(error);
+  return message.replace(/^\(HTTP code \d+\)\s*(server error|unexpected|no such container|not modified)?\s*-?\s*/i, '').trim() || reason || '';
+}
+
+/** Splits Docker's multiplexed log format (8-byte frame headers) into text. */
+export function demux(data: Buffer): string {
+  const parts: Buffer[] = [];
+  let offset = 0;
+  while (offset + 8 <= data.length && data[offset]! <= 2 && data[offset + 1] === 0) {
+    const size = data.readUInt32BE(offset + 4);
+    parts.push(data.subarray(offset + 8, offset + 8 + size));
+    offset += 8 + size;
+  }
+  if (offset === 0) return data.toString('utf8');
+  return Buffer.concat(parts).toString('utf8');
+}
