@@ -1,13 +1,22 @@
 #!/usr/bin/env node
 import { Builtins, Cli } from 'clipanion';
 import { BgpSessionsCommand } from './commands/bgp-sessions.js';
+import { ServiceBuildCommand, ServiceLogsCommand, ServiceStartCommand, ServiceStatusCommand, ServiceStopCommand } from './commands/service.js';
 import { SitesCommand } from './commands/sites.js';
 import { createServices, type NetqContext } from './context.js';
 import { ExitCode, InterruptedError } from './errors.js';
 import { NETQ_VERSION } from './version.js';
 
 /** Every command netq has. */
-export const COMMANDS = [BgpSessionsCommand, SitesCommand];
+export const COMMANDS = [
+  BgpSessionsCommand,
+  SitesCommand,
+  ServiceStartCommand,
+  ServiceStopCommand,
+  ServiceStatusCommand,
+  ServiceLogsCommand,
+  ServiceBuildCommand,
+];
 
 export function createCli(colors = false): Cli<NetqContext> {
   const cli = new Cli<NetqContext>({

@@ -18,6 +18,23 @@ const { values } = parseArgs({
   },
 });
 
+// Switches for the Batfish stand-in image (test/support/standin-image.ts), set through its ENV:
+// a slow start like the JVM's, or a crash at start with some log lines.
+const startupDelayMs = Number(process.env.NETQ_SIM_STARTUP_DELAY_MS ?? 0);
+if (process.env.NETQ_SIM_CRASH) {
+  process.stderr.write('Exception in thread "main" java.lang.IllegalStateException: simulated start failure\n');
+  process.stderr.write('\tat org.batfish.allinone.Main.main(Main.java:1)\n');
+  process.exit(3);
+}
+// Like a JVM whose heap does not fit the container's memory limit.
+const ballast: Buffer[] = [];
+for (let mb = 0; mb < Number(process.env.NETQ_SIM_ALLOCATE_MB ?? 0); mb++) ballast.push(Buffer.alloc(1024 * 1024, 1));
+if (startupDelayMs > 0) {
+  process.stderr.write(`starting (simulated JVM start, ${startupDelayMs} ms)\n`);
+  await new Promise((resolve) => setTimeout(resolve, startupDelayMs));
+}
+if (process.env.JAVA_TOOL_OPTIONS) process.stderr.write(`Picked up JAVA_TOOL_OPTIONS: ${process.env.JAVA_TOOL_OPTIONS}\n`);
+
 const sim = await startSimulator({
   host: values.host,
   port: Number(values.port),

@@ -1,0 +1,255 @@
+import { Command, Option } from 'clipanion';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { BatfishClient } from '../batfish/client.js';
+import { LABELS, MANAGED_BY, NETQ_BATFISH_IMAGE, PINNED_BATFISH_IMAGE, formatMemory, urlOf } from '../docker/lifecycle.js';
+import { DockerError, ExitCode } from '../errors.js';
+import { renderJson, renderText } from '../render/index.js';
+import { chooseImage, containerManager } from '../service.js';
+import { ManagedCommand, NetqCommand } from './base.js';
+
+const CATEGORY = 'Batfish service';
+
+export class ServiceStartCommand extends ManagedCommand {
+  static override paths = [['service', 'start']];
+  static override usage = Command.Usage({
+    category: CATEGORY,
+    description: 'start the Batfish container netq manages (or report the one running)',
+    details: `
+      Starts Batfish in Docker, published on 127.0.0.1 only, and waits until it answers. Commands
+      then reuse it instead of starting their own. If one is already running it is left as it is.
+      The container is labelled ${LABELS.managedBy}=${MANAGED_BY}; netq finds it by that label.
+
+      Exit codes: 0 running, 2 bad flag, 4 Docker engine, image or start failure.
+    `,
+    examples: [
+      ['Start Batfish with an 8 GiB memory limit', '$0 service start --memory 8g'],
+      ['Start it on a fixed port', '$0 service start --port 9996'],
+    ],
+  });
+
+  async run(): Promise<number> {
+    const progress = this.progress();
+    try {
+      const options = this.managedOptions(false);
+      const image = await chooseImage(this.context, progress, options.image);
+      const managed = await containerManager(this.context, progress, this.effectiveApiKey).ensure({ ...options, image });
+      progress.stop();
+      this.context.stderr.write(`netq: Batfish ${managed.started ? 'started' : 'already running'}: ${managed.info.name} (${managed.info.image})\n`);
+      this.context.stdout.write(`${managed.url}\n`);
+      return ExitCode.ok;
+    } finally {
+      progress.stop();
+    }
+  }
+}
+
+export class ServiceStopCommand extends NetqCommand {
+  static override paths = [['service', 'stop']];
+  static override usage = Command.Usage({
+    category: CATEGORY,
+    description: 'stop and remove every Batfish container netq started',
+    details: `
+      Removes the containers labelled ${LABELS.managedBy}=${MANAGED_BY}, running or not. Snapshots
+      uploaded to them are lost with them. Containers netq did not start are never touched.
+
+      Exit codes: 0 done (also when there was nothing to remove), 4 Docker engine failure.
+    `,
+    examples: [['Stop Batfish', '$0 service stop']],
+  });
+
+  async run(): Promise<number> {
+    const progress = this.progress();
+    try {
+      const removed = await containerManager(this.context, progress, '').removeAll();
+      progress.stop();
+      this.context.stderr.write(removed.length ? `netq: removed ${removed.length} container(s): ${removed.map((id) => id.slice(0, 12)).join(', ')}\n` : 'netq: no netq Batfish container to remove\n');
+      return ExitCode.ok;
+    } finally {
+      progress.stop();
+    }
+  }
+}
+
+export class ServiceStatusCommand extends ManagedCommand {
+  static override paths = [['service', 'status']];
+  static override usage = Command.Usage({
+    category: CATEGORY,
+    description: 'show the Batfish containers netq manages',
+    details: `
+      One row per container: name, image, state, Batfish version, URL, uptime and memory limit.
+
+      Exit codes: 0 a netq Batfish is running, 1 none is running, 4 Docker engine failure.
+    `,
+    examples: [
+      ['Is Batfish up?', '$0 service status'],
+      ['As JSON', '$0 service status --format json'],
+    ],
+  });
+
+  format = Option.String('--format,-f', 'table', { description: 'Output format: table or json' });
+
+  async run(): Promise<number> {
+    const progress = this.progress();
+    const containers = containerManager(this.context, progress, this.effectiveApiKey);
+    await this.context.createDockerEngine(this.context.env).ping();
+    const list = await containers.list();
+    const now = this.context.clock.now();
+    const rows = await Promise.all(
+      list.map(async (c) => {
+        const url = c.running && c.hostPort ? urlOf(c) : undefined;
+        const version = url
+          ? await new BatfishClient(this.context.createBatfishHttp({ url, apiKey: this.effectiveApiKey, clock: this.context.clock, requestTimeoutMs: 2000 }))
+              .version()
+              .then((v) => v.batfish, () => 'not answering')
+          : undefined;
+        const uptimeSeconds = c.running && c.startedAt ? Math.max(0, Math.round((now - Date.parse(c.startedAt)) / 1000)) : undefined;
+        return {
+          name: c.name,
+          id: c.id.slice(0, 12),
+          image: c.image,
+          state: c.state,
+          ephemeral: c.labels[LABELS.ephemeral] === 'true',
+          batfishVersion: version ?? null,
+          url: url ?? null,
+          uptimeSeconds: uptimeSeconds ?? null,
+          memoryLimit: c.memoryLimitBytes ? formatMemory(c.memoryLimitBytes) : null,
+        };
+      }),
+    );
+    progress.stop();
+    if (this.format === 'json') {
+      this.context.stdout.write(renderJson({ containers: rows }));
+    } else if (rows.length === 0) {
+      this.context.stderr.write('netq: no netq Batfish container (netq service start starts one)\n');
+    } else {
+      const table = {
+        columns: ['Name', 'Image', 'State', 'Batfish', 'URL', 'Uptime', 'Memory'].map((name) => ({ name, schema: 'String' })),
+        rows: rows.map((r) => ({
+          Name: r.ephemeral ? `${r.name} (ephemeral)` : r.name,
+          Image: r.image,
+          State: r.state,
+          Batfish: r.batfishVersion,
+          URL: r.url,
+          Uptime: r.uptimeSeconds === null ? null : formatDuration(r.uptimeSeconds),
+          Memory: r.memoryLimit ?? 'no limit',
+        })),
+      };
+      this.context.stdout.write(renderText(table, 'table', this.terminal()));
+    }
+    return rows.some((r) => r.state === 'running') ? ExitCode.ok : ExitCode.findings;
+  }
+}
+
+export class ServiceLogsCommand extends NetqCommand {
+  static override paths = [['service', 'logs']];
+  static override usage = Command.Usage({
+    category: CATEGORY,
+    description: "print the log of netq's Batfish container",
+    details: `
+      Prints the last lines of the running netq Batfish container's log (stdout and stderr), or
+      keeps following it with --follow.
+
+      Exit codes: 0 printed, 1 no netq Batfish container, 4 Docker engine failure.
+    `,
+    examples: [
+      ['The last 100 lines', '$0 service logs'],
+      ['Follow the log', '$0 service logs --follow'],
+    ],
+  });
+
+  tail = Option.String('--tail', '100', { description: 'How many lines from the end (default 100)' });
+  follow = Option.Boolean('--follow', false, { description: 'Keep printing new lines until Ctrl-C' });
+
+  async run(): Promise<number> {
+    const engine = this.context.createDockerEngine(this.context.env);
+    const list = await containerManager(this.context, this.progress(), '').list();
+    const container = list.find((c) => c.running) ?? list.at(-1);
+    if (!container) {
+      this.context.stderr.write('netq: no netq Batfish container\n');
+      return ExitCode.findings;
+    }
+    const tail = Number(this.tail) || 100;
+    if (!this.follow) {
+      this.context.stdout.write(await engine.logs(container.id, tail));
+      return ExitCode.ok;
+    }
+    const stream = await engine.followLogs(container.id, tail);
+    this.context.signal.addEventListener('abort', () => stream.destroy(), { once: true });
+    stream.pipe(this.context.stdout, { end: false });
+    await new Promise<void>((resolve) => {
+      stream.on('end', resolve);
+      stream.on('close', resolve);
+    });
+    return ExitCode.ok;
+  }
+}
+
+export class ServiceBuildCommand extends NetqCommand {
+  static override paths = [['service', 'build']];
+  static override usage = Command.Usage({
+    category: CATEGORY,
+    description: `build the Batfish image netq runs (${NETQ_BATFISH_IMAGE}) from Dockerfile-batfish`,
+    details: `
+      Builds Dockerfile-batfish (shipped with netq) on top of the pinned ${PINNED_BATFISH_IMAGE},
+      or on --base-image, and tags it ${NETQ_BATFISH_IMAGE}. Commands prefer this image when it
+      exists. The build context is streamed to the engine as a tar; errors inside the build output
+      fail the command, and the image is checked afterwards.
+
+      Exit codes: 0 built, 4 Docker engine or build failure.
+    `,
+    examples: [
+      ['Build on the pinned upstream image', '$0 service build'],
+      ['Build on an image from your registry', '$0 service build --base-image registry.example.com/batfish/batfish:2025.07.07.2423'],
+    ],
+  });
+
+  baseImage = Option.String('--base-image', { description: `Base image (the BATFISH_IMAGE build argument; default ${PINNED_BATFISH_IMAGE})` });
+  tag = Option.String('--tag', NETQ_BATFISH_IMAGE, { description: `Tag of the built image (default ${NETQ_BATFISH_IMAGE})` });
+
+  async run(): Promise<number> {
+    const progress = this.progress();
+    try {
+      const engine = this.context.createDockerEngine(this.context.env);
+      await engine.ping();
+      const base = this.baseImage ?? PINNED_BATFISH_IMAGE;
+      progress.phase(`building ${this.tag} from ${base}`);
+      try {
+        await engine.buildImage(packageRoot(), ['Dockerfile-batfish'], 'Dockerfile-batfish', this.tag, { BATFISH_IMAGE: base }, (event) => {
+          if (this.verbose) progress.note(`netq: build: ${event.text}`);
+          progress.phase(`building ${this.tag}: ${event.text.slice(0, 60)}`);
+        });
+      } catch (error) {
+        if (!(error instanceof DockerError)) throw error;
+        throw new DockerError(`${error.message} (base image ${base})`, {
+          hint: `check that ${base} exists locally (docker images) or can be pulled from your registry, or pass another --base-image`,
+          cause: error,
+        });
+      }
+      if (!(await engine.imageExists(this.tag))) {
+        throw new DockerError(`the build of ${this.tag} reported success but the image is missing`, {
+          hint: 'run again with --verbose to see the build output',
+        });
+      }
+      progress.stop();
+      this.context.stderr.write(`netq: built ${this.tag} (base ${base})\n`);
+      this.context.stdout.write(`${this.tag}\n`);
+      return ExitCode.ok;
+    } finally {
+      progress.stop();
+    }
+  }
+}
+
+/** The folder holding netq's package.json and Dockerfile-batfish. */
+function packageRoot(): string {
+  const require = createRequire(import.meta.url);
+  return path.dirname(require.resolve('../../package.json'));
+}
+
+function formatDuration(seconds: number): string {
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = seconds % 60;
+  return h ? `${h}h${String(m).padStart(2, '0')}m` : m ? `${m}m${String(s).padStart(2, '0')}s` : `${s}s`;
+}
