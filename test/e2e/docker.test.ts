@@ -146,6 +146,43 @@ describe('netq manages Batfish on the real Docker engine', { skip }, () => {
     assert.deepEqual(containers(), []);
   });
 
+  it('SIGTERM during an --ephemeral start exits 143 and leaves nothing', async () => {
+    const child = spawn(BIN, [...nyc, '--image', slowImage, '--ephemeral'], { cwd: REPO_ROOT, env: { ...process.env, NO_COLOR: '1' } });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    for (let i = 0; i < 100 && containers().length === 0; i++) await sleep(100);
+    assert.equal(containers().length, 1);
+    child.kill('SIGTERM');
+    assert.equal(await exited, 143);
+    assert.deepEqual(containers(), []);
+  });
+
+  it('gives up after --startup-timeout with the log tail and removes the container', async () => {
+    const run = await netq([...nyc, '--image', slowImage, '--startup-timeout', '2']);
+    assert.equal(run.code, 4);
+    assert.match(run.stderr, /Batfish did not answer within 2s \(image netq-test\/batfish-slow\)/);
+    assert.match(run.stderr, /container log \(last 50 lines\):\n.*simulated JVM start/);
+    assert.match(run.stderr, /hint: .*--startup-timeout/);
+    assert.deepEqual(containers(), []);
+  });
+
+  it('names the image and the fix when it cannot be pulled', async () => {
+    const run = await netq([...nyc, '--image', 'netq-test/not-built:1']);
+    assert.equal(run.code, 4);
+    assert.match(run.stderr, /netq: error: could not pull netq-test\/not-built:1: /);
+    assert.match(run.stderr, /hint: .*netq service build/);
+    assert.deepEqual(containers(), []);
+  });
+
+  it('service logs prints the log of the running Batfish', async () => {
+    assert.equal((await netq(nyc)).code, 0);
+    await sleep(600);
+    const logs = await netq(['service', 'logs', '--tail', '20']);
+    assert.equal(logs.code, 0, logs.stderr);
+    assert.match(logs.stdout, /GET \/v2\/version/);
+    assert.equal((await netq(['service', 'stop'])).code, 0);
+    assert.equal((await netq(['service', 'logs'])).code, 1);
+  });
+
   it('exits 4 with a hint when the Docker engine is unreachable', async () => {
     const run = await netq(nyc, { DOCKER_HOST: 'unix:///nonexistent/docker.sock' });
     assert.equal(run.code, 4);
