@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Builtins, Cli } from 'clipanion';
 import { BgpSessionsCommand } from './commands/bgp-sessions.js';
+import { QUESTION_COMMAND_CLASSES } from './commands/question-commands.js';
 import { ServiceBuildCommand, ServiceLogsCommand, ServiceStartCommand, ServiceStatusCommand, ServiceStopCommand } from './commands/service.js';
 import { SitesCommand } from './commands/sites.js';
 import { createServices, type NetqContext } from './context.js';
@@ -10,6 +11,7 @@ import { NETQ_VERSION } from './version.js';
 /** Every command netq has. */
 export const COMMANDS = [
   BgpSessionsCommand,
+  ...QUESTION_COMMAND_CLASSES,
   SitesCommand,
   ServiceStartCommand,
   ServiceStopCommand,

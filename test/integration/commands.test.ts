@@ -195,6 +195,54 @@ describe('netq bgp-sessions', () => {
   });
 });
 
+describe('first-class question commands', () => {
+  it('traceroute shows the recorded trace, readable in the table and complete in JSON', async () => {
+    const args = ['traceroute', '--snapshot-dir', EXAMPLE, '--start-location', 'host2', '--dst-ips', '1.0.1.1', '--batfish-url', sim.url];
+    const table = await runNetq(args);
+    assert.equal(table.code, 0, table.stderr);
+    assert.ok(table.stdout.includes('start=host2 [2.128.1.101:49152->1.0.1.1:33434 UDP]'));
+    assert.match(table.stdout, /│ 1\. node: host2 +│/);
+    const json = await runNetq([...args, '--format', 'json']);
+    const doc = JSON.parse(json.stdout) as { question: unknown; rows: Array<{ Flow: { dstIp: string }; Traces: Array<{ hops: unknown[] }> }> };
+    assert.deepEqual(doc.question, { name: 'traceroute', parameters: { startLocation: 'host2', headers: { dstIps: '1.0.1.1' } } });
+    assert.equal(doc.rows[0]!.Flow.dstIp, '1.0.1.1');
+    assert.equal(doc.rows[0]!.Traces[0]!.hops.length, 6);
+  });
+
+  it('routes prints the recorded routing table of dc-as-reuse', async () => {
+    const { code, stdout, stderr } = await runNetq(['routes', '--snapshot-dir', path.join(FIXTURES_DIR, 'networks', 'dc-as-reuse'), '--batfish-url', sim.url, '-f', 'csv']);
+    assert.equal(code, 0, stderr);
+    const lines = stdout.trimEnd().split('\r\n');
+    assert.equal(lines[0], 'Node,VRF,Network,Next_Hop,Protocol,Metric,Admin_Distance,Tag');
+    assert.equal(lines.length, 1 + 198);
+    assert.ok(lines.includes('plane_0_spine_0,default,2.0.0.0/31,interface Ethernet1,connected,0,0,'));
+  });
+
+  it('unused-structures answers an empty table with the question columns for nyc', async () => {
+    const { code, stdout } = await runNetq(['unused-structures', '-r', 'north_america', '-s', 'nyc', '--batfish-url', sim.url, '-f', 'json']);
+    assert.equal(code, 0);
+    const doc = JSON.parse(stdout) as { columns: Array<{ name: string }>; rows: unknown[] };
+    assert.deepEqual(doc.columns.map((c) => c.name), ['Structure_Type', 'Structure_Name', 'Source_Lines']);
+    assert.deepEqual(doc.rows, []);
+  });
+
+  it('checks flags before uploading anything', async () => {
+    const before = sim.requests.length;
+    const noHeader = await runNetq(['traceroute', '-r', 'north_america', '-s', 'nyc', '--start-location', 'edge-sw01', '--batfish-url', sim.url]);
+    assert.equal(noHeader.code, 2);
+    assert.match(noHeader.stderr, /traceroute needs a flow header\nhint: give at least one of --src-ips, --dst-ips/);
+    const badRib = await runNetq(['routes', '-r', 'asia', '-s', 'bangalore', '--rib', 'isis', '--batfish-url', sim.url]);
+    assert.equal(badRib.code, 2);
+    assert.match(badRib.stderr, /parameter 'rib' of routes must be one of main, bgp, evpn \(got 'isis'\)/);
+    assert.equal(sim.requests.slice(before).filter((r) => r.method !== 'GET').length, 0, 'nothing was uploaded');
+  });
+
+  it('says in the help which questions need the data plane', async () => {
+    assert.match((await runNetq(['routes', '--help'])).stdout, /needs the data plane/);
+    assert.doesNotMatch((await runNetq(['unused-structures', '--help'])).stdout, /needs the data plane/);
+  });
+});
+
 describe('snapshots are not uploaded twice', () => {
   it('reuses an unchanged site, re-uploads with --fresh, and keeps only the newest snapshots', async () => {
     const regions = path.join(tmp, 'regions-reuse');
