@@ -2,6 +2,7 @@
 import { Builtins, Cli } from 'clipanion';
 import { BgpSessionsCommand } from './commands/bgp-sessions.js';
 import { QUESTION_COMMAND_CLASSES } from './commands/question-commands.js';
+import { AskCommand, QuestionsCommand } from './commands/questions.js';
 import { ServiceBuildCommand, ServiceLogsCommand, ServiceStartCommand, ServiceStatusCommand, ServiceStopCommand } from './commands/service.js';
 import { SitesCommand } from './commands/sites.js';
 import { createServices, type NetqContext } from './context.js';
@@ -12,6 +13,8 @@ import { NETQ_VERSION } from './version.js';
 export const COMMANDS = [
   BgpSessionsCommand,
   ...QUESTION_COMMAND_CLASSES,
+  QuestionsCommand,
+  AskCommand,
   SitesCommand,
   ServiceStartCommand,
   ServiceStopCommand,

@@ -198,13 +198,19 @@ export class BatfishSession {
     }
   }
 
-  /** A template by instance name (case-insensitive), fetched once per session. */
-  async template(name: string): Promise<QuestionTemplate> {
+  /** Every template the server offers, sorted by name; fetched once per session. */
+  async templates(): Promise<QuestionTemplate[]> {
     this.#templates ??= await this.client.questionTemplates();
-    const template = this.#templates.get(name.toLowerCase());
+    return [...this.#templates.values()].sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** A template by instance name (case-insensitive). */
+  async template(name: string): Promise<QuestionTemplate> {
+    await this.templates();
+    const template = this.#templates?.get(name.toLowerCase());
     if (!template) {
-      throw new BatfishError(`Batfish at ${this.client.baseUrl} does not offer the question ${name}`, {
-        hint: 'the server may be too old for this question; upgrade the Batfish image',
+      throw new InputError(`Batfish at ${this.client.baseUrl} does not offer the question '${name}'`, {
+        hint: 'netq questions lists the questions this server offers',
       });
     }
     return template;

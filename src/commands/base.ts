@@ -116,8 +116,37 @@ export abstract class ManagedCommand extends NetqCommand {
   }
 }
 
+/** Flags of commands that talk to a Batfish: a given URL, or netq's managed container. */
+export abstract class BatfishCommand extends ManagedCommand {
+  batfishUrl = Option.String('--batfish-url', {
+    description: 'Use this running Batfish, e.g. http://10.0.0.5:9996, instead of netq\'s container (env NETQ_BATFISH_URL)',
+  });
+  ephemeral = Option.Boolean('--ephemeral', false, {
+    description: 'Start a private Batfish for this command only, and remove it afterwards',
+  });
+  connectTimeout = Option.String('--connect-timeout', {
+    description: 'Seconds to wait for a --batfish-url server that refuses connections, e.g. while it starts (default 5)',
+    validator: t.cascade(t.isNumber(), [t.isAtLeast(0)]),
+  });
+
+  protected batfishTarget(): BatfishTarget {
+    const url = this.batfishUrl ?? this.env.NETQ_BATFISH_URL;
+    if (url !== undefined && this.ephemeral) {
+      throw new InputError('--ephemeral starts a Batfish of its own and cannot be combined with --batfish-url', {
+        hint: 'drop one of them (NETQ_BATFISH_URL counts as --batfish-url)',
+      });
+    }
+    return {
+      ...(url !== undefined ? { url } : {}),
+      apiKey: this.effectiveApiKey,
+      connectTimeoutMs: (this.connectTimeout ?? 5) * 1000,
+      managed: this.managedOptions(this.ephemeral),
+    };
+  }
+}
+
 /** Flags shared by every command that asks Batfish about a site. */
-export abstract class SiteCommand extends ManagedCommand {
+export abstract class SiteCommand extends BatfishCommand {
   region = Option.String('-r,--region', { description: 'Region folder under the regions directory' });
   site = Option.String('-s,--site', { description: 'Site folder within the region' });
   regionsDir = Option.String('--regions-dir', {
@@ -129,12 +158,6 @@ export abstract class SiteCommand extends ManagedCommand {
   network = Option.String('--network', {
     description: 'Batfish network to use (default: the region name, or "netq" with --snapshot-dir)',
   });
-  batfishUrl = Option.String('--batfish-url', {
-    description: 'Use this running Batfish, e.g. http://10.0.0.5:9996, instead of netq\'s container (env NETQ_BATFISH_URL)',
-  });
-  ephemeral = Option.Boolean('--ephemeral', false, {
-    description: 'Start a private Batfish for this command only, and remove it afterwards',
-  });
   fresh = Option.Boolean('--fresh', false, {
     description: 'Upload and parse the snapshot again even if Batfish already has it',
   });
@@ -145,10 +168,6 @@ export abstract class SiteCommand extends ManagedCommand {
   timeout = Option.String('--timeout', {
     description: 'Seconds to wait for upload, parsing and the answer together (default 600)',
     validator: t.cascade(t.isNumber(), [t.isAtLeast(1)]),
-  });
-  connectTimeout = Option.String('--connect-timeout', {
-    description: 'Seconds to wait for a --batfish-url server that refuses connections, e.g. while it starts (default 5)',
-    validator: t.cascade(t.isNumber(), [t.isAtLeast(0)]),
   });
   format = Option.String('--format,-f', 'table', {
     description: 'Output format: table, json, csv or markdown',
@@ -175,21 +194,6 @@ export abstract class SiteCommand extends ManagedCommand {
       regionsDir: this.regionsDir ?? this.env.NETQ_REGIONS_DIR ?? 'regions',
       region: this.region,
       site: this.site,
-    };
-  }
-
-  protected batfishTarget(): BatfishTarget {
-    const url = this.batfishUrl ?? this.env.NETQ_BATFISH_URL;
-    if (url !== undefined && this.ephemeral) {
-      throw new InputError('--ephemeral starts a Batfish of its own and cannot be combined with --batfish-url', {
-        hint: 'drop one of them (NETQ_BATFISH_URL counts as --batfish-url)',
-      });
-    }
-    return {
-      ...(url !== undefined ? { url } : {}),
-      apiKey: this.effectiveApiKey,
-      connectTimeoutMs: (this.connectTimeout ?? 5) * 1000,
-      managed: this.managedOptions(this.ephemeral),
     };
   }
 

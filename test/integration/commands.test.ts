@@ -243,6 +243,49 @@ describe('first-class question commands', () => {
   });
 });
 
+describe('any question: netq questions and netq ask', () => {
+  it('lists the 75 templates the server serves, with the data-plane ones marked', async () => {
+    const { code, stdout } = await runNetq(['questions', '--batfish-url', sim.url, '-f', 'json']);
+    assert.equal(code, 0);
+    const doc = JSON.parse(stdout) as { questions: Array<{ name: string; dataPlane: boolean; tags: string[] }> };
+    assert.equal(doc.questions.length, 75);
+    assert.equal(doc.questions.find((q) => q.name === 'routes')?.dataPlane, true);
+    assert.equal(doc.questions.find((q) => q.name === 'nodeProperties')?.dataPlane, false);
+  });
+
+  it('asks any template with JSON-or-string parameters', async () => {
+    const { code, stdout, stderr } = await runNetq([
+      'ask', 'traceroute', '--snapshot-dir', EXAMPLE, '--param', 'startLocation=host2', '--param', 'headers={"dstIps": "1.0.1.1"}', '--batfish-url', sim.url, '-f', 'json',
+    ]);
+    assert.equal(code, 0, stderr);
+    const doc = JSON.parse(stdout) as { question: unknown; rows: unknown[] };
+    assert.deepEqual(doc.question, { name: 'traceroute', parameters: { startLocation: 'host2', headers: { dstIps: '1.0.1.1' } } });
+    assert.equal(doc.rows.length, 1);
+  });
+
+  it('lists the valid parameters when one is wrong, before uploading', async () => {
+    const before = sim.requests.length;
+    const wrong = await runNetq(['ask', 'routes', '-r', 'asia', '-s', 'bangalore', '--param', 'ribs=main', '--batfish-url', sim.url]);
+    assert.equal(wrong.code, 2);
+    assert.match(wrong.stderr, /question routes has no parameter 'ribs'\nhint: valid parameters: nodes, vrfs, network, prefixMatchType, protocols, rib/);
+    const malformed = await runNetq(['ask', 'routes', '-r', 'asia', '-s', 'bangalore', '--param', 'rib', '--batfish-url', sim.url]);
+    assert.equal(malformed.code, 2);
+    assert.match(malformed.stderr, /--param 'rib' is not name=value/);
+    const unknown = await runNetq(['ask', 'noSuchQuestion', '-r', 'asia', '-s', 'bangalore', '--batfish-url', sim.url]);
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /does not offer the question 'noSuchQuestion'\nhint: netq questions/);
+    assert.equal(sim.requests.slice(before).filter((r) => r.method !== 'GET').length, 0);
+  });
+
+  it('--help-params shows the variables of a template without a site', async () => {
+    const { code, stdout, stderr } = await runNetq(['ask', 'lpmRoutes', '--help-params', '--batfish-url', sim.url, '-f', 'json']);
+    assert.equal(code, 0, stderr);
+    const doc = JSON.parse(stdout) as { dataPlane: boolean; parameters: Array<{ Parameter: string; Required: boolean; Default: string | null }> };
+    assert.equal(doc.dataPlane, true);
+    assert.deepEqual(doc.parameters.map((p) => [p.Parameter, p.Required, p.Default]), [['ip', true, null], ['nodes', false, '".*"'], ['vrfs', false, '".*"']]);
+  });
+});
+
 describe('snapshots are not uploaded twice', () => {
   it('reuses an unchanged site, re-uploads with --fresh, and keeps only the newest snapshots', async () => {
     const regions = path.join(tmp, 'regions-reuse');
