@@ -7,6 +7,7 @@ import { createProgress, type Progress } from '../progress.js';
 import { OUTPUT_FORMATS, type OutputFormat, type TerminalInfo } from '../render/index.js';
 import type { QuestionParameters } from '../batfish/question.js';
 import { formatAnswer } from '../output.js';
+import { selectColumns, sortRows } from '../render/select.js';
 import { NETQ_BATFISH_IMAGE, PINNED_BATFISH_IMAGE, parseMemory } from '../docker/lifecycle.js';
 import { runSiteQuestion, type BatfishTarget, type ManagedBatfishOptions, type SnapshotSource } from '../service.js';
 
@@ -173,6 +174,8 @@ export abstract class SiteCommand extends BatfishCommand {
     description: 'Output format: table, json, csv or markdown',
     validator: t.isEnum(OUTPUT_FORMATS),
   });
+  columns = Option.String('--columns', { description: 'Only these columns, in this order (comma-separated names)' });
+  sort = Option.String('--sort', { description: 'Sort rows by this column (col:desc, or --sort=-col, for descending)' });
 
   /** The snapshot the flags name; exactly one of --snapshot-dir and -r/-s. */
   protected snapshotSource(): SnapshotSource {
@@ -227,7 +230,10 @@ export abstract class SiteCommand extends BatfishCommand {
     } finally {
       progress.stop();
     }
-    this.context.stdout.write(formatAnswer(result, this.outputFormat, this.terminal()));
+    let answer = result.answer;
+    if (this.sort) answer = sortRows(answer, this.sort);
+    if (this.columns) answer = selectColumns(answer, this.columns.split(','));
+    this.context.stdout.write(formatAnswer({ ...result, answer }, this.outputFormat, this.terminal()));
     const rows = result.answer.rows.length;
     this.context.stderr.write(`netq: ${rows} row${rows === 1 ? '' : 's'} from ${result.question} on ${result.network}/${result.snapshot}\n`);
     return ExitCode.ok;

@@ -146,12 +146,13 @@ export const QUESTION_COMMANDS: QuestionCommandSpec[] = [
     flags: [
       nodes,
       { variable: 'vrfs', description: 'Only these VRFs', kind: 'string' },
-      { variable: 'network', description: 'Only routes for this prefix', kind: 'string' },
-      { variable: 'prefixMatchType', description: 'How --network matches: EXACT, LONGEST_PREFIX_MATCH, LONGER_PREFIXES, SHORTER_PREFIXES', kind: 'string' },
+      // --network already names the Batfish network, so the prefix filter is --prefix.
+      { variable: 'network', flag: '--prefix', description: 'Only routes for this prefix, e.g. 10.0.0.0/8', kind: 'string' },
+      { variable: 'prefixMatchType', description: 'How --prefix matches: EXACT, LONGEST_PREFIX_MATCH, LONGER_PREFIXES, SHORTER_PREFIXES', kind: 'string' },
       { variable: 'protocols', description: 'Only these protocols (e.g. bgp,ospf,static)', kind: 'string' },
       { variable: 'rib', description: 'Which RIB: main, bgp or evpn', kind: 'string' },
     ],
-    examples: [['The default route of every node', '$0 routes -r north_america -s nyc --network 0.0.0.0/0']],
+    examples: [['The default route of every node', '$0 routes -r north_america -s nyc --prefix 0.0.0.0/0']],
   },
   {
     command: 'undefined-refs',

@@ -39,8 +39,25 @@ export function renderTable(table: RenderTable, options: TableOptions): string {
     style: { head: [], border: [] },
     colWidths: fitted.map((w) => w + 2),
   });
-  for (const row of rows) t.push(...physicalRows(row.map((cell, i) => wrapText(cell, fitted[i]!))));
+  const paint = options.color ? colorStatus : (text: string) => text;
+  for (const row of rows) t.push(...physicalRows(row.map((cell, i) => wrapText(cell, fitted[i]!)), paint));
   return `${t.toString()}\n`;
+}
+
+const GREEN = ['ESTABLISHED', 'UNIQUE_MATCH', 'DYNAMIC_MATCH', 'COMPATIBLE', 'PASSED', 'ACCEPTED', 'DELIVERED_TO_SUBNET', 'EXITS_NETWORK', 'PERMIT', 'PERMITTED'];
+/** Sessions to peers outside the snapshot: expected at the edge, worth a look. */
+const YELLOW = ['UNKNOWN_REMOTE', 'LOCAL_IP_UNKNOWN_STATICALLY', 'PARTIALLY_UNRECOGNIZED', 'EMPTY', 'DYNAMIC_MATCH_UNKNOWN', 'INSUFFICIENT_INFO'];
+const RED = ['NOT_ESTABLISHED', 'NOT_COMPATIBLE', 'NO_MATCH_FOUND', 'NO_LOCAL_IP', 'NO_REMOTE_AS', 'INVALID_LOCAL_IP', 'UNKNOWN_REMOTE_IP', 'HALF_OPEN', 'MULTIPLE_REMOTES', 'NO_REMOTE_PREFIX', 'NO_REMOTE_IP', 'FAILED', 'DENIED_IN', 'DENIED_OUT', 'DENY', 'DENIED', 'NO_ROUTE', 'NULL_ROUTED', 'LOOP', 'NEIGHBOR_UNREACHABLE', 'INSUFFICIENT_INFO_DROP'];
+const COLORS = new Map<string, string>([
+  ...GREEN.map((s) => [s, '32'] as const),
+  ...YELLOW.map((s) => [s, '33'] as const),
+  ...RED.map((s) => [s, '31'] as const),
+]);
+
+/** Colours a status word (a whole cell line such as ESTABLISHED or NOT_COMPATIBLE): green, yellow, red. */
+export function colorStatus(text: string): string {
+  const code = COLORS.get(text.trim());
+  return code ? `\u001b[${code}m${text}\u001b[39m` : text;
 }
 
 /** Border characters of a row that continues the row above: no separator line is drawn. */
@@ -51,8 +68,8 @@ const CONTINUATION = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' }
  * multi-line cells, and traces run to hundreds of lines, so it only ever sees single lines; the
  * lines after the first are drawn without a separator above them.
  */
-function physicalRows(cells: string[]): Table.HorizontalTableRow[] {
-  const lines = cells.map((c) => c.split('\n'));
+function physicalRows(cells: string[], paint: (line: string) => string): Table.HorizontalTableRow[] {
+  const lines = cells.map((c) => c.split('\n').map(paint));
   const height = Math.max(1, ...lines.map((l) => l.length));
   return Array.from({ length: height }, (_, i) =>
     lines.map((l) => (i === 0 ? (l[0] ?? '') : { content: l[i] ?? '', chars: CONTINUATION })),

@@ -218,6 +218,18 @@ describe('first-class question commands', () => {
     assert.ok(lines.includes('plane_0_spine_0,default,2.0.0.0/31,interface Ethernet1,connected,0,0,'));
   });
 
+  it('--columns picks and orders columns and --sort orders rows, in every format', async () => {
+    const dc = path.join(FIXTURES_DIR, 'networks', 'dc-as-reuse');
+    const { code, stdout, stderr } = await runNetq(['routes', '--snapshot-dir', dc, '--batfish-url', sim.url, '-f', 'json', '--columns', 'network,node', '--sort', 'Metric:desc']);
+    assert.equal(code, 0, stderr);
+    const doc = JSON.parse(stdout) as { columns: Array<{ name: string }>; rows: Array<Record<string, unknown>> };
+    assert.deepEqual(doc.columns.map((c) => c.name), ['Network', 'Node']);
+    assert.deepEqual(Object.keys(doc.rows[0]!), ['Network', 'Node']);
+    const bad = await runNetq(['routes', '--snapshot-dir', dc, '--batfish-url', sim.url, '--columns', 'Nexthop']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /the answer has no column 'Nexthop'\nhint: columns: Node, VRF, Network, Next_Hop/);
+  });
+
   it('unused-structures answers an empty table with the question columns for nyc', async () => {
     const { code, stdout } = await runNetq(['unused-structures', '-r', 'north_america', '-s', 'nyc', '--batfish-url', sim.url, '-f', 'json']);
     assert.equal(code, 0);

@@ -18,6 +18,15 @@ function served(name: string) {
 }
 
 describe('question command catalogue', () => {
+  it('no question flag shadows a flag every site command has', async () => {
+    const { runNetq } = await import('../support/harness.js');
+    const help = (await runNetq(['sites', '--help'])).stdout + (await runNetq(['ask', '--help'])).stdout;
+    const shared = new Set([...help.matchAll(/(--[a-z-]+)/g)].map((m) => m[1]));
+    for (const spec of QUESTION_COMMANDS) {
+      for (const flag of spec.flags) assert.ok(!shared.has(flagOf(flag)) || flagOf(flag) === '--nodes', `${spec.command}: ${flagOf(flag)} is already a netq flag`);
+    }
+  });
+
   for (const spec of QUESTION_COMMANDS) {
     it(`${spec.command} maps onto real variables of ${spec.template}`, () => {
       const template = served(spec.template);

@@ -4,7 +4,9 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { parseTableAnswer } from '../../src/batfish/answer.js';
 import { jsonRows, renderJson, renderText } from '../../src/render/index.js';
-import { renderTable } from '../../src/render/table.js';
+import { colorStatus, renderTable } from '../../src/render/table.js';
+import { selectColumns, sortRows } from '../../src/render/select.js';
+import { InputError } from '../../src/errors.js';
 import { toText } from '../../src/render/values.js';
 import { REPO_ROOT } from '../support/harness.js';
 import { FIXTURES_DIR } from '../support/recorded.js';
@@ -167,5 +169,40 @@ describe('table layout', () => {
     const table = { columns: [{ name: 'A', schema: 'String' }], rows: [{ A: 'x|y\nz' }, { A: 'say "hi", ok' }, { A: '=cmd()' }] };
     assert.equal(renderText(table, 'markdown', { color: false }), '| A |\n| --- |\n| x\\|y<br>z |\n| say "hi", ok |\n| =cmd() |\n');
     assert.equal(renderText(table, 'csv', { color: false }), 'A\r\n"x|y\nz"\r\n"say ""hi"", ok"\r\n\'=cmd()\r\n');
+  });
+});
+
+describe('columns, sorting and status colours', () => {
+  const table = {
+    columns: [
+      { name: 'Interface', schema: 'String' },
+      { name: 'Mtu', schema: 'Integer' },
+      { name: 'Status', schema: 'String' },
+    ],
+    rows: [
+      { Interface: 'Gi0/10', Mtu: 9000, Status: 'NOT_COMPATIBLE' },
+      { Interface: 'Gi0/2', Mtu: 1500, Status: 'ESTABLISHED' },
+      { Interface: 'Gi0/1', Mtu: 1500, Status: 'UNKNOWN_REMOTE' },
+    ],
+  };
+
+  it('picks and orders columns, and names the real ones on a typo', () => {
+    assert.deepEqual(selectColumns(table, ['status', 'Interface']).columns.map((c) => c.name), ['Status', 'Interface']);
+    assert.throws(() => selectColumns(table, ['Speed']), (e: unknown) => e instanceof InputError && e.hint === 'columns: Interface, Mtu, Status');
+  });
+
+  it('sorts text with numbers as numbers, numbers by value, and descending with -', () => {
+    assert.deepEqual(sortRows(table, 'Interface').rows.map((r) => r.Interface), ['Gi0/1', 'Gi0/2', 'Gi0/10']);
+    assert.deepEqual(sortRows(table, '-Mtu').rows.map((r) => r.Mtu), [9000, 1500, 1500]);
+    assert.throws(() => sortRows(table, 'Speed'), /cannot sort by 'Speed'/);
+  });
+
+  it('colours established green, external yellow and broken red, only with colour on', () => {
+    assert.equal(colorStatus('ESTABLISHED'), '\u001b[32mESTABLISHED\u001b[39m');
+    assert.equal(colorStatus('UNKNOWN_REMOTE'), '\u001b[33mUNKNOWN_REMOTE\u001b[39m');
+    assert.equal(colorStatus('NOT_COMPATIBLE'), '\u001b[31mNOT_COMPATIBLE\u001b[39m');
+    assert.equal(colorStatus('default'), 'default');
+    assert.ok(renderTable(table, { color: true }).includes('\u001b[31mNOT_COMPATIBLE'));
+    assert.ok(!renderTable(table, { color: false }).includes('\u001b['));
   });
 });
