@@ -4,7 +4,7 @@ import path from 'node:path';
 import { v4 as uuidv4 } from 'uuid';
 import { BatfishHttp, type BatfishHttpOptions } from './batfish/http.js';
 import { systemClock, type Clock } from './clock.js';
-import { DockerodeEngine } from './docker/dockerode-engine.js';
+import { LazyDockerEngine } from './docker/lazy-engine.js';
 import type { DockerEngine } from './docker/engine.js';
 
 /**
@@ -37,7 +37,7 @@ export function createServices(overrides: ServiceOverrides = {}): Omit<NetqConte
     clock: systemClock,
     newId: () => uuidv4(),
     createBatfishHttp: (options) => new BatfishHttp(options),
-    createDockerEngine: (env) => new DockerodeEngine(env),
+    createDockerEngine: (env) => new LazyDockerEngine(env),
     tmpDir: os.tmpdir(),
     stateDir: path.join(process.env.XDG_RUNTIME_DIR || os.tmpdir(), `netq-${os.userInfo().uid}`),
     signal: new AbortController().signal,

@@ -10,7 +10,7 @@ export { instantiateQuestion, parseTemplate, serializeQuestion, validateParamete
 export { runWork, pollWork } from './batfish/work.js';
 export { BatfishContainers, LABELS, NETQ_BATFISH_IMAGE, PINNED_BATFISH_IMAGE } from './docker/lifecycle.js';
 export type { DockerEngine, ContainerInfo } from './docker/engine.js';
-export { DockerodeEngine } from './docker/dockerode-engine.js';
+export { LazyDockerEngine } from './docker/lazy-engine.js';
 export { jsonRows, renderJson, renderText, toJsonValue, toText, OUTPUT_FORMATS, type OutputFormat, type RenderTable } from './render/index.js';
 export { listRegions, listSites, resolveSite, scanSnapshot, type SiteLocation, type SnapshotScan } from './sites/sites.js';
 export { packageSnapshot } from './sites/packager.js';
