@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 import { Builtins, Cli } from 'clipanion';
 import { BgpSessionsCommand } from './commands/bgp-sessions.js';
+import { EdgesCommand } from './commands/edges.js';
+import { ParseStatusCommand } from './commands/parse-status.js';
 import { QUESTION_COMMAND_CLASSES } from './commands/question-commands.js';
 import { AskCommand, QuestionsCommand } from './commands/questions.js';
 import { ServiceBuildCommand, ServiceLogsCommand, ServiceStartCommand, ServiceStatusCommand, ServiceStopCommand } from './commands/service.js';
@@ -13,6 +15,8 @@ import { NETQ_VERSION } from './version.js';
 export const COMMANDS = [
   BgpSessionsCommand,
   ...QUESTION_COMMAND_CLASSES,
+  EdgesCommand,
+  ParseStatusCommand,
   QuestionsCommand,
   AskCommand,
   SitesCommand,

@@ -177,6 +177,23 @@ export async function chooseImage(ctx: NetqContext, progress: Progress, requeste
  * costs nothing and starts nothing.
  */
 export async function runSiteQuestion(ctx: NetqContext, progress: Progress, request: SiteQuestionRequest): Promise<SiteQuestionResult> {
+  const { question, parameters, ...rest } = request;
+  const [result] = await runSiteQuestions(ctx, progress, { ...rest, questions: [{ question, parameters }] });
+  return result!;
+}
+
+/** One question of several asked about the same snapshot. */
+export interface QuestionAsk {
+  question: string;
+  parameters: QuestionParameters;
+}
+
+/** Several questions about one site: one preflight, one upload (if any), one answer each. */
+export async function runSiteQuestions(
+  ctx: NetqContext,
+  progress: Progress,
+  request: Omit<SiteQuestionRequest, 'question' | 'parameters'> & { questions: QuestionAsk[] },
+): Promise<SiteQuestionResult[]> {
   const location = await locateSnapshot(request.source, ctx.cwd);
   const scan = await scanSnapshot(location);
   for (const warning of scan.warnings) progress.note(`netq: warning: ${warning}`);
@@ -188,7 +205,7 @@ export async function runSiteQuestion(ctx: NetqContext, progress: Progress, requ
     const { session } = batfish;
     const deadline = ctx.clock.now() + request.timeoutMs;
     // Checked before the upload so a wrong parameter leaves nothing on the server.
-    validateParameters(await session.template(request.question), definedOnly(request.parameters));
+    for (const ask of request.questions) validateParameters(await session.template(ask.question), definedOnly(ask.parameters));
 
     const { reused, health } = await session.ensureSnapshot({
       network,
@@ -204,21 +221,25 @@ export async function runSiteQuestion(ctx: NetqContext, progress: Progress, requ
     if (reused) progress.note(`netq: Batfish already has ${snapshot} (unchanged input); nothing uploaded`);
     else if (summary) progress.note(`netq: parsed ${snapshot}: ${summary}`);
 
-    const { answer, parameters } = await session.ask({ network, snapshot, question: request.question, parameters: request.parameters, deadline });
+    const results: SiteQuestionResult[] = [];
+    for (const ask of request.questions) {
+      const { answer, parameters } = await session.ask({ network, snapshot, question: ask.question, parameters: ask.parameters, deadline });
+      results.push({
+        location,
+        network,
+        snapshot,
+        reused,
+        batfishVersion: batfish.version,
+        batfishUrl: batfish.url,
+        question: ask.question,
+        parameters,
+        answer,
+        warnings: scan.warnings,
+        requestCount: batfish.http.requestCount,
+      });
+    }
     await session.pruneSnapshots(network, snapshotPattern(location.site), request.keepSnapshots, snapshot);
-    return {
-      location,
-      network,
-      snapshot,
-      reused,
-      batfishVersion: batfish.version,
-      batfishUrl: batfish.url,
-      question: request.question,
-      parameters,
-      answer,
-      warnings: scan.warnings,
-      requestCount: batfish.http.requestCount,
-    };
+    return results;
   } finally {
     await batfish.release();
   }

@@ -4,12 +4,12 @@ import { DEFAULT_API_KEY } from '../batfish/http.js';
 import type { NetqContext } from '../context.js';
 import { ExitCode, InputError, formatError, toNetqError } from '../errors.js';
 import { createProgress, type Progress } from '../progress.js';
-import { OUTPUT_FORMATS, type OutputFormat, type TerminalInfo } from '../render/index.js';
+import { OUTPUT_FORMATS, renderJson, type OutputFormat, type TerminalInfo } from '../render/index.js';
 import type { QuestionParameters } from '../batfish/question.js';
-import { formatAnswer } from '../output.js';
+import { answerEnvelope, formatAnswer } from '../output.js';
 import { selectColumns, sortRows } from '../render/select.js';
 import { NETQ_BATFISH_IMAGE, PINNED_BATFISH_IMAGE, parseMemory } from '../docker/lifecycle.js';
-import { runSiteQuestion, type BatfishTarget, type ManagedBatfishOptions, type SnapshotSource } from '../service.js';
+import { runSiteQuestions, type BatfishTarget, type ManagedBatfishOptions, type QuestionAsk, type SnapshotSource } from '../service.js';
 
 /**
  * Base of every netq command: one place that turns any failure into a message on stderr and an
@@ -213,15 +213,22 @@ export abstract class SiteCommand extends BatfishCommand {
    * format. Returns the exit code.
    */
   protected async askAndPrint(question: string, parameters: QuestionParameters): Promise<number> {
+    return this.askAllAndPrint([{ question, parameters }]);
+  }
+
+  /**
+   * Asks several questions about one snapshot and prints each answer: tables one after another
+   * under a title, JSON as one envelope (one question) or a list of envelopes.
+   */
+  protected async askAllAndPrint(questions: QuestionAsk[]): Promise<number> {
     const progress = this.progress();
-    let result;
+    let results;
     try {
-      result = await runSiteQuestion(this.context, progress, {
+      results = await runSiteQuestions(this.context, progress, {
         source: this.snapshotSource(),
         ...(this.network !== undefined ? { network: this.network } : {}),
         batfish: this.batfishTarget(),
-        question,
-        parameters,
+        questions,
         timeoutMs: this.timeoutMs,
         fresh: this.fresh,
         keepSnapshots: this.keepSnapshots ?? 5,
@@ -230,14 +237,32 @@ export abstract class SiteCommand extends BatfishCommand {
     } finally {
       progress.stop();
     }
-    let answer = result.answer;
-    if (this.sort) answer = sortRows(answer, this.sort);
-    if (this.columns) answer = selectColumns(answer, this.columns.split(','));
-    this.context.stdout.write(formatAnswer({ ...result, answer }, this.outputFormat, this.terminal()));
-    const rows = result.answer.rows.length;
-    this.context.stderr.write(`netq: ${rows} row${rows === 1 ? '' : 's'} from ${result.question} on ${result.network}/${result.snapshot}\n`);
+    const shaped = results.map((result) => {
+      let answer = result.answer;
+      if (this.sort) answer = sortRows(answer, this.sort);
+      if (this.columns) answer = selectColumns(answer, this.columns.split(','));
+      return { ...result, answer };
+    });
+    if (this.outputFormat === 'json') {
+      const envelopes = shaped.map(answerEnvelope);
+      this.context.stdout.write(renderJson(envelopes.length === 1 ? envelopes[0] : envelopes));
+    } else {
+      shaped.forEach((result, index) => {
+        if (shaped.length > 1) this.context.stdout.write(`${index ? '\n' : ''}${sectionTitle(result.question, this.outputFormat)}\n`);
+        this.context.stdout.write(formatAnswer(result, this.outputFormat, this.terminal()));
+      });
+    }
+    for (const result of shaped) {
+      const rows = result.answer.rows.length;
+      this.context.stderr.write(`netq: ${rows} row${rows === 1 ? '' : 's'} from ${result.question} on ${result.network}/${result.snapshot}\n`);
+    }
     return ExitCode.ok;
   }
 }
 
 export { ExitCode };
+
+/** The heading above each answer when a command prints several. */
+function sectionTitle(question: string, format: OutputFormat): string {
+  return format === 'markdown' ? `## ${question}\n` : format === 'csv' ? `# ${question}` : `== ${question} ==`;
+}

@@ -238,6 +238,30 @@ describe('first-class question commands', () => {
     assert.deepEqual(doc.rows, []);
   });
 
+  it('parse-status asks three questions about one snapshot and prints each', async () => {
+    const before = sim.requests.length;
+    const table = await runNetq(['parse-status', '-r', 'asia', '-s', 'bangalore', '--batfish-url', sim.url]);
+    assert.equal(table.code, 0, table.stderr);
+    assert.match(table.stdout, /^== fileParseStatus ==\n[\s\S]*\n== initIssues ==\n[\s\S]*\n== parseWarning ==\n/);
+    const json = await runNetq(['parse-status', '-r', 'asia', '-s', 'bangalore', '--batfish-url', sim.url, '-f', 'json', '--no-aggregate']);
+    const docs = JSON.parse(json.stdout) as Array<{ question: { name: string; parameters: unknown }; columns: Array<{ name: string }> }>;
+    assert.deepEqual(docs.map((d) => d.question.name), ['fileParseStatus', 'initIssues', 'parseWarning']);
+    assert.deepEqual(docs[2]!.question.parameters, { aggregateDuplicates: false });
+    assert.deepEqual(docs[2]!.columns.map((c) => c.name), ['Filename', 'Line', 'Text', 'Parser_Context', 'Comment']);
+    assert.equal(sim.requests.slice(before).filter((r) => r.method === 'POST' && /\/snapshots\//.test(r.path)).length, 1, 'one upload for all questions');
+  });
+
+  it('edges --layer picks the edges question', async () => {
+    for (const [layer, question, first] of [['3', 'layer3Edges', 'Interface'], ['bgp', 'bgpEdges', 'Node']] as const) {
+      const { code, stdout, stderr } = await runNetq(['edges', '-r', 'north_america', '-s', 'nyc', '--layer', layer, '--batfish-url', sim.url, '-f', 'json']);
+      assert.equal(code, 0, stderr);
+      const doc = JSON.parse(stdout) as { question: { name: string }; columns: Array<{ name: string }> };
+      assert.equal(doc.question.name, question);
+      assert.equal(doc.columns[0]!.name, first);
+    }
+    assert.equal((await runNetq(['edges', '-r', 'north_america', '-s', 'nyc', '--layer', '2', '--batfish-url', sim.url])).code, 2);
+  });
+
   it('checks flags before uploading anything', async () => {
     const before = sim.requests.length;
     const noHeader = await runNetq(['traceroute', '-r', 'north_america', '-s', 'nyc', '--start-location', 'edge-sw01', '--batfish-url', sim.url]);

@@ -115,6 +115,12 @@ const DATAPLANE_QUESTIONS = new Set(
 const KNOWN_COLUMNS: Record<string, Array<[string, string, boolean]>> = {
   fileparsestatus: [['File_Name', 'String', true], ['Status', 'String', false], ['File_Format', 'String', false], ['Nodes', 'List<Node>', false]],
   initissues: [['Nodes', 'List<String>', true], ['Source_Lines', 'List<FileLines>', true], ['Type', 'String', true], ['Details', 'String', true], ['Line_Text', 'String', true], ['Parser_Context', 'String', true]],
+  parsewarning: [['Source_Lines', 'List<FileLines>', true], ['Text', 'String', true], ['Parser_Context', 'String', true], ['Comment', 'String', false]],
+  'parsewarning/separate': [['Filename', 'String', true], ['Line', 'Integer', true], ['Text', 'String', true], ['Parser_Context', 'String', true], ['Comment', 'String', false]],
+  layer3edges: [['Interface', 'Interface', true], ['IPs', 'Set<Ip>', false], ['Remote_Interface', 'Interface', true], ['Remote_IPs', 'Set<Ip>', false]],
+  layer1edges: [['Interface', 'Interface', true], ['Remote_Interface', 'Interface', true]],
+  ospfedges: [['Interface', 'Interface', true], ['Remote_Interface', 'Interface', true]],
+  bgpedges: [['Node', 'Node', true], ['IP', 'Ip', true], ['Interface', 'String', false], ['AS_Number', 'String', false], ['Remote_Node', 'Node', true], ['Remote_IP', 'Ip', true], ['Remote_Interface', 'String', false], ['Remote_AS_Number', 'String', false]],
 };
 
 const STACK = (message: string): string =>
@@ -767,8 +773,8 @@ export class BatfishSimulator {
     if (shape) {
       const metadata = loadRecordedElements(shape.file)[0]!.metadata as { columnMetadata: unknown[] };
       columns = metadata.columnMetadata;
-    } else if (KNOWN_COLUMNS[question.toLowerCase()]) {
-      columns = KNOWN_COLUMNS[question.toLowerCase()]!.map(([name, schema, isKey]) => ({
+    } else if (KNOWN_COLUMNS[shapeKey(question, given)]) {
+      columns = KNOWN_COLUMNS[shapeKey(question, given)]!.map(([name, schema, isKey]) => ({
         description: name.replace(/_/g, ' '),
         isKey,
         isValue: !isKey,
@@ -819,6 +825,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ba
   const sim = new BatfishSimulator(options);
   await sim.start();
   return sim;
+}
+
+/** parseWarning has two shapes: warnings grouped (the default) or one row per line. */
+function shapeKey(question: string, given: Record<string, unknown>): string {
+  const key = question.toLowerCase();
+  return key === 'parsewarning' && given.aggregateDuplicates === false ? 'parsewarning/separate' : key;
 }
 
 function workStatusJson(work: WorkRecord): unknown {
