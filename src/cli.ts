@@ -7,6 +7,7 @@ import { QUESTION_COMMAND_CLASSES } from './commands/question-commands.js';
 import { AskCommand, QuestionsCommand } from './commands/questions.js';
 import { ServiceBuildCommand, ServiceLogsCommand, ServiceStartCommand, ServiceStatusCommand, ServiceStopCommand } from './commands/service.js';
 import { SitesCommand } from './commands/sites.js';
+import { SummaryCommand } from './commands/summary.js';
 import { createServices, type NetqContext } from './context.js';
 import { ExitCode, InterruptedError } from './errors.js';
 import { NETQ_VERSION } from './version.js';
@@ -20,6 +21,7 @@ export const COMMANDS = [
   QuestionsCommand,
   AskCommand,
   SitesCommand,
+  SummaryCommand,
   ServiceStartCommand,
   ServiceStopCommand,
   ServiceStatusCommand,

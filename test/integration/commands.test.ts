@@ -279,6 +279,23 @@ describe('first-class question commands', () => {
   });
 });
 
+describe('netq summary', () => {
+  it('asks the five config questions about one snapshot and prints one summary', async () => {
+    const before = sim.requests.length;
+    const { code, stdout, stderr } = await runNetq(['summary', '-r', 'north_america', '-s', 'nyc', '--batfish-url', sim.url, '-f', 'json']);
+    assert.equal(code, 0, stderr);
+    const doc = JSON.parse(stdout) as Record<string, unknown>;
+    assert.equal(doc.region, 'north_america');
+    assert.equal(doc.site, 'nyc');
+    assert.deepEqual(doc.bgpSessions, { total: 0, ok: 0, external: 0, broken: 0 });
+    assert.equal(doc.duplicateIps, 0);
+    const asked = sim.requests.slice(before).filter((r) => r.method === 'PUT').length;
+    assert.equal(asked, 5);
+    const table = await runNetq(['summary', '-r', 'north_america', '-s', 'nyc', '--batfish-url', sim.url]);
+    assert.match(table.stdout, /│ BGP sessions +│ 0: 0 ok, 0 external, 0 broken +│/);
+  });
+});
+
 describe('any question: netq questions and netq ask', () => {
   it('lists the 75 templates the server serves, with the data-plane ones marked', async () => {
     const { code, stdout } = await runNetq(['questions', '--batfish-url', sim.url, '-f', 'json']);

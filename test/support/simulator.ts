@@ -117,6 +117,11 @@ const KNOWN_COLUMNS: Record<string, Array<[string, string, boolean]>> = {
   initissues: [['Nodes', 'List<String>', true], ['Source_Lines', 'List<FileLines>', true], ['Type', 'String', true], ['Details', 'String', true], ['Line_Text', 'String', true], ['Parser_Context', 'String', true]],
   parsewarning: [['Source_Lines', 'List<FileLines>', true], ['Text', 'String', true], ['Parser_Context', 'String', true], ['Comment', 'String', false]],
   'parsewarning/separate': [['Filename', 'String', true], ['Line', 'Integer', true], ['Text', 'String', true], ['Parser_Context', 'String', true], ['Comment', 'String', false]],
+  // Shapes of the config questions behind `netq summary` (column names as the Batfish answerers write them).
+  bgpsessioncompatibility: [['Node', 'Node', true], ['VRF', 'String', true], ['Local_AS', 'Long', false], ['Local_Interface', 'Interface', false], ['Local_IP', 'Ip', false], ['Remote_AS', 'String', false], ['Remote_Node', 'Node', false], ['Remote_Interface', 'Interface', false], ['Remote_IP', 'SelfDescribing', true], ['Address_Families', 'Set<String>', false], ['Session_Type', 'String', false], ['Configured_Status', 'String', false]],
+  nodeproperties: [['Node', 'Node', true]],
+  undefinedreferences: [['File_Name', 'String', true], ['Struct_Type', 'String', true], ['Ref_Name', 'String', true], ['Context', 'String', true], ['Lines', 'FileLines', false]],
+  ipowners: [['Node', 'Node', true], ['VRF', 'String', true], ['Interface', 'String', true], ['IP', 'Ip', true], ['Mask', 'Integer', false], ['Active', 'Boolean', false]],
   layer3edges: [['Interface', 'Interface', true], ['IPs', 'Set<Ip>', false], ['Remote_Interface', 'Interface', true], ['Remote_IPs', 'Set<Ip>', false]],
   layer1edges: [['Interface', 'Interface', true], ['Remote_Interface', 'Interface', true]],
   ospfedges: [['Interface', 'Interface', true], ['Remote_Interface', 'Interface', true]],
