@@ -11,6 +11,8 @@ export interface AnswerEnvelope {
   batfishVersion: string;
   network: string;
   snapshot: string;
+  /** The snapshot compared against, for a differential answer; null otherwise. */
+  referenceSnapshot: string | null;
   question: { name: string; parameters: Record<string, unknown> };
   columns: Array<{ name: string; schema: string; description: string; isKey: boolean; isValue: boolean }>;
   rows: Array<Record<string, unknown>>;
@@ -25,6 +27,7 @@ export function answerEnvelope(result: SiteQuestionResult): AnswerEnvelope {
     batfishVersion: result.batfishVersion.batfish,
     network: result.network,
     snapshot: result.snapshot,
+    referenceSnapshot: result.referenceSnapshot ?? null,
     question: { name: result.question, parameters: result.parameters },
     columns: answer.columns.map(({ name, schema, description, isKey, isValue }) => ({
       name,

@@ -50,6 +50,8 @@ export interface SiteQuestionRequest {
   fresh: boolean;
   /** netq snapshots of a site to keep on the server (older ones are deleted). */
   keepSnapshots: number;
+  /** A second snapshot to compare against: answers become differential (Snapshot_/Reference_ columns). */
+  reference?: SnapshotSource;
   verbose: boolean;
 }
 
@@ -59,6 +61,8 @@ export interface SiteQuestionResult {
   snapshot: string;
   /** True when Batfish already had the snapshot and nothing was uploaded. */
   reused: boolean;
+  /** The reference snapshot of a differential answer. */
+  referenceSnapshot?: string;
   batfishVersion: BatfishVersion;
   batfishUrl: string;
   question: string;
@@ -200,12 +204,23 @@ export async function runSiteQuestions(
   const network = request.network ?? location.region ?? DEFAULT_DIR_NETWORK;
   const snapshot = snapshotName(location.site, await hashSnapshotFiles(scan.files));
 
+  const reference = request.reference ? await prepareReference(ctx, progress, request.reference) : undefined;
+
   const batfish = await connectBatfish(ctx, progress, request.batfish, request.verbose);
   try {
     const { session } = batfish;
     const deadline = ctx.clock.now() + request.timeoutMs;
     // Checked before the upload so a wrong parameter leaves nothing on the server.
     for (const ask of request.questions) validateParameters(await session.template(ask.question), definedOnly(ask.parameters));
+    if (reference) {
+      await session.ensureSnapshot({
+        network,
+        snapshot: reference.snapshot,
+        fresh: request.fresh,
+        deadline,
+        makeZip: () => packageSnapshot(reference.scan.files, reference.snapshot, ctx.tmpDir),
+      });
+    }
 
     const { reused, health } = await session.ensureSnapshot({
       network,
@@ -223,12 +238,20 @@ export async function runSiteQuestions(
 
     const results: SiteQuestionResult[] = [];
     for (const ask of request.questions) {
-      const { answer, parameters } = await session.ask({ network, snapshot, question: ask.question, parameters: ask.parameters, deadline });
+      const { answer, parameters } = await session.ask({
+        network,
+        snapshot,
+        question: ask.question,
+        parameters: ask.parameters,
+        deadline,
+        ...(reference ? { referenceSnapshot: reference.snapshot } : {}),
+      });
       results.push({
         location,
         network,
         snapshot,
         reused,
+        ...(reference ? { referenceSnapshot: reference.snapshot } : {}),
         batfishVersion: batfish.version,
         batfishUrl: batfish.url,
         question: ask.question,
@@ -238,11 +261,19 @@ export async function runSiteQuestions(
         requestCount: batfish.http.requestCount,
       });
     }
-    await session.pruneSnapshots(network, snapshotPattern(location.site), request.keepSnapshots, snapshot);
+    await session.pruneSnapshots(network, snapshotPattern(location.site), request.keepSnapshots, [snapshot, ...(reference ? [reference.snapshot] : [])]);
     return results;
   } finally {
     await batfish.release();
   }
+}
+
+/** Finds and checks the reference snapshot, before anything is sent to Batfish. */
+async function prepareReference(ctx: NetqContext, progress: Progress, source: SnapshotSource) {
+  const location = await locateSnapshot(source, ctx.cwd);
+  const scan = await scanSnapshot(location);
+  for (const warning of scan.warnings) progress.note(`netq: warning (reference): ${warning}`);
+  return { location, scan, snapshot: snapshotName(location.site, await hashSnapshotFiles(scan.files)) };
 }
 
 const HASH_LENGTH = 16;

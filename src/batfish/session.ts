@@ -145,9 +145,9 @@ export class BatfishSession {
   }
 
   /** Deletes this site's older snapshots (names matching `pattern`) beyond the newest `keep`. */
-  async pruneSnapshots(network: string, pattern: RegExp, keep: number, current: string): Promise<string[]> {
-    const ours = (await this.client.listSnapshots(network)).filter((s) => pattern.test(s) && s !== current);
-    const doomed = ours.slice(Math.max(keep - 1, 0));
+  async pruneSnapshots(network: string, pattern: RegExp, keep: number, inUse: string[]): Promise<string[]> {
+    const ours = (await this.client.listSnapshots(network)).filter((s) => pattern.test(s) && !inUse.includes(s));
+    const doomed = ours.slice(Math.max(keep - inUse.filter((s) => pattern.test(s)).length, 0));
     for (const name of doomed) await this.client.deleteSnapshot(network, name).catch(() => undefined);
     return doomed;
   }

@@ -174,6 +174,12 @@ export abstract class SiteCommand extends BatfishCommand {
     description: 'Output format: table, json, csv or markdown',
     validator: t.isEnum(OUTPUT_FORMATS),
   });
+  referenceDir = Option.String('--reference-dir', {
+    description: 'Compare with this snapshot folder: answers show Snapshot_ and Reference_ columns',
+  });
+  reference = Option.String('--reference', {
+    description: 'Compare with this site, as REGION/SITE (same regions folder)',
+  });
   columns = Option.String('--columns', { description: 'Only these columns, in this order (comma-separated names)' });
   sort = Option.String('--sort', { description: 'Sort rows by this column (col:desc, or --sort=-col, for descending)' });
 
@@ -198,6 +204,20 @@ export abstract class SiteCommand extends BatfishCommand {
       region: this.region,
       site: this.site,
     };
+  }
+
+  /** The reference snapshot of a differential question, from --reference-dir or --reference. */
+  protected referenceSource(): { reference?: SnapshotSource } {
+    if (this.referenceDir !== undefined && this.reference !== undefined) {
+      throw new InputError('--reference-dir and --reference both name a reference snapshot', { hint: 'give one of them' });
+    }
+    if (this.referenceDir !== undefined) return { reference: { kind: 'dir', dir: this.referenceDir } };
+    if (this.reference === undefined) return {};
+    const [region, site, ...rest] = this.reference.split('/');
+    if (!region || !site || rest.length) {
+      throw new InputError(`--reference '${this.reference}' is not REGION/SITE`, { hint: 'e.g. --reference north_america/nyc' });
+    }
+    return { reference: { kind: 'site', regionsDir: this.regionsDir ?? this.env.NETQ_REGIONS_DIR ?? 'regions', region, site } };
   }
 
   protected get timeoutMs(): number {
@@ -232,6 +252,7 @@ export abstract class SiteCommand extends BatfishCommand {
         timeoutMs: this.timeoutMs,
         fresh: this.fresh,
         keepSnapshots: this.keepSnapshots ?? 5,
+        ...this.referenceSource(),
         verbose: this.verbose,
       });
     } finally {

@@ -279,6 +279,36 @@ describe('first-class question commands', () => {
   });
 });
 
+describe('differential answers', () => {
+  it('--reference-dir uploads a second snapshot and shows Snapshot_/Reference_ columns', async () => {
+    const before = sim.requests.length;
+    const args = ['bgp-sessions', '--snapshot-dir', EXAMPLE, '--nodes', 'as2.*', '--remote-nodes', 'as3.*', '--reference-dir', path.join(FIXTURES_DIR, 'networks', 'dc-as-reuse'), '--batfish-url', sim.url];
+    const { code, stdout, stderr } = await runNetq([...args, '-f', 'json']);
+    assert.equal(code, 0, stderr);
+    const doc = JSON.parse(stdout) as { referenceSnapshot: string; columns: Array<{ name: string }>; rows: Array<Record<string, unknown>> };
+    assert.match(doc.referenceSnapshot, /^dc-as-reuse-[0-9a-f]{16}$/);
+    assert.deepEqual(doc.columns.map((c) => c.name).slice(0, 6), ['Node', 'VRF', 'Remote_IP', 'KeyPresence', 'Snapshot_Local_Interface', 'Reference_Local_Interface']);
+    assert.ok(doc.columns.some((c) => c.name === 'Reference_Established_Status'));
+    assert.equal(doc.rows.length, 1);
+    assert.equal(doc.rows[0]!.KeyPresence, 'Only in Snapshot');
+    assert.equal(doc.rows[0]!.Snapshot_Established_Status, 'ESTABLISHED');
+    assert.equal(doc.rows[0]!.Reference_Established_Status, null);
+    const work = sim.requests.slice(before).filter((r) => r.method === 'GET' && /\/answer$/.test(r.path));
+    assert.equal(work.at(-1)!.query.referenceSnapshot, doc.referenceSnapshot);
+    const table = await runNetq(args);
+    assert.match(table.stdout, /Snapshot_Established_Status/);
+  });
+
+  it('--reference takes REGION/SITE and says so when it is not', async () => {
+    const ok = await runNetq(['bgp-sessions', '-r', 'north_america', '-s', 'nyc', '--reference', 'asia/bangalore', '--batfish-url', sim.url, '-f', 'json']);
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.match((JSON.parse(ok.stdout) as { referenceSnapshot: string }).referenceSnapshot, /^bangalore-/);
+    const bad = await runNetq(['bgp-sessions', '-r', 'north_america', '-s', 'nyc', '--reference', 'bangalore', '--batfish-url', sim.url]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--reference 'bangalore' is not REGION\/SITE/);
+  });
+});
+
 describe('netq summary', () => {
   it('asks the five config questions about one snapshot and prints one summary', async () => {
     const before = sim.requests.length;

@@ -527,6 +527,9 @@ export class BatfishSimulator {
     const kind: WorkKind = kinds[0] === 'sv' ? 'parse' : kinds[0] === 'dp' ? 'dataplane' : 'answer';
     const snapshot = target.snapshots.get(work.testrigName);
     if (!snapshot) throw fail('java.util.NoSuchElementException: No value present');
+    if (params.deltatestrig !== undefined && !target.snapshots.has(params.deltatestrig)) {
+      throw fail('java.util.NoSuchElementException: No value present');
+    }
     const duplicate = [...this.#work.values()].find(
       (w) =>
         !isTerminal(w.code) &&
@@ -741,7 +744,12 @@ export class BatfishSimulator {
         given[name] = variable.value;
       }
     }
-    const element = this.#answerElement(templateName, snapshot, given);
+    let element = this.#answerElement(templateName, snapshot, given);
+    if (element && reference) {
+      const referenceSnapshot = network.snapshots.get(reference);
+      const referenceElement = referenceSnapshot && this.#answerElement(templateName, referenceSnapshot, given);
+      element = referenceElement ? diffTables(element, referenceElement) : undefined;
+    }
     if (!element) {
       const error = `org.batfish.common.BatfishException: the simulator has no answer shape for ${templateName}`;
       log.push(error);
@@ -830,6 +838,45 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ba
   const sim = new BatfishSimulator(options);
   await sim.start();
   return sim;
+}
+
+/**
+ * The table Batfish returns for a question asked differentially (PROTOCOL.md 4.5): key columns
+ * kept, each value column X as Snapshot_X and Reference_X, and a KeyPresence column.
+ */
+function diffTables(current: Record<string, unknown>, reference: Record<string, unknown>): Record<string, unknown> {
+  type Column = { name: string; schema: string; isKey: boolean; isValue: boolean; description?: string };
+  const columns = (current.metadata as { columnMetadata: Column[] }).columnMetadata;
+  const keys = columns.filter((c) => c.isKey);
+  const values = columns.filter((c) => !c.isKey && c.isValue);
+  const keyOf = (row: Record<string, unknown>): string => JSON.stringify(keys.map((k) => row[k.name] ?? null));
+  const index = (rows: unknown) => new Map((rows as Array<Record<string, unknown>>).map((r) => [keyOf(r), r]));
+  const mine = index(current.rows);
+  const theirs = index(reference.rows);
+  const rows: Array<Record<string, unknown>> = [];
+  for (const key of new Set([...mine.keys(), ...theirs.keys()])) {
+    const a = mine.get(key);
+    const b = theirs.get(key);
+    const base = a ?? b!;
+    const row: Record<string, unknown> = Object.fromEntries(keys.map((k) => [k.name, base[k.name] ?? null]));
+    row.KeyPresence = a && b ? 'In both' : a ? 'Only in Snapshot' : 'Only in Reference';
+    for (const v of values) {
+      row[`Snapshot_${v.name}`] = a?.[v.name] ?? null;
+      row[`Reference_${v.name}`] = b?.[v.name] ?? null;
+    }
+    if (a && b && values.every((v) => JSON.stringify(a[v.name]) === JSON.stringify(b[v.name]))) continue;
+    rows.push(row);
+  }
+  const columnMetadata: Column[] = [
+    ...keys,
+    { name: 'KeyPresence', schema: 'String', isKey: false, isValue: false, description: 'Whether the key is present in both snapshots' },
+    ...values.flatMap((v) => [
+      { ...v, name: `Snapshot_${v.name}`, isKey: false },
+      { ...v, name: `Reference_${v.name}`, isKey: false },
+    ]),
+  ];
+  const summary = { notes: `Found ${rows.length} results`, numFailed: 0, numPassed: 0, numResults: rows.length };
+  return { class: 'org.batfish.datamodel.table.TableAnswerElement', excludedRows: [], metadata: { columnMetadata }, rows, summary, warnings: [] };
 }
 
 /** parseWarning has two shapes: warnings grouped (the default) or one row per line. */
