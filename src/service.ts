@@ -9,7 +9,9 @@ import { BatfishContainers, NETQ_BATFISH_IMAGE, PINNED_BATFISH_IMAGE } from './d
 import type { Progress } from './progress.js';
 import { hashSnapshotFiles } from './sites/hash.js';
 import { packageSnapshot } from './sites/packager.js';
-import { resolveSite, resolveSnapshotDir, scanSnapshot, type SiteLocation } from './sites/sites.js';
+import { resolveSite, resolveSnapshotDir, scanSnapshot, type SiteLocation, type SnapshotScan } from './sites/sites.js';
+import pLimit from 'p-limit';
+import { BatfishUnreachableError, ExitCode, NetqError } from './errors.js';
 import { NETQ_VERSION } from './version.js';
 
 /** Which snapshot to upload: a region/site, or any snapshot folder. */
@@ -198,82 +200,153 @@ export async function runSiteQuestions(
   progress: Progress,
   request: Omit<SiteQuestionRequest, 'question' | 'parameters'> & { questions: QuestionAsk[] },
 ): Promise<SiteQuestionResult[]> {
-  const location = await locateSnapshot(request.source, ctx.cwd);
-  const scan = await scanSnapshot(location);
-  for (const warning of scan.warnings) progress.note(`netq: warning: ${warning}`);
-  const network = request.network ?? location.region ?? DEFAULT_DIR_NETWORK;
-  const snapshot = snapshotName(location.site, await hashSnapshotFiles(scan.files));
-
-  const reference = request.reference ? await prepareReference(ctx, progress, request.reference) : undefined;
-
+  const site = await prepareSite(ctx, progress, request.source, request.network);
+  const reference = request.reference ? await prepareSite(ctx, progress, request.reference, site.network, 'reference') : undefined;
   const batfish = await connectBatfish(ctx, progress, request.batfish, request.verbose);
   try {
-    const { session } = batfish;
-    const deadline = ctx.clock.now() + request.timeoutMs;
     // Checked before the upload so a wrong parameter leaves nothing on the server.
-    for (const ask of request.questions) validateParameters(await session.template(ask.question), definedOnly(ask.parameters));
-    if (reference) {
-      await session.ensureSnapshot({
-        network,
-        snapshot: reference.snapshot,
-        fresh: request.fresh,
-        deadline,
-        makeZip: () => packageSnapshot(reference.scan.files, reference.snapshot, ctx.tmpDir),
-      });
-    }
-
-    const { reused, health } = await session.ensureSnapshot({
-      network,
-      snapshot,
-      fresh: request.fresh,
-      deadline,
-      makeZip: () => {
-        progress.phase(`packaging ${scan.files.length} files of ${location.site}`);
-        return packageSnapshot(scan.files, snapshot, ctx.tmpDir);
-      },
-    });
-    const summary = summarizeParseHealth(health);
-    if (reused) progress.note(`netq: Batfish already has ${snapshot} (unchanged input); nothing uploaded`);
-    else if (summary) progress.note(`netq: parsed ${snapshot}: ${summary}`);
-
-    const results: SiteQuestionResult[] = [];
-    for (const ask of request.questions) {
-      const { answer, parameters } = await session.ask({
-        network,
-        snapshot,
-        question: ask.question,
-        parameters: ask.parameters,
-        deadline,
-        ...(reference ? { referenceSnapshot: reference.snapshot } : {}),
-      });
-      results.push({
-        location,
-        network,
-        snapshot,
-        reused,
-        ...(reference ? { referenceSnapshot: reference.snapshot } : {}),
-        batfishVersion: batfish.version,
-        batfishUrl: batfish.url,
-        question: ask.question,
-        parameters,
-        answer,
-        warnings: scan.warnings,
-        requestCount: batfish.http.requestCount,
-      });
-    }
-    await session.pruneSnapshots(network, snapshotPattern(location.site), request.keepSnapshots, [snapshot, ...(reference ? [reference.snapshot] : [])]);
-    return results;
+    for (const ask of request.questions) validateParameters(await batfish.session.template(ask.question), definedOnly(ask.parameters));
+    return await askSite(ctx, progress, batfish, site, reference, request);
   } finally {
     await batfish.release();
   }
 }
 
-/** Finds and checks the reference snapshot, before anything is sent to Batfish. */
-async function prepareReference(ctx: NetqContext, progress: Progress, source: SnapshotSource) {
+/** The outcome for one site of `--all`: its answers, or the error that stopped it. */
+export interface SiteOutcome {
+  source: SnapshotSource;
+  results?: SiteQuestionResult[];
+  error?: NetqError;
+}
+
+/**
+ * The same questions about many sites through one Batfish, `concurrency` sites at a time. A site
+ * that fails (no configs, a parse failure) does not stop the others; its error is in its outcome.
+ */
+export async function runAllSites(
+  ctx: NetqContext,
+  progress: Progress,
+  request: Omit<SiteQuestionRequest, 'question' | 'parameters' | 'source'> & { sources: SnapshotSource[]; questions: QuestionAsk[]; concurrency: number },
+): Promise<SiteOutcome[]> {
+  const prepared = await Promise.all(
+    request.sources.map(async (source) => {
+      try {
+        return { source, site: await prepareSite(ctx, progress, source, request.network) };
+      } catch (error) {
+        if (!(error instanceof NetqError) || error.exitCode !== ExitCode.usage) throw error;
+        return { source, error };
+      }
+    }),
+  );
+  if (prepared.every((p) => p.error)) return prepared.map(({ source, error }) => ({ source, error: error! }));
+  const batfish = await connectBatfish(ctx, progress, request.batfish, request.verbose);
+  try {
+    for (const ask of request.questions) validateParameters(await batfish.session.template(ask.question), definedOnly(ask.parameters));
+    const limit = pLimit(Math.max(1, request.concurrency));
+    return await Promise.all(
+      prepared.map(({ source, site, error }) =>
+        limit(async (): Promise<SiteOutcome> => {
+          if (!site) return { source, error: error! };
+          try {
+            return { source, results: await askSite(ctx, progress, batfish, site, undefined, request) };
+          } catch (failure) {
+            // Batfish being unreachable or interrupted stops everything; a site's own failure does not.
+            if (failure instanceof NetqError && failure.exitCode === ExitCode.batfish && !(failure instanceof BatfishUnreachableError)) {
+              return { source, error: failure };
+            }
+            throw failure;
+          }
+        }),
+      ),
+    );
+  } finally {
+    await batfish.release();
+  }
+}
+
+interface PreparedSite {
+  location: SiteLocation;
+  scan: SnapshotScan;
+  network: string;
+  snapshot: string;
+}
+
+/** Finds and checks a site or snapshot folder and names its snapshot, before anything is sent to Batfish. */
+async function prepareSite(ctx: NetqContext, progress: Progress, source: SnapshotSource, network: string | undefined, role?: string): Promise<PreparedSite> {
   const location = await locateSnapshot(source, ctx.cwd);
   const scan = await scanSnapshot(location);
-  for (const warning of scan.warnings) progress.note(`netq: warning (reference): ${warning}`);
-  return { location, scan, snapshot: snapshotName(location.site, await hashSnapshotFiles(scan.files)) };
+  for (const warning of scan.warnings) progress.note(`netq: warning${role ? ` (${role})` : ''}: ${warning}`);
+  return {
+    location,
+    scan,
+    network: network ?? location.region ?? DEFAULT_DIR_NETWORK,
+    snapshot: snapshotName(location.site, await hashSnapshotFiles(scan.files)),
+  };
+}
+
+/** Makes sure Batfish has the site's snapshot (and the reference's), then asks each question. */
+async function askSite(
+  ctx: NetqContext,
+  progress: Progress,
+  batfish: ConnectedBatfish,
+  site: PreparedSite,
+  reference: PreparedSite | undefined,
+  request: { questions: QuestionAsk[]; timeoutMs: number; fresh: boolean; keepSnapshots: number },
+): Promise<SiteQuestionResult[]> {
+  const { session } = batfish;
+  const { location, scan, network, snapshot } = site;
+  const deadline = ctx.clock.now() + request.timeoutMs;
+  if (reference) {
+    await session.ensureSnapshot({
+      network,
+      snapshot: reference.snapshot,
+      fresh: request.fresh,
+      deadline,
+      makeZip: () => packageSnapshot(reference.scan.files, reference.snapshot, ctx.tmpDir),
+    });
+  }
+  const { reused, health } = await session.ensureSnapshot({
+    network,
+    snapshot,
+    fresh: request.fresh,
+    deadline,
+    makeZip: () => {
+      progress.phase(`packaging ${scan.files.length} files of ${location.site}`);
+      return packageSnapshot(scan.files, snapshot, ctx.tmpDir);
+    },
+  });
+  const summary = summarizeParseHealth(health);
+  if (reused) progress.note(`netq: Batfish already has ${snapshot} (unchanged input); nothing uploaded`);
+  else if (summary) progress.note(`netq: parsed ${snapshot}: ${summary}`);
+
+  const results: SiteQuestionResult[] = [];
+  for (const ask of request.questions) {
+    const { answer, parameters } = await session.ask({
+      network,
+      snapshot,
+      question: ask.question,
+      parameters: ask.parameters,
+      deadline,
+      ...(reference ? { referenceSnapshot: reference.snapshot } : {}),
+    });
+    results.push({
+      location,
+      network,
+      snapshot,
+      reused,
+      ...(reference ? { referenceSnapshot: reference.snapshot } : {}),
+      batfishVersion: batfish.version,
+      batfishUrl: batfish.url,
+      question: ask.question,
+      parameters,
+      answer,
+      warnings: scan.warnings,
+      requestCount: batfish.http.requestCount,
+    });
+  }
+  const inUse = [snapshot, ...(reference ? [reference.snapshot] : [])];
+  await session.pruneSnapshots(network, snapshotPattern(location.site), request.keepSnapshots, inUse);
+  return results;
 }
 
 const HASH_LENGTH = 16;

@@ -3,13 +3,15 @@ import * as t from 'typanion';
 import { DEFAULT_API_KEY } from '../batfish/http.js';
 import type { NetqContext } from '../context.js';
 import { ExitCode, InputError, formatError, toNetqError } from '../errors.js';
+import { listRegions, listSites } from '../sites/sites.js';
+import path from 'node:path';
 import { createProgress, type Progress } from '../progress.js';
 import { OUTPUT_FORMATS, renderJson, type OutputFormat, type TerminalInfo } from '../render/index.js';
 import type { QuestionParameters } from '../batfish/question.js';
 import { answerEnvelope, formatAnswer } from '../output.js';
 import { selectColumns, sortRows } from '../render/select.js';
 import { NETQ_BATFISH_IMAGE, PINNED_BATFISH_IMAGE, parseMemory } from '../docker/lifecycle.js';
-import { runSiteQuestions, type BatfishTarget, type ManagedBatfishOptions, type QuestionAsk, type SnapshotSource } from '../service.js';
+import { runAllSites, runSiteQuestions, type BatfishTarget, type SiteQuestionResult, type ManagedBatfishOptions, type QuestionAsk, type SnapshotSource } from '../service.js';
 
 /**
  * Base of every netq command: one place that turns any failure into a message on stderr and an
@@ -174,6 +176,13 @@ export abstract class SiteCommand extends BatfishCommand {
     description: 'Output format: table, json, csv or markdown',
     validator: t.isEnum(OUTPUT_FORMATS),
   });
+  all = Option.Boolean('--all', false, {
+    description: 'Every site of --region (or of every region when none is given), through one Batfish',
+  });
+  concurrency = Option.String('--concurrency', {
+    description: 'With --all, how many sites are worked on at once (default 2)',
+    validator: t.cascade(t.isNumber(), [t.isInteger(), t.isAtLeast(1)]),
+  });
   referenceDir = Option.String('--reference-dir', {
     description: 'Compare with this snapshot folder: answers show Snapshot_ and Reference_ columns',
   });
@@ -204,6 +213,85 @@ export abstract class SiteCommand extends BatfishCommand {
       region: this.region,
       site: this.site,
     };
+  }
+
+  /** With --all: every site of --region, or of every region. */
+  protected async allSources(): Promise<SnapshotSource[]> {
+    if (this.site !== undefined || this.snapshotDir !== undefined) {
+      throw new InputError('--all asks about every site, so it cannot be combined with --site or --snapshot-dir', {
+        hint: 'use --all with or without --region',
+      });
+    }
+    if (this.referenceDir !== undefined || this.reference !== undefined) {
+      throw new InputError('--all cannot be combined with --reference or --reference-dir', { hint: 'compare one site at a time' });
+    }
+    const regionsDir = path.resolve(this.context.cwd, this.regionsDir ?? this.env.NETQ_REGIONS_DIR ?? 'regions');
+    const regions = this.region !== undefined ? [this.region] : await listRegions(regionsDir);
+    const sources: SnapshotSource[] = [];
+    for (const region of regions) {
+      for (const site of await listSites(regionsDir, region)) sources.push({ kind: 'site', regionsDir, region, site });
+    }
+    if (sources.length === 0) throw new InputError(`no sites under ${regionsDir}${this.region ? `/${this.region}` : ''}`);
+    return sources;
+  }
+
+  /** --all: the questions about every site; tables grouped per site with a roll-up line, JSON as a list. */
+  protected async askEverySiteAndPrint(questions: QuestionAsk[]): Promise<number> {
+    const sources = await this.allSources();
+    const progress = this.progress();
+    let outcomes;
+    try {
+      outcomes = await runAllSites(this.context, progress, {
+        sources,
+        questions,
+        concurrency: this.concurrency ?? 2,
+        ...(this.network !== undefined ? { network: this.network } : {}),
+        batfish: this.batfishTarget(),
+        timeoutMs: this.timeoutMs,
+        fresh: this.fresh,
+        keepSnapshots: this.keepSnapshots ?? 5,
+        verbose: this.verbose,
+      });
+    } finally {
+      progress.stop();
+    }
+    const name = (source: SnapshotSource): string => (source.kind === 'site' ? `${source.region}/${source.site}` : source.dir);
+    const shape = (result: SiteQuestionResult): SiteQuestionResult => {
+      let answer = result.answer;
+      if (this.sort) answer = sortRows(answer, this.sort);
+      if (this.columns) answer = selectColumns(answer, this.columns.split(','));
+      return { ...result, answer };
+    };
+    for (const outcome of outcomes) {
+      if (outcome.error) this.context.stderr.write(formatError(outcome.error, this.verbose).replace(/^netq: error: /, `netq: error: ${name(outcome.source)}: `));
+    }
+    if (this.outputFormat === 'json') {
+      const list = outcomes.map((o) =>
+        o.error
+          ? { site: name(o.source), error: { message: o.error.message, exitCode: o.error.exitCode, hint: o.error.hint ?? null } }
+          : (o.results ?? []).map(shape).map(answerEnvelope),
+      );
+      this.context.stdout.write(renderJson(list.flat()));
+    } else {
+      let first = true;
+      for (const outcome of outcomes) {
+        for (const result of (outcome.results ?? []).map(shape)) {
+          const title = questions.length > 1 ? `${name(outcome.source)}: ${result.question}` : name(outcome.source);
+          this.context.stdout.write(`${first ? '' : '\n'}${sectionTitle(title, this.outputFormat)}\n`);
+          this.context.stdout.write(formatAnswer(result, this.outputFormat, this.terminal()));
+          first = false;
+        }
+      }
+      const answered = outcomes.filter((o) => o.results);
+      const failed = outcomes.filter((o) => o.error);
+      const rows = answered.flatMap((o) => o.results!.map((r) => `${name(o.source)} ${r.answer.rows.length}`));
+      const rollUp = `${outcomes.length} site${outcomes.length === 1 ? '' : 's'}: ${answered.length} answered${rows.length ? ` (rows: ${rows.join(', ')})` : ''}${failed.length ? `, ${failed.length} failed (${failed.map((o) => name(o.source)).join(', ')})` : ''}`;
+      // CSV stays one parseable stream per table; the roll-up goes to stderr there.
+      if (this.outputFormat === 'csv') this.context.stderr.write(`netq: ${rollUp}\n`);
+      else this.context.stdout.write(`\n${rollUp}\n`);
+    }
+    const firstFailure = outcomes.find((o) => o.error)?.error;
+    return firstFailure ? firstFailure.exitCode : ExitCode.ok;
   }
 
   /** The reference snapshot of a differential question, from --reference-dir or --reference. */
@@ -241,6 +329,7 @@ export abstract class SiteCommand extends BatfishCommand {
    * under a title, JSON as one envelope (one question) or a list of envelopes.
    */
   protected async askAllAndPrint(questions: QuestionAsk[]): Promise<number> {
+    if (this.all) return this.askEverySiteAndPrint(questions);
     const progress = this.progress();
     let results;
     try {

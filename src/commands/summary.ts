@@ -1,8 +1,8 @@
 import { Command } from 'clipanion';
-import { ExitCode } from '../errors.js';
+import { ExitCode, formatError } from '../errors.js';
 import { SUMMARY_QUESTIONS, summarize, summaryRows } from '../questions/summary.js';
 import { renderJson, renderText } from '../render/index.js';
-import { runSiteQuestions } from '../service.js';
+import { runAllSites, runSiteQuestions } from '../service.js';
 import { NETQ_VERSION } from '../version.js';
 import { SiteCommand } from './base.js';
 
@@ -27,6 +27,7 @@ export class SummaryCommand extends SiteCommand {
   });
 
   async run(): Promise<number> {
+    if (this.all) return this.summarizeEverySite();
     const progress = this.progress();
     let results;
     try {
@@ -64,5 +65,56 @@ export class SummaryCommand extends SiteCommand {
     }
     this.context.stderr.write(`netq: summary of ${first.location.region ? `${first.location.region}/` : ''}${first.location.site} from ${first.network}/${first.snapshot}\n`);
     return ExitCode.ok;
+  }
+
+  /** --all: one summary line per site, then a total. */
+  async summarizeEverySite(): Promise<number> {
+    const sources = await this.allSources();
+    const progress = this.progress();
+    let outcomes;
+    try {
+      outcomes = await runAllSites(this.context, progress, {
+        sources,
+        questions: SUMMARY_QUESTIONS,
+        concurrency: this.concurrency ?? 2,
+        ...(this.network !== undefined ? { network: this.network } : {}),
+        batfish: this.batfishTarget(),
+        timeoutMs: this.timeoutMs,
+        fresh: this.fresh,
+        keepSnapshots: this.keepSnapshots ?? 5,
+        verbose: this.verbose,
+      });
+    } finally {
+      progress.stop();
+    }
+    const sites = outcomes.map((o) => {
+      const site = o.source.kind === 'site' ? `${o.source.region}/${o.source.site}` : o.source.dir;
+      if (o.error) {
+        this.context.stderr.write(formatError(o.error, this.verbose).replace(/^netq: error: /, `netq: error: ${site}: `));
+        return { site, error: { message: o.error.message, exitCode: o.error.exitCode } };
+      }
+      return { site, snapshot: o.results![0]!.snapshot, ...summarize(o.results!.map((r) => r.answer)) };
+    });
+    if (this.outputFormat === 'json') {
+      this.context.stdout.write(renderJson(sites));
+    } else {
+      const rows = sites.map((s) =>
+        'error' in s
+          ? { Site: s.site, Files: null, Nodes: null, BGP: null, Undefined_Refs: null, Duplicate_IPs: null, Error: s.error!.message }
+          : {
+              Site: s.site,
+              Files: `${s.files.passed}/${s.files.total} passed`,
+              Nodes: s.nodes,
+              BGP: `${s.bgpSessions.ok} ok, ${s.bgpSessions.external} external, ${s.bgpSessions.broken} broken`,
+              Undefined_Refs: s.undefinedReferences,
+              Duplicate_IPs: s.duplicateIps,
+              Error: null,
+            },
+      );
+      const columns = ['Site', 'Files', 'Nodes', 'BGP', 'Undefined_Refs', 'Duplicate_IPs', 'Error'].map((name) => ({ name, schema: name === 'Nodes' || name.endsWith('s_IPs') || name === 'Undefined_Refs' ? 'Integer' : 'String' }));
+      this.context.stdout.write(renderText({ columns, rows }, this.outputFormat, this.terminal()));
+    }
+    const failure = outcomes.find((o) => o.error)?.error;
+    return failure ? failure.exitCode : ExitCode.ok;
   }
 }

@@ -309,6 +309,43 @@ describe('differential answers', () => {
   });
 });
 
+describe('--all sites', () => {
+  it('asks every site of regions/ through one Batfish, grouped with a roll-up line', async () => {
+    const before = sim.requests.length;
+    const { code, stdout, stderr } = await runNetq(['bgp-sessions', '--all', '--batfish-url', sim.url]);
+    assert.equal(code, 0, stderr);
+    assert.match(stdout, /^== asia\/bangalore ==\n[\s\S]*\n== north_america\/nyc ==\n/);
+    assert.match(stdout, /\n2 sites: 2 answered \(rows: asia\/bangalore 0, north_america\/nyc 0\)\n$/);
+    assert.equal(sim.requests.slice(before).filter((r) => r.path === '/v2/version').length, 1, 'one connection for all sites');
+    const region = await runNetq(['bgp-sessions', '--all', '-r', 'asia', '--batfish-url', sim.url, '-f', 'json']);
+    const docs = JSON.parse(region.stdout) as Array<{ network: string; snapshot: string }>;
+    assert.deepEqual(docs.map((d) => d.network), ['asia']);
+  });
+
+  it('goes on past a broken site, reports it, and exits with its code', async () => {
+    const regions = path.join(tmp, 'regions-all');
+    await mkdir(path.join(regions, 'lab', 'good', 'configs'), { recursive: true });
+    await mkdir(path.join(regions, 'lab', 'nothing'), { recursive: true });
+    await writeFile(path.join(regions, 'lab', 'good', 'configs', 'r1.cfg'), 'hostname r1\n');
+    const { code, stdout, stderr } = await runNetq(['bgp-sessions', '--all', '--regions-dir', regions, '--batfish-url', sim.url, '-f', 'json']);
+    assert.equal(code, 2);
+    const docs = JSON.parse(stdout) as Array<{ snapshot?: string; site?: string; error?: { exitCode: number } }>;
+    assert.equal(docs.length, 2);
+    assert.match(docs[0]!.snapshot ?? '', /^good-/);
+    assert.deepEqual([docs[1]!.site, docs[1]!.error?.exitCode], ['lab/nothing', 2]);
+    assert.match(stderr, /netq: error: lab\/nothing: site lab\/nothing .* has no device configs/);
+    const bad = await runNetq(['bgp-sessions', '--all', '-s', 'nyc', '--batfish-url', sim.url]);
+    assert.equal(bad.code, 2);
+  });
+
+  it('summary --all prints one line per site', async () => {
+    const { code, stdout } = await runNetq(['summary', '--all', '--batfish-url', sim.url, '-f', 'json']);
+    assert.equal(code, 0);
+    const sites = JSON.parse(stdout) as Array<{ site: string; nodes: number }>;
+    assert.deepEqual(sites.map((s) => s.site), ['asia/bangalore', 'north_america/nyc']);
+  });
+});
+
 describe('netq summary', () => {
   it('asks the five config questions about one snapshot and prints one summary', async () => {
     const before = sim.requests.length;
