@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { stripVTControlCharacters } from 'node:util';
+import { QUESTION_COMMANDS } from '../../src/questions/catalog.js';
 import { NETQ_VERSION } from '../../src/version.js';
 import { runNetq } from '../support/harness.js';
 import { FIXTURES_DIR } from '../support/recorded.js';
@@ -260,6 +261,20 @@ describe('first-class question commands', () => {
       assert.equal(doc.columns[0]!.name, first);
     }
     assert.equal((await runNetq(['edges', '-r', 'north_america', '-s', 'nyc', '--layer', '2', '--batfish-url', sim.url])).code, 2);
+  });
+
+  it('every first-class command answers for nyc against the simulator', async () => {
+    const extra: Record<string, string[]> = {
+      traceroute: ['--start-location', 'edge-sw01', '--dst-ips', '104.34.34.34'],
+      'test-filters': ['--src-ips', '104.34.34.34', '--dst-ips', '104.34.34.33'],
+    };
+    for (const spec of QUESTION_COMMANDS) {
+      const { code, stdout, stderr } = await runNetq([spec.command, '-r', 'north_america', '-s', 'nyc', '--batfish-url', sim.url, '-f', 'json', ...(extra[spec.command] ?? [])]);
+      assert.equal(code, 0, `${spec.command}: ${stderr}`);
+      const doc = JSON.parse(stdout) as { question: { name: string }; columns: unknown[] };
+      assert.equal(doc.question.name, spec.template);
+      assert.ok(doc.columns.length > 0);
+    }
   });
 
   it('checks flags before uploading anything', async () => {
