@@ -71,6 +71,8 @@ export function toText(schema: string, value: unknown): string {
       return bgpRouteDiffsText(value);
     case 'Issue':
       return issueText(value);
+    case 'AclTrace':
+      return aclTraceText(value);
     default:
       return typeof value === 'string' ? value : compactJson(value);
   }
@@ -252,6 +254,12 @@ function bgpRouteDiffsText(value: unknown): string {
     .filter(isObject)
     .map((d) => `${str(d.fieldName)}: ${str(d.oldValue)} --> ${str(d.newValue)}`)
     .join('\n');
+}
+
+/** Legacy ACL traces (older servers): one line per event description. */
+function aclTraceText(value: unknown): string {
+  if (!isObject(value) || !Array.isArray(value.events)) return compactJson(value);
+  return value.events.map((e) => (isObject(e) && typeof e.description === 'string' ? e.description : compactJson(e))).join('\n');
 }
 
 function issueText(value: unknown): string {

@@ -104,6 +104,18 @@ describe('netq manages Batfish on the real Docker engine', { skip }, () => {
     assert.equal(uploads.length, 1, 'the snapshot was uploaded once');
   });
 
+  it('the question commands work against the managed container', async () => {
+    const summary = await netq(['summary', '-r', 'north_america', '-s', 'nyc', '--format', 'json']);
+    assert.equal(summary.code, 0, summary.stderr);
+    assert.equal((JSON.parse(summary.stdout) as { site: string }).site, 'nyc');
+    const trace = await netq(['traceroute', '--snapshot-dir', 'test/fixtures/networks/example-live', '--start-location', 'host2', '--dst-ips', '1.0.1.1']);
+    assert.equal(trace.code, 0, trace.stderr);
+    assert.match(trace.stdout, /start=host2 \[2\.128\.1\.101:49152->1\.0\.1\.1:33434 UDP\]/);
+    const all = await netq(['parse-status', '--all']);
+    assert.equal(all.code, 0, all.stderr);
+    assert.equal(containers().length, 1, 'all of it through the one shared container');
+  });
+
   it('service status shows the running container; service stop removes it', async () => {
     const status = await netq(['service', 'status', '--format', 'json']);
     assert.equal(status.code, 0, status.stderr);

@@ -125,6 +125,8 @@ describe('values as pybatfish shows them', () => {
     const tree = { traceElement: { fragments: [{ class: 'T', text: 'Matched ' }, { class: 'L', text: 'line 10' }] }, children: [{ traceElement: { fragments: [{ text: 'child' }] }, children: [] }] };
     assert.equal(toText('List<TraceTree>', [tree]), '- Matched line 10\n  - child');
     assert.equal(toText('Object', { a: 1 }), '{"a":1}');
+    assert.equal(toText('AclTrace', { events: [{ description: 'Matched line 10' }, { description: 'Permitted' }] }), 'Matched line 10\nPermitted');
+    assert.equal(toText('BgpRoute', { network: '10.0.0.0/8', asPath: [[65000], [65001]], nextHopIp: '10.1.1.1', protocol: 'bgp' }), 'Network: 10.0.0.0/8\nAS Path: 65000 65001\nNext Hop IP: 10.1.1.1\nProtocol: bgp');
     assert.equal(toText('List<Set<String>>', [['a', 'b'], ['c']]), 'a, b, c');
   });
 });
