@@ -11,7 +11,7 @@ import type { QuestionParameters } from '../batfish/question.js';
 import { answerEnvelope, formatAnswer } from '../output.js';
 import { selectColumns, sortRows } from '../render/select.js';
 import { NETQ_BATFISH_IMAGE, PINNED_BATFISH_IMAGE, parseMemory } from '../docker/lifecycle.js';
-import { runAllSites, runSiteQuestions, type BatfishTarget, type SiteQuestionResult, type ManagedBatfishOptions, type QuestionAsk, type SnapshotSource } from '../service.js';
+import { runAllSites, runSiteQuestions, type BatfishTarget, type SiteOutcome, type SiteQuestionResult, type ManagedBatfishOptions, type QuestionAsk, type SnapshotSource } from '../service.js';
 
 /**
  * Base of every netq command: one place that turns any failure into a message on stderr and an
@@ -59,6 +59,16 @@ export abstract class NetqCommand extends Command<NetqContext> {
       interactive: Boolean(stderr.isTTY) && !this.env.CI,
       verbose: this.verbose,
     });
+  }
+
+  /** Runs a step with a progress spinner that is always removed before output is written. */
+  protected async withProgress<T>(fn: (progress: Progress) => Promise<T>): Promise<T> {
+    const progress = this.progress();
+    try {
+      return await fn(progress);
+    } finally {
+      progress.stop();
+    }
   }
 
   /** Width and colour of stdout: colour only on a terminal and never with NO_COLOR. */
@@ -215,6 +225,55 @@ export abstract class SiteCommand extends BatfishCommand {
     };
   }
 
+  /** Applies --sort and --columns to an answer. */
+  protected shapeAnswer(result: SiteQuestionResult): SiteQuestionResult {
+    let answer = result.answer;
+    if (this.sort) answer = sortRows(answer, this.sort);
+    if (this.columns) answer = selectColumns(answer, this.columns.split(','));
+    return { ...result, answer };
+  }
+
+  /** The settings every site run shares, from the flags. */
+  private runSettings() {
+    return {
+      ...(this.network !== undefined ? { network: this.network } : {}),
+      batfish: this.batfishTarget(),
+      timeoutMs: this.timeoutMs,
+      fresh: this.fresh,
+      keepSnapshots: this.keepSnapshots ?? 5,
+      verbose: this.verbose,
+    };
+  }
+
+  /** Asks the questions about the site (and reference) the flags name. */
+  protected runQuestions(questions: QuestionAsk[]): Promise<SiteQuestionResult[]> {
+    return this.withProgress((progress) =>
+      runSiteQuestions(this.context, progress, { source: this.snapshotSource(), questions, ...this.referenceSource(), ...this.runSettings() }),
+    );
+  }
+
+  /** --all: asks the questions about every site, through one Batfish. */
+  protected async runEverySite(questions: QuestionAsk[]): Promise<SiteOutcome[]> {
+    const sources = await this.allSources();
+    return this.withProgress((progress) =>
+      runAllSites(this.context, progress, { sources, questions, concurrency: this.concurrency ?? 2, ...this.runSettings() }),
+    );
+  }
+
+  /** `region/site` of a snapshot source, for headings and messages. */
+  protected sourceName(source: SnapshotSource): string {
+    return source.kind === 'site' ? `${source.region}/${source.site}` : source.dir;
+  }
+
+  /** Writes each failed site's error to stderr, prefixed with the site. */
+  protected reportSiteErrors(outcomes: SiteOutcome[]): void {
+    for (const outcome of outcomes) {
+      if (outcome.error) {
+        this.context.stderr.write(formatError(outcome.error, this.verbose).replace(/^netq: error: /, `netq: error: ${this.sourceName(outcome.source)}: `));
+      }
+    }
+  }
+
   /** With --all: every site of --region, or of every region. */
   protected async allSources(): Promise<SnapshotSource[]> {
     if (this.site !== undefined || this.snapshotDir !== undefined) {
@@ -237,34 +296,10 @@ export abstract class SiteCommand extends BatfishCommand {
 
   /** --all: the questions about every site; tables grouped per site with a roll-up line, JSON as a list. */
   protected async askEverySiteAndPrint(questions: QuestionAsk[]): Promise<number> {
-    const sources = await this.allSources();
-    const progress = this.progress();
-    let outcomes;
-    try {
-      outcomes = await runAllSites(this.context, progress, {
-        sources,
-        questions,
-        concurrency: this.concurrency ?? 2,
-        ...(this.network !== undefined ? { network: this.network } : {}),
-        batfish: this.batfishTarget(),
-        timeoutMs: this.timeoutMs,
-        fresh: this.fresh,
-        keepSnapshots: this.keepSnapshots ?? 5,
-        verbose: this.verbose,
-      });
-    } finally {
-      progress.stop();
-    }
-    const name = (source: SnapshotSource): string => (source.kind === 'site' ? `${source.region}/${source.site}` : source.dir);
-    const shape = (result: SiteQuestionResult): SiteQuestionResult => {
-      let answer = result.answer;
-      if (this.sort) answer = sortRows(answer, this.sort);
-      if (this.columns) answer = selectColumns(answer, this.columns.split(','));
-      return { ...result, answer };
-    };
-    for (const outcome of outcomes) {
-      if (outcome.error) this.context.stderr.write(formatError(outcome.error, this.verbose).replace(/^netq: error: /, `netq: error: ${name(outcome.source)}: `));
-    }
+    const outcomes = await this.runEverySite(questions);
+    const name = (source: SnapshotSource): string => this.sourceName(source);
+    const shape = (result: SiteQuestionResult): SiteQuestionResult => this.shapeAnswer(result);
+    this.reportSiteErrors(outcomes);
     if (this.outputFormat === 'json') {
       const list = outcomes.map((o) =>
         o.error
@@ -330,29 +365,8 @@ export abstract class SiteCommand extends BatfishCommand {
    */
   protected async askAllAndPrint(questions: QuestionAsk[]): Promise<number> {
     if (this.all) return this.askEverySiteAndPrint(questions);
-    const progress = this.progress();
-    let results;
-    try {
-      results = await runSiteQuestions(this.context, progress, {
-        source: this.snapshotSource(),
-        ...(this.network !== undefined ? { network: this.network } : {}),
-        batfish: this.batfishTarget(),
-        questions,
-        timeoutMs: this.timeoutMs,
-        fresh: this.fresh,
-        keepSnapshots: this.keepSnapshots ?? 5,
-        ...this.referenceSource(),
-        verbose: this.verbose,
-      });
-    } finally {
-      progress.stop();
-    }
-    const shaped = results.map((result) => {
-      let answer = result.answer;
-      if (this.sort) answer = sortRows(answer, this.sort);
-      if (this.columns) answer = selectColumns(answer, this.columns.split(','));
-      return { ...result, answer };
-    });
+    const results = await this.runQuestions(questions);
+    const shaped = results.map((result) => this.shapeAnswer(result));
     if (this.outputFormat === 'json') {
       const envelopes = shaped.map(answerEnvelope);
       this.context.stdout.write(renderJson(envelopes.length === 1 ? envelopes[0] : envelopes));

@@ -29,18 +29,14 @@ export class ServiceStartCommand extends ManagedCommand {
   });
 
   async run(): Promise<number> {
-    const progress = this.progress();
-    try {
-      const options = this.managedOptions(false);
+    const options = this.managedOptions(false);
+    const managed = await this.withProgress(async (progress) => {
       const image = await chooseImage(this.context, progress, options.image);
-      const managed = await containerManager(this.context, progress, this.effectiveApiKey).ensure({ ...options, image });
-      progress.stop();
-      this.context.stderr.write(`netq: Batfish ${managed.started ? 'started' : 'already running'}: ${managed.info.name} (${managed.info.image})\n`);
-      this.context.stdout.write(`${managed.url}\n`);
-      return ExitCode.ok;
-    } finally {
-      progress.stop();
-    }
+      return containerManager(this.context, progress, this.effectiveApiKey).ensure({ ...options, image });
+    });
+    this.context.stderr.write(`netq: Batfish ${managed.started ? 'started' : 'already running'}: ${managed.info.name} (${managed.info.image})\n`);
+    this.context.stdout.write(`${managed.url}\n`);
+    return ExitCode.ok;
   }
 }
 
@@ -59,15 +55,9 @@ export class ServiceStopCommand extends NetqCommand {
   });
 
   async run(): Promise<number> {
-    const progress = this.progress();
-    try {
-      const removed = await containerManager(this.context, progress, '').removeAll();
-      progress.stop();
-      this.context.stderr.write(removed.length ? `netq: removed ${removed.length} container(s): ${removed.map((id) => id.slice(0, 12)).join(', ')}\n` : 'netq: no netq Batfish container to remove\n');
-      return ExitCode.ok;
-    } finally {
-      progress.stop();
-    }
+    const removed = await this.withProgress((progress) => containerManager(this.context, progress, '').removeAll());
+    this.context.stderr.write(removed.length ? `netq: removed ${removed.length} container(s): ${removed.map((id) => id.slice(0, 12)).join(', ')}\n` : 'netq: no netq Batfish container to remove\n');
+    return ExitCode.ok;
   }
 }
 

@@ -1,8 +1,7 @@
 import { Command } from 'clipanion';
-import { ExitCode, formatError } from '../errors.js';
+import { ExitCode } from '../errors.js';
 import { SUMMARY_QUESTIONS, summarize, summaryRows } from '../questions/summary.js';
 import { renderJson, renderText } from '../render/index.js';
-import { runAllSites, runSiteQuestions } from '../service.js';
 import { NETQ_VERSION } from '../version.js';
 import { SiteCommand } from './base.js';
 
@@ -28,22 +27,7 @@ export class SummaryCommand extends SiteCommand {
 
   async run(): Promise<number> {
     if (this.all) return this.summarizeEverySite();
-    const progress = this.progress();
-    let results;
-    try {
-      results = await runSiteQuestions(this.context, progress, {
-        source: this.snapshotSource(),
-        ...(this.network !== undefined ? { network: this.network } : {}),
-        batfish: this.batfishTarget(),
-        questions: SUMMARY_QUESTIONS,
-        timeoutMs: this.timeoutMs,
-        fresh: this.fresh,
-        keepSnapshots: this.keepSnapshots ?? 5,
-        verbose: this.verbose,
-      });
-    } finally {
-      progress.stop();
-    }
+    const results = await this.runQuestions(SUMMARY_QUESTIONS);
     const first = results[0]!;
     const summary = summarize(results.map((r) => r.answer));
     if (this.outputFormat === 'json') {
@@ -69,30 +53,11 @@ export class SummaryCommand extends SiteCommand {
 
   /** --all: one summary line per site, then a total. */
   async summarizeEverySite(): Promise<number> {
-    const sources = await this.allSources();
-    const progress = this.progress();
-    let outcomes;
-    try {
-      outcomes = await runAllSites(this.context, progress, {
-        sources,
-        questions: SUMMARY_QUESTIONS,
-        concurrency: this.concurrency ?? 2,
-        ...(this.network !== undefined ? { network: this.network } : {}),
-        batfish: this.batfishTarget(),
-        timeoutMs: this.timeoutMs,
-        fresh: this.fresh,
-        keepSnapshots: this.keepSnapshots ?? 5,
-        verbose: this.verbose,
-      });
-    } finally {
-      progress.stop();
-    }
+    const outcomes = await this.runEverySite(SUMMARY_QUESTIONS);
+    this.reportSiteErrors(outcomes);
     const sites = outcomes.map((o) => {
-      const site = o.source.kind === 'site' ? `${o.source.region}/${o.source.site}` : o.source.dir;
-      if (o.error) {
-        this.context.stderr.write(formatError(o.error, this.verbose).replace(/^netq: error: /, `netq: error: ${site}: `));
-        return { site, error: { message: o.error.message, exitCode: o.error.exitCode } };
-      }
+      const site = this.sourceName(o.source);
+      if (o.error) return { site, error: { message: o.error.message, exitCode: o.error.exitCode } };
       return { site, snapshot: o.results![0]!.snapshot, ...summarize(o.results!.map((r) => r.answer)) };
     });
     if (this.outputFormat === 'json') {
