@@ -1,6 +1,5 @@
 #!/usr/bin/env node
 import { Builtins, Cli } from 'clipanion';
-import { BgpSessionsCommand } from './commands/bgp-sessions.js';
 import { EdgesCommand } from './commands/edges.js';
 import { ParseStatusCommand } from './commands/parse-status.js';
 import { QUESTION_COMMAND_CLASSES } from './commands/question-commands.js';
@@ -14,7 +13,6 @@ import { NETQ_VERSION } from './version.js';
 
 /** Every command netq has. */
 export const COMMANDS = [
-  BgpSessionsCommand,
   ...QUESTION_COMMAND_CLASSES,
   EdgesCommand,
   ParseStatusCommand,

@@ -5,7 +5,7 @@ import type { BatfishHttp } from './batfish/http.js';
 import { validateParameters, type QuestionParameters } from './batfish/question.js';
 import { BatfishSession, summarizeParseHealth } from './batfish/session.js';
 import type { NetqContext } from './context.js';
-import { BatfishContainers, NETQ_BATFISH_IMAGE, PINNED_BATFISH_IMAGE } from './docker/lifecycle.js';
+import { BatfishContainers } from './docker/lifecycle.js';
 import type { Progress } from './progress.js';
 import { hashSnapshotFiles } from './sites/hash.js';
 import { packageSnapshot } from './sites/packager.js';
@@ -105,7 +105,7 @@ export async function connectBatfish(ctx: NetqContext, progress: Progress, targe
   let release = async (): Promise<void> => {};
   if (url === undefined) {
     const containers = containerManager(ctx, progress, target.apiKey);
-    const image = await chooseImage(ctx, progress, target.managed.image);
+    const image = await containers.resolveImage(target.managed.image);
     const options = { ...target.managed, image };
     if (target.managed.ephemeral) {
       const started = await containers.start(options);
@@ -163,18 +163,6 @@ export function containerManager(ctx: NetqContext, progress: Progress, apiKey: s
     onPhase: (text) => progress.phase(text),
     signal: ctx.signal,
   });
-}
-
-/** --image / NETQ_BATFISH_IMAGE, else the image `netq service build` made, else the pinned upstream image (pulled when missing). */
-export async function chooseImage(ctx: NetqContext, progress: Progress, requested: string | undefined): Promise<string> {
-  const engine = ctx.createDockerEngine(ctx.env);
-  await engine.ping();
-  const image = requested ?? ((await engine.imageExists(NETQ_BATFISH_IMAGE)) ? NETQ_BATFISH_IMAGE : PINNED_BATFISH_IMAGE);
-  if (!(await engine.imageExists(image))) {
-    progress.phase(`pulling ${image}`);
-    await engine.pullImage(image, (event) => progress.phase(`pulling ${image}: ${event.text}`));
-  }
-  return image;
 }
 
 /**

@@ -46,17 +46,11 @@ const NAME_PATTERN = /^[A-Za-z0-9_-]{1,150}$/;
  */
 export class BatfishSession {
   #templates: Map<string, QuestionTemplate> | undefined;
-  #version: BatfishVersion | undefined;
 
   constructor(
     readonly client: BatfishClient,
     private readonly options: SessionOptions,
   ) {}
-
-  /** The server's version, once `connect` has run. */
-  get version(): BatfishVersion | undefined {
-    return this.#version;
-  }
 
   /**
    * Waits until `GET /v2/version` answers (a starting server refuses connections at first) and
@@ -66,9 +60,10 @@ export class BatfishSession {
     const { clock } = this.options;
     const deadline = clock.now() + readyTimeoutMs;
     this.options.onPhase?.(`connecting to Batfish at ${this.client.baseUrl}`);
+    let version: BatfishVersion;
     for (let delayMs = 250; ; delayMs = Math.min(delayMs * 2, 2000)) {
       try {
-        this.#version = await this.client.version();
+        version = await this.client.version();
         break;
       } catch (error) {
         const retry =
@@ -78,14 +73,14 @@ export class BatfishSession {
         await clock.sleep(delayMs, this.options.signal);
       }
     }
-    const major = this.#version.apiVersion.split('.')[0];
+    const major = version.apiVersion.split('.')[0];
     if (major !== '2') {
       throw new BatfishError(
-        `Batfish at ${this.client.baseUrl} speaks API version ${this.#version.apiVersion}; netq speaks version 2`,
+        `Batfish at ${this.client.baseUrl} speaks API version ${version.apiVersion}; netq speaks version 2`,
         { hint: 'use a Batfish release that serves the v2 API (any release since 2019)' },
       );
     }
-    return this.#version;
+    return version;
   }
 
   /**

@@ -5,7 +5,7 @@ import { BatfishClient } from '../batfish/client.js';
 import { LABELS, MANAGED_BY, NETQ_BATFISH_IMAGE, PINNED_BATFISH_IMAGE, formatMemory, urlOf } from '../docker/lifecycle.js';
 import { DockerError, ExitCode } from '../errors.js';
 import { renderJson, renderText } from '../render/index.js';
-import { chooseImage, containerManager } from '../service.js';
+import { containerManager } from '../service.js';
 import { ManagedCommand, NetqCommand } from './base.js';
 
 const CATEGORY = 'Batfish service';
@@ -31,8 +31,8 @@ export class ServiceStartCommand extends ManagedCommand {
   async run(): Promise<number> {
     const options = this.managedOptions(false);
     const managed = await this.withProgress(async (progress) => {
-      const image = await chooseImage(this.context, progress, options.image);
-      return containerManager(this.context, progress, this.effectiveApiKey).ensure({ ...options, image });
+      const containers = containerManager(this.context, progress, this.effectiveApiKey);
+      return containers.ensure({ ...options, image: await containers.resolveImage(options.image) });
     });
     this.context.stderr.write(`netq: Batfish ${managed.started ? 'started' : 'already running'}: ${managed.info.name} (${managed.info.image})\n`);
     this.context.stdout.write(`${managed.url}\n`);
@@ -81,9 +81,7 @@ export class ServiceStatusCommand extends ManagedCommand {
 
   async run(): Promise<number> {
     const progress = this.progress();
-    const containers = containerManager(this.context, progress, this.effectiveApiKey);
-    await this.context.createDockerEngine(this.context.env).ping();
-    const list = await containers.list();
+    const list = await containerManager(this.context, progress, this.effectiveApiKey).list();
     const now = this.context.clock.now();
     const rows = await Promise.all(
       list.map(async (c) => {
@@ -205,7 +203,8 @@ export class ServiceBuildCommand extends NetqCommand {
       const base = this.baseImage ?? PINNED_BATFISH_IMAGE;
       progress.phase(`building ${this.tag} from ${base}`);
       try {
-        await engine.buildImage(packageRoot(), ['Dockerfile-batfish'], 'Dockerfile-batfish', this.tag, { BATFISH_IMAGE: base }, (event) => {
+        const spec = { contextDir: packageRoot(), files: ['Dockerfile-batfish'], dockerfile: 'Dockerfile-batfish', tag: this.tag, buildArgs: { BATFISH_IMAGE: base } };
+        await engine.buildImage(spec, (event) => {
           if (this.verbose) progress.note(`netq: build: ${event.text}`);
           progress.phase(`building ${this.tag}: ${event.text.slice(0, 60)}`);
         });

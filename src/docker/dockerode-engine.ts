@@ -1,7 +1,7 @@
 import Docker from 'dockerode';
 import { PassThrough, type Readable } from 'node:stream';
 import { DockerError } from '../errors.js';
-import type { ContainerInfo, ContainerSpec, DockerEngine, ProgressEvent } from './engine.js';
+import type { BuildSpec, ContainerInfo, ContainerSpec, DockerEngine, ProgressEvent } from './engine.js';
 
 const BATFISH_PORT = '9996/tcp';
 
@@ -132,14 +132,8 @@ export class DockerodeEngine implements DockerEngine {
     await this.#follow(stream, `pull ${ref}`, onProgress);
   }
 
-  async buildImage(
-    contextDir: string,
-    files: string[],
-    dockerfile: string,
-    tag: string,
-    buildArgs: Record<string, string>,
-    onProgress: (event: ProgressEvent) => void,
-  ): Promise<void> {
+  async buildImage(spec: BuildSpec, onProgress: (event: ProgressEvent) => void): Promise<void> {
+    const { contextDir, files, dockerfile, tag, buildArgs } = spec;
     // dockerode packs the listed files into a tar stream, so the context never sits in memory.
     const stream = await this.#call(`build ${tag}`, () =>
       this.#docker.buildImage({ context: contextDir, src: files }, { t: tag, dockerfile, buildargs: buildArgs, rm: true, forcerm: true }),

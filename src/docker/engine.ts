@@ -29,6 +29,15 @@ export interface ContainerSpec {
   memoryBytes?: number;
 }
 
+/** An image build: `dockerfile` among `files` of `contextDir`, tagged `tag`. */
+export interface BuildSpec {
+  contextDir: string;
+  files: string[];
+  dockerfile: string;
+  tag: string;
+  buildArgs: Record<string, string>;
+}
+
 export interface ProgressEvent {
   /** One line of human-readable progress (pull layer status, build step). */
   text: string;
@@ -54,13 +63,6 @@ export interface DockerEngine {
   followLogs(id: string, tail: number): Promise<Readable>;
   imageExists(ref: string): Promise<boolean>;
   pullImage(ref: string, onProgress: (event: ProgressEvent) => void): Promise<void>;
-  /** Builds `dockerfile` from a context folder; build args passed as given. */
-  buildImage(
-    contextDir: string,
-    files: string[],
-    dockerfile: string,
-    tag: string,
-    buildArgs: Record<string, string>,
-    onProgress: (event: ProgressEvent) => void,
-  ): Promise<void>;
+  /** Builds an image from a context folder; build args passed as given. */
+  buildImage(spec: BuildSpec, onProgress: (event: ProgressEvent) => void): Promise<void>;
 }

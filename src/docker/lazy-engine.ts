@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import type { ContainerInfo, ContainerSpec, DockerEngine, ProgressEvent } from './engine.js';
+import type { BuildSpec, ContainerInfo, ContainerSpec, DockerEngine, ProgressEvent } from './engine.js';
 
 /**
  * Loads dockerode (and its ssh/grpc dependencies) on the first call only, so commands that talk
@@ -48,14 +48,7 @@ export class LazyDockerEngine implements DockerEngine {
   async pullImage(ref: string, onProgress: (event: ProgressEvent) => void): Promise<void> {
     return (await this.#get()).pullImage(ref, onProgress);
   }
-  async buildImage(
-    contextDir: string,
-    files: string[],
-    dockerfile: string,
-    tag: string,
-    buildArgs: Record<string, string>,
-    onProgress: (event: ProgressEvent) => void,
-  ): Promise<void> {
-    return (await this.#get()).buildImage(contextDir, files, dockerfile, tag, buildArgs, onProgress);
+  async buildImage(spec: BuildSpec, onProgress: (event: ProgressEvent) => void): Promise<void> {
+    return (await this.#get()).buildImage(spec, onProgress);
   }
 }

@@ -60,10 +60,34 @@ export interface ContainerManagerOptions {
  * file, so two netq processes started together end up sharing one container.
  */
 export class BatfishContainers {
+  #reachable: Promise<void> | undefined;
+
   constructor(private readonly options: ContainerManagerOptions) {}
+
+  /** Pings the engine once per manager; every operation starts with it. */
+  #ping(): Promise<void> {
+    this.#reachable ??= this.options.engine.ping();
+    return this.#reachable;
+  }
+
+  /**
+   * The image to run: the one asked for, else the image `netq service build` made, else the pinned
+   * upstream image; pulled (with progress) when the engine does not have it.
+   */
+  async resolveImage(requested: string | undefined): Promise<string> {
+    const { engine } = this.options;
+    await this.#ping();
+    const image = requested ?? ((await engine.imageExists(NETQ_BATFISH_IMAGE)) ? NETQ_BATFISH_IMAGE : PINNED_BATFISH_IMAGE);
+    if (!(await engine.imageExists(image))) {
+      this.options.onPhase?.(`pulling ${image}`);
+      await engine.pullImage(image, (event) => this.options.onPhase?.(`pulling ${image}: ${event.text}`));
+    }
+    return image;
+  }
 
   /** netq's containers (running or not), oldest first. */
   async list(): Promise<ContainerInfo[]> {
+    await this.#ping();
     const all = await this.options.engine.listContainers({ [LABELS.managedBy]: MANAGED_BY });
     return all.sort((a, b) => (a.startedAt ?? '').localeCompare(b.startedAt ?? ''));
   }
@@ -75,7 +99,6 @@ export class BatfishContainers {
 
   /** Reuses the running shared Batfish, or starts one and leaves it running for the next command. */
   async ensure(options: Omit<StartOptions, 'ephemeral'>): Promise<ManagedBatfish> {
-    await this.options.engine.ping();
     const existing = await this.findRunning();
     if (existing) return { id: existing.id, url: urlOf(existing), started: false, info: existing };
     return this.#withLock(options.startupTimeoutMs, async () => {
@@ -92,7 +115,7 @@ export class BatfishContainers {
    */
   async start(options: StartOptions): Promise<ManagedBatfish> {
     const { engine, clock } = this.options;
-    await engine.ping();
+    await this.#ping();
     const id = await engine.createContainer({
       name: `netq-batfish-${this.options.newId().slice(0, 8)}`,
       image: options.image,
@@ -134,7 +157,6 @@ export class BatfishContainers {
 
   /** Removes every container netq started; returns their ids. */
   async removeAll(): Promise<string[]> {
-    await this.options.engine.ping();
     const containers = await this.list();
     for (const c of containers) {
       this.options.onPhase?.(`stopping ${c.name}`);

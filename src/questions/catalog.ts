@@ -71,6 +71,25 @@ export const DATAPLANE_QUESTIONS = new Set([
 
 export const QUESTION_COMMANDS: QuestionCommandSpec[] = [
   {
+    command: 'bgp-sessions',
+    template: 'bgpSessionStatus',
+    category: 'BGP',
+    description: 'show the status of every configured BGP session of a site',
+    details:
+      "Uploads the site's configs to Batfish as a snapshot (unless Batfish already has them), parses them and asks `bgpSessionStatus`. Each row is one configured BGP peering: its local and remote node, AS numbers, addresses, session type and whether Batfish expects it to come up (ESTABLISHED, NOT_ESTABLISHED, NOT_COMPATIBLE).\n\nThe filters are Batfish specifiers passed as they are: `--nodes` and `--remote-nodes` take node specifiers (a name, a regex such as `as2.*`, or `/core/`), `--status` and `--type` take status and session-type specifiers. Progress and warnings go to stderr; stdout carries only the table (or JSON, CSV, Markdown).",
+    flags: [
+      nodes,
+      remoteNodes,
+      { variable: 'status', description: 'Only sessions with this status: ESTABLISHED, NOT_ESTABLISHED, NOT_COMPATIBLE (comma-separated)', kind: 'string' },
+      { variable: 'type', description: 'Only sessions of this type: IBGP, EBGP_SINGLEHOP, EBGP_MULTIHOP, EBGP_UNNUMBERED, IBGP_UNNUMBERED, UNSET', kind: 'string' },
+    ],
+    examples: [
+      ['Sessions of the nyc site', '$0 bgp-sessions -r north_america -s nyc'],
+      ['Only sessions that will not come up, as JSON', '$0 bgp-sessions -r north_america -s nyc --status NOT_COMPATIBLE,NOT_ESTABLISHED --format json'],
+      ['Sessions from as2 routers to as3 routers of a snapshot folder', "$0 bgp-sessions --snapshot-dir ./example --nodes 'as2.*' --remote-nodes 'as3.*'"],
+    ],
+  },
+  {
     command: 'bgp-compat',
     template: 'bgpSessionCompatibility',
     category: 'BGP',
