@@ -9,6 +9,22 @@ const owned = [
   { name: 'cli-table3', owner: 'src/render/', message: 'Tables are drawn in src/render/table.ts only.' },
 ];
 
+/** The layers point one way: commands → app → batfish/docker/sites/render (ARCHITECTURE.md). */
+const upward = {
+  group: ['../app/*', '../commands/*', '../check/*', '../cli.js', '../context.js', '../output.js', '../progress.js'],
+  message: 'Lower layers never import the application layer, the commands or the CLI (see ARCHITECTURE.md).',
+};
+const batfishInternals = {
+  group: ['../batfish/http.js', '../batfish/client.js', '../batfish/session.js', '../batfish/work.js', '../batfish/question.js'],
+  message: 'Rendering works on the answer model (src/batfish/answer.ts), never on Batfish internals.',
+};
+
+/** The no-restricted-imports rule for files of `folder` (undefined: the rest of src/). */
+function importRule(folder, patterns = []) {
+  const paths = owned.filter((o) => o.owner !== folder).map(({ name, message }) => ({ name, message }));
+  return { 'no-restricted-imports': ['error', { paths, patterns }] };
+}
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**'] },
   js.configs.recommended,
@@ -16,16 +32,14 @@ export default tseslint.config(
   {
     files: ['src/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: owned.map(({ name, message }) => ({ name, message })) }],
+      ...importRule(undefined),
       'no-restricted-properties': ['error', { object: 'process', property: 'exit', message: 'Return an exit code; only src/cli.ts ends the process.' }],
     },
   },
-  ...owned.map(({ owner }) => ({
-    files: [`${owner}**/*.ts`],
-    rules: {
-      'no-restricted-imports': ['error', { paths: owned.filter((o) => o.owner !== owner).map(({ name, message }) => ({ name, message })) }],
-    },
-  })),
+  { files: ['src/batfish/**/*.ts'], rules: importRule('src/batfish/', [upward]) },
+  { files: ['src/docker/**/*.ts'], rules: importRule('src/docker/', [upward]) },
+  { files: ['src/sites/**/*.ts'], rules: importRule('src/sites/', [upward]) },
+  { files: ['src/render/**/*.ts'], rules: importRule('src/render/', [upward, batfishInternals]) },
   {
     files: ['src/cli.ts'],
     rules: { 'no-restricted-properties': 'off' },

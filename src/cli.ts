@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Builtins, Cli } from 'clipanion';
+import { CheckCommand } from './commands/check.js';
 import { EdgesCommand } from './commands/edges.js';
 import { ParseStatusCommand } from './commands/parse-status.js';
 import { QUESTION_COMMAND_CLASSES } from './commands/question-commands.js';
@@ -7,7 +8,8 @@ import { AskCommand, QuestionsCommand } from './commands/questions.js';
 import { ServiceBuildCommand, ServiceLogsCommand, ServiceStartCommand, ServiceStatusCommand, ServiceStopCommand } from './commands/service.js';
 import { SitesCommand } from './commands/sites.js';
 import { SummaryCommand } from './commands/summary.js';
-import { createServices, type NetqContext } from './context.js';
+import { createServices } from './app/services.js';
+import type { NetqContext } from './context.js';
 import { ExitCode, InterruptedError } from './errors.js';
 import { NETQ_VERSION } from './version.js';
 
@@ -20,6 +22,7 @@ export const COMMANDS = [
   AskCommand,
   SitesCommand,
   SummaryCommand,
+  CheckCommand,
   ServiceStartCommand,
   ServiceStopCommand,
   ServiceStatusCommand,
@@ -66,11 +69,17 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // A reader that stops early (`netq routes ... | head -1`) closes stdout: netq has nothing more
+  // to say to it, so it ends quietly with exit 0 (answers are written after Batfish work is done).
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(ExitCode.ok);
+    throw error;
+  });
   const noColor = Boolean(process.env.NO_COLOR);
   const context: NetqContext = {
     ...Cli.defaultContext,
     colorDepth: process.stdout.isTTY && !noColor ? process.stdout.getColorDepth() : 1,
-    ...createServices({ signal: controller.signal }),
+    ...createServices({ signal: controller.signal, env: process.env }),
   };
   const code = await runCli(process.argv.slice(2), context);
   process.exitCode = interrupted ? interrupted.exitCode : code;

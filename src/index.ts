@@ -1,21 +1,31 @@
 /**
- * netq as a library: the Batfish client (the same v2 protocol as pybatfish), the answer model and
- * renderers, site discovery and the managed Batfish container.
+ * netq as a library: open a site on Batfish and ask it questions, with typed progress events,
+ * cancellation and the same errors (and exit-code classes) as the command line.
+ *
+ *     import { site } from 'netq';
+ *     const run = await site({ region: 'north_america', site: 'nyc' }, { batfishUrl: 'http://127.0.0.1:9996' });
+ *     const { answer } = await run.ask('bgpSessionStatus', { nodes: 'core.*' });
+ *     await run.close();
  */
-export { BatfishHttp, DEFAULT_API_KEY, normalizeBatfishUrl, type BatfishHttpOptions, type RetryPolicy } from './batfish/http.js';
-export { BatfishClient, TERMINAL_WORK_CODES, type BatfishVersion, type WorkItem, type WorkStatus } from './batfish/client.js';
-export { BatfishSession, summarizeParseHealth, type AskRequest, type AskResult, type ParseHealth } from './batfish/session.js';
-export { parseTableAnswer, type ColumnMetadata, type TableAnswer } from './batfish/answer.js';
-export { instantiateQuestion, parseTemplate, serializeQuestion, validateParameters, type QuestionTemplate } from './batfish/question.js';
-export { runWork, pollWork } from './batfish/work.js';
-export { BatfishContainers, LABELS, NETQ_BATFISH_IMAGE, PINNED_BATFISH_IMAGE } from './docker/lifecycle.js';
-export type { DockerEngine, ContainerInfo } from './docker/engine.js';
-export { LazyDockerEngine } from './docker/lazy-engine.js';
-export { jsonRows, renderJson, renderText, toJsonValue, toText, OUTPUT_FORMATS, type OutputFormat, type RenderTable } from './render/index.js';
-export { listRegions, listSites, resolveSite, scanSnapshot, type SiteLocation, type SnapshotScan } from './sites/sites.js';
-export { packageSnapshot } from './sites/packager.js';
-export { hashSnapshotFiles } from './sites/hash.js';
-export { connectBatfish, runSiteQuestion, type SiteQuestionRequest, type SiteQuestionResult } from './service.js';
+export { site, type NetqSite, type SiteOptions, type SiteSpec } from './app/api.js';
+export type { NetqEvent, NetqEventListener } from './app/events.js';
+export type { ManagedBatfishOptions } from './app/provider.js';
+export type { QuestionAsk, QuestionResult } from './app/site-run.js';
+export type { ColumnMetadata, TableAnswer, AnswerSummary } from './batfish/answer.js';
+export type { BatfishVersion } from './batfish/client.js';
+export type { QuestionParameters } from './batfish/question.js';
+export { jsonRows, toJsonValue, toText } from './render/index.js';
 export { answerEnvelope, type AnswerEnvelope } from './output.js';
-export * from './errors.js';
-export { runCli, createCli } from './cli.js';
+export {
+  ExitCode,
+  NetqError,
+  InputError,
+  BatfishError,
+  BatfishUnreachableError,
+  BatfishHttpError,
+  BatfishWorkError,
+  BatfishAnswerError,
+  DockerError,
+  InterruptedError,
+  InternalError,
+} from './errors.js';

@@ -1,5 +1,6 @@
 import type { Writable } from 'node:stream';
 import yoctoSpinner, { type Spinner } from 'yocto-spinner';
+import type { NetqEvent } from './app/events.js';
 import type { Clock } from './clock.js';
 
 /** Tells the user what a long step is doing. Everything goes to stderr. */
@@ -65,5 +66,38 @@ export function createProgress(options: ProgressOptions): Progress {
       spinner = undefined;
       current = '';
     },
+  };
+}
+
+/**
+ * The CLI's reading of a run's events: phases drive the spinner, warnings and notices become
+ * `netq:` lines on stderr, and HTTP details show with --verbose only.
+ */
+export function progressListener(progress: Progress, verbose: boolean): (event: NetqEvent) => void {
+  return (event) => {
+    switch (event.type) {
+      case 'phase':
+        progress.phase(event.text);
+        return;
+      case 'warning':
+        progress.note(`netq: warning${event.role ? ` (${event.role})` : ''}: ${event.text}`);
+        return;
+      case 'notice':
+        progress.note(`netq: ${event.text}`);
+        return;
+      case 'parse':
+        if (event.reused) progress.note(`netq: Batfish already has ${event.snapshot} (unchanged input); nothing uploaded`);
+        else if (event.health) progress.note(`netq: parsed ${event.snapshot}: ${event.health}`);
+        return;
+      case 'retry':
+        if (verbose) progress.note(`netq: retrying ${event.request} (attempt ${event.attempt}): ${event.reason}`);
+        return;
+      case 'debug':
+        if (verbose) progress.note(`netq: ${event.text}`);
+        return;
+      case 'upload':
+      case 'answer':
+        return;
+    }
   };
 }

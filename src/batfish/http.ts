@@ -2,6 +2,7 @@ import axios, { type AxiosInstance, type AxiosResponse, isAxiosError } from 'axi
 import type { Readable } from 'node:stream';
 import type { Clock } from '../clock.js';
 import { BatfishHttpError, BatfishUnreachableError, InputError } from '../errors.js';
+import { poll, type PollStep } from '../poll.js';
 
 /** The API key a stock Batfish server expects (any non-empty key is accepted by its default authorizer). */
 export const DEFAULT_API_KEY = '00000000000000000000000000000000';
@@ -43,6 +44,16 @@ export interface RetryPolicy {
   maxDelayMs: number;
 }
 
+/** A request about to be tried again, for progress output (`--verbose`). */
+export interface RetryEvent {
+  /** Method and path below the server: `GET /v2/version`. */
+  request: string;
+  /** The number of the try about to be sent: 2 for the first retry. */
+  attempt: number;
+  /** Why the previous try failed: the message of the error it would have thrown. */
+  reason: string;
+}
+
 export const DEFAULT_RETRY: RetryPolicy = { attempts: 4, initialDelayMs: 500, maxDelayMs: 10_000 };
 
 export interface BatfishHttpOptions {
@@ -54,6 +65,8 @@ export interface BatfishHttpOptions {
   retry?: RetryPolicy;
   /** Called for every request and retry; netq prints these with --verbose. */
   debug?: (message: string) => void;
+  /** Called before each retry's backoff sleep. */
+  onRetry?: (retry: RetryEvent) => void;
   /** Aborts in-flight requests and retry sleeps (SIGINT). */
   signal?: AbortSignal;
   /** The axios instance to send through; tests may pass their own. */
@@ -77,6 +90,7 @@ export class BatfishHttp {
   readonly #timeoutMs: number;
   readonly #retry: RetryPolicy;
   readonly #debug: (message: string) => void;
+  readonly #onRetry: ((retry: RetryEvent) => void) | undefined;
   readonly #signal: AbortSignal | undefined;
   readonly #axios: AxiosInstance;
   /** Number of HTTP requests sent, retries included. */
@@ -89,6 +103,7 @@ export class BatfishHttp {
     this.#timeoutMs = options.requestTimeoutMs ?? 30_000;
     this.#retry = options.retry ?? DEFAULT_RETRY;
     this.#debug = options.debug ?? (() => {});
+    this.#onRetry = options.onRetry;
     this.#signal = options.signal;
     this.#axios = options.transport ?? axios.create();
   }
@@ -100,32 +115,43 @@ export class BatfishHttp {
     const repeatable = typeof req.raw !== 'object';
     const url = this.#url(req);
     const retry = req.retry ?? this.#retry;
-    for (let attempt = 1; ; attempt++) {
+    // A try that may be repeated ends "not done" with the error to throw if it is the last one.
+    const attempt = async (attemptNumber: number): Promise<PollStep<HttpResponse>> => {
       try {
         this.requestCount++;
-        this.#debug(`${req.method} ${url}${attempt > 1 ? ` (attempt ${attempt})` : ''}`);
+        this.#debug(`${req.method} ${url}${attemptNumber > 1 ? ` (attempt ${attemptNumber})` : ''}`);
         const response = await this.#send(req, url);
         this.#debug(`<- ${response.status} ${req.method} ${url}`);
         if (response.status >= 200 && response.status < 300) {
-          return { status: response.status, text: bodyText(response.data) };
+          return { done: true, value: { status: response.status, text: bodyText(response.data) } };
         }
         const error = new BatfishHttpError(req.method, this.#displayUrl(url), response.status, bodyText(response.data));
-        if (!(idempotent && repeatable && RETRYABLE_STATUS.has(response.status)) || attempt >= retry.attempts) {
-          throw error;
-        }
+        if (!(idempotent && repeatable && RETRYABLE_STATUS.has(response.status))) throw error;
+        return { done: false, reason: error };
       } catch (error) {
         if (error instanceof BatfishHttpError) throw error;
         if (this.#signal?.aborted) throw this.#signal.reason;
         const code = networkErrorCode(error);
         if (code === undefined) throw error;
+        const unreachable = new BatfishUnreachableError(this.baseUrl, code, { cause: error });
         const safe = repeatable && (NOT_SENT_CODES.has(code) || idempotent);
-        if (!safe || attempt >= retry.attempts || this.#signal?.aborted) {
-          throw new BatfishUnreachableError(this.baseUrl, code, { cause: error });
-        }
+        if (!safe) throw unreachable;
+        return { done: false, reason: unreachable };
       }
-      const delay = Math.min(retry.initialDelayMs * 2 ** (attempt - 1), retry.maxDelayMs);
-      await this.#clock.sleep(delay, this.#signal);
-    }
+    };
+    return poll(attempt, {
+      clock: this.#clock,
+      backoff: { initialDelayMs: retry.initialDelayMs, factor: 2, maxDelayMs: retry.maxDelayMs },
+      maxAttempts: retry.attempts,
+      signal: this.#signal,
+      giveUp: ({ reason }) => reason,
+      onRetry: ({ reason, attempts }) =>
+        this.#onRetry?.({
+          request: `${req.method} ${this.#displayUrl(url)}`,
+          attempt: attempts + 1,
+          reason: reason instanceof Error ? reason.message : String(reason),
+        }),
+    });
   }
 
   /** Parses a 2xx body as JSON; a body that is not JSON is a protocol error. */

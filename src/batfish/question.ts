@@ -74,6 +74,11 @@ export function parseTemplate(text: unknown, key: string): QuestionTemplate {
 /** Parameters a user gives a question; `undefined` means "not given" and is dropped. */
 export type QuestionParameters = Record<string, unknown>;
 
+/** The parameters without the ones left undefined (not given). */
+export function definedParameters(parameters: QuestionParameters): QuestionParameters {
+  return Object.fromEntries(Object.entries(parameters).filter(([, v]) => v !== undefined));
+}
+
 /**
  * Builds the question to upload from a template, as pybatfish does: a copy of the template with a
  * fresh `instance.instanceName` and each given parameter set as `variables.<name>.value`. The
@@ -85,7 +90,7 @@ export function instantiateQuestion(
   parameters: QuestionParameters,
   questionName: string,
 ): Record<string, unknown> {
-  const given = Object.fromEntries(Object.entries(parameters).filter(([, v]) => v !== undefined));
+  const given = definedParameters(parameters);
   validateParameters(template, given);
   const question = structuredClone(template.raw);
   const instance = question.instance as Record<string, unknown>;

@@ -3,8 +3,14 @@ import type { Clock } from '../clock.js';
 import { BatfishError, BatfishHttpError, BatfishUnreachableError, InputError } from '../errors.js';
 import { isObject, parseTableAnswer, type TableAnswer } from './answer.js';
 import type { BatfishClient, BatfishVersion, WorkStatus } from './client.js';
-import { instantiateQuestion, serializeQuestion, type QuestionParameters, type QuestionTemplate } from './question.js';
+import { definedParameters, instantiateQuestion, serializeQuestion, type QuestionParameters, type QuestionTemplate } from './question.js';
 import { describeStatus, runWork } from './work.js';
+import { poll, type BackoffPolicy } from '../poll.js';
+
+/** Waiting for a starting server: 0.25 s, doubling, at most 2 s between tries. */
+const CONNECT_BACKOFF: BackoffPolicy = { initialDelayMs: 250, factor: 2, maxDelayMs: 2000 };
+/** Waiting for another client's parse: 0.2 s, ×1.5, at most 1 s. */
+const SNAPSHOT_WAIT_BACKOFF: BackoffPolicy = { initialDelayMs: 200, factor: 1.5, maxDelayMs: 1000 };
 
 /** Per-file parse status counts after a snapshot was initialised. */
 export interface ParseHealth {
@@ -20,21 +26,21 @@ export interface SessionOptions {
   signal?: AbortSignal;
 }
 
+/** A question checked against its template, ready to upload under a throw-away name. */
+export interface PreparedQuestion {
+  template: QuestionTemplate;
+  /** The parameters that are sent (the ones given, without undefined). */
+  parameters: QuestionParameters;
+  /** The instantiated question; each ask gives it a fresh instance name before uploading it. */
+  question: Record<string, unknown>;
+}
+
 export interface AskRequest {
   network: string;
   snapshot: string;
-  /** Template instance name, e.g. `bgpSessionStatus`. */
-  question: string;
-  parameters: QuestionParameters;
+  question: PreparedQuestion;
   referenceSnapshot?: string;
   deadline: number;
-}
-
-export interface AskResult {
-  answer: TableAnswer;
-  template: QuestionTemplate;
-  /** The parameters that were sent (the ones given, without undefined). */
-  parameters: QuestionParameters;
 }
 
 /** Batfish names allowed by pybatfish; the server does not check, so netq does. */
@@ -57,22 +63,22 @@ export class BatfishSession {
    * checks that the server speaks API version 2.
    */
   async connect(readyTimeoutMs: number): Promise<BatfishVersion> {
-    const { clock } = this.options;
-    const deadline = clock.now() + readyTimeoutMs;
+    const { clock, signal } = this.options;
     this.options.onPhase?.(`connecting to Batfish at ${this.client.baseUrl}`);
-    let version: BatfishVersion;
-    for (let delayMs = 250; ; delayMs = Math.min(delayMs * 2, 2000)) {
-      try {
-        version = await this.client.version();
-        break;
-      } catch (error) {
-        const retry =
-          (error instanceof BatfishUnreachableError && error.code !== 'cancelled') ||
-          (error instanceof BatfishHttpError && [502, 503, 504].includes(error.status));
-        if (!retry || clock.now() + delayMs > deadline) throw error;
-        await clock.sleep(delayMs, this.options.signal);
-      }
-    }
+    const version = await poll<BatfishVersion>(
+      async () => {
+        try {
+          return { done: true, value: await this.client.version() };
+        } catch (error) {
+          const retry =
+            (error instanceof BatfishUnreachableError && error.code !== 'cancelled') ||
+            (error instanceof BatfishHttpError && [502, 503, 504].includes(error.status));
+          if (!retry) throw error;
+          return { done: false, reason: error };
+        }
+      },
+      { clock, signal, deadline: clock.now() + readyTimeoutMs, backoff: CONNECT_BACKOFF, giveUp: ({ reason }) => reason },
+    );
     const major = version.apiVersion.split('.')[0];
     if (major !== '2') {
       throw new BatfishError(
@@ -84,33 +90,40 @@ export class BatfishSession {
   }
 
   /**
-   * Makes sure the network holds the snapshot, parsed. A snapshot of that name that is already
-   * parsed is reused as it is (its name carries a hash of its input), unless `fresh` is set. Only
-   * otherwise is the zip made (streamed from disk) and uploaded, and a parse queued. Another netq
-   * uploading the same snapshot at the same moment is waited for, not fought.
+   * Whether the network already holds the snapshot, parsed (its name carries a hash of its input,
+   * so a parsed one can be reused as it is). With `fresh`, or after a failed parse, the old one is
+   * deleted and `missing` returned. A snapshot another client is still parsing is waited for.
    */
-  async ensureSnapshot(request: {
-    network: string;
-    snapshot: string;
-    makeZip: () => Promise<{ zipPath: string; sizeBytes: number; dispose(): Promise<void> }>;
-    fresh: boolean;
-    deadline: number;
-  }): Promise<{ reused: boolean; health: ParseHealth }> {
+  async findSnapshot(request: { network: string; snapshot: string; fresh: boolean; deadline: number }): Promise<'parsed' | 'missing'> {
     const { network, snapshot, deadline } = request;
     checkName('network', network);
     checkName('snapshot', snapshot);
     await this.client.ensureNetwork(network);
-    if ((await this.client.listSnapshots(network)).includes(snapshot)) {
-      const { status } = await this.client.snapshotMetadata(network, snapshot);
-      if (request.fresh || status === 'PARSING_FAIL') {
-        await this.client.deleteSnapshot(network, snapshot);
-      } else {
-        this.options.onPhase?.(`reusing snapshot ${snapshot}`);
-        await this.#waitParsed(network, snapshot, deadline);
-        return { reused: true, health: { files: {} } };
-      }
+    if (!(await this.client.listSnapshots(network)).includes(snapshot)) return 'missing';
+    const { status } = await this.client.snapshotMetadata(network, snapshot);
+    if (request.fresh || status === 'PARSING_FAIL') {
+      await this.client.deleteSnapshot(network, snapshot);
+      return 'missing';
     }
-    const zip = await request.makeZip();
+    this.options.onPhase?.(`reusing snapshot ${snapshot}`);
+    await this.#waitParsed(network, snapshot, deadline);
+    return 'parsed';
+  }
+
+  /**
+   * Uploads a snapshot zip (streamed from disk, with a Content-Length as pybatfish sends it) and
+   * parses it. Another netq uploading the same snapshot at the same moment is waited for, not
+   * fought: then `reused` is true.
+   */
+  async uploadSnapshot(request: {
+    network: string;
+    snapshot: string;
+    zip: { zipPath: string; sizeBytes: number };
+    deadline: number;
+  }): Promise<{ reused: boolean; health: ParseHealth }> {
+    const { network, snapshot, zip, deadline } = request;
+    checkName('network', network);
+    checkName('snapshot', snapshot);
     try {
       this.options.onPhase?.(`uploading snapshot ${snapshot} (${formatBytes(zip.sizeBytes)})`);
       await this.client.uploadSnapshot(
@@ -124,8 +137,6 @@ export class BatfishSession {
       if (!(error instanceof BatfishHttpError && error.status === 400 && /already exists/i.test(error.body))) throw error;
       await this.#waitParsed(network, snapshot, deadline);
       return { reused: true, health: { files: {} } };
-    } finally {
-      await zip.dispose();
     }
     const item = {
       containerName: network,
@@ -149,31 +160,50 @@ export class BatfishSession {
 
   /** Polls snapshot metadata until it is parsed (another client is initialising it). */
   async #waitParsed(network: string, snapshot: string, deadline: number): Promise<void> {
-    for (let delayMs = 200; ; delayMs = Math.min(delayMs * 1.5, 1000)) {
-      const metadata = await this.client.snapshotMetadata(network, snapshot);
-      if (['PARSED', 'DATAPLANING', 'DATAPLANED', 'DATAPLANING_FAIL'].includes(metadata.status)) return;
-      if (metadata.status === 'PARSING_FAIL') {
-        throw new BatfishError(`snapshot ${snapshot} failed to parse${metadata.errMessage ? `: ${metadata.errMessage}` : ''}`, {
-          hint: 'run again with --fresh to upload and parse it again',
-        });
-      }
-      if (this.options.clock.now() + delayMs > deadline) {
-        throw new BatfishError(`timed out waiting for snapshot ${snapshot} to be parsed (it is ${metadata.status})`, {
-          hint: 'another netq may be uploading it; raise --timeout, or use --fresh',
-        });
-      }
-      this.options.onPhase?.(`waiting for snapshot ${snapshot} (${metadata.status.toLowerCase()})`);
-      await this.options.clock.sleep(delayMs, this.options.signal);
-    }
+    const { clock, signal } = this.options;
+    await poll<void>(
+      async () => {
+        const metadata = await this.client.snapshotMetadata(network, snapshot);
+        if (['PARSED', 'DATAPLANING', 'DATAPLANED', 'DATAPLANING_FAIL'].includes(metadata.status)) return { done: true, value: undefined };
+        if (metadata.status === 'PARSING_FAIL') {
+          throw new BatfishError(`snapshot ${snapshot} failed to parse${metadata.errMessage ? `: ${metadata.errMessage}` : ''}`, {
+            hint: 'run again with --fresh to upload and parse it again',
+          });
+        }
+        this.options.onPhase?.(`waiting for snapshot ${snapshot} (${metadata.status.toLowerCase()})`);
+        return { done: false, reason: metadata.status };
+      },
+      {
+        clock,
+        signal,
+        deadline,
+        backoff: SNAPSHOT_WAIT_BACKOFF,
+        giveUp: ({ reason }) =>
+          new BatfishError(`timed out waiting for snapshot ${snapshot} to be parsed (it is ${String(reason)})`, {
+            hint: 'another netq may be uploading it; raise --timeout, or use --fresh',
+          }),
+      },
+    );
   }
 
-  /** Asks a question on a parsed snapshot and returns the validated table. */
-  async ask(request: AskRequest): Promise<AskResult> {
-    const template = await this.template(request.question);
-    const parameters = Object.fromEntries(Object.entries(request.parameters).filter(([, v]) => v !== undefined));
-    const questionName = `__${template.name}_${this.options.newId()}`;
-    const question = instantiateQuestion(template, parameters, questionName);
+  /**
+   * Checks a question's parameters against the server's template and builds the question to
+   * upload, before any snapshot is uploaded: a wrong parameter leaves nothing on the server.
+   */
+  async prepareQuestion(name: string, parameters: QuestionParameters): Promise<PreparedQuestion> {
+    const template = await this.template(name);
+    const given = definedParameters(parameters);
+    return { template, parameters: given, question: instantiateQuestion(template, given, template.name) };
+  }
+
+  /** Asks a prepared question on a parsed snapshot and returns the validated table. */
+  async ask(request: AskRequest): Promise<TableAnswer> {
     const { network, snapshot, referenceSnapshot } = request;
+    const { template } = request.question;
+    // Each ask uploads under a name of its own, so concurrent asks of one question never collide.
+    const questionName = `__${template.name}_${this.options.newId()}`;
+    const question = structuredClone(request.question.question);
+    (question.instance as Record<string, unknown>).instanceName = questionName;
     await this.client.putQuestion(network, questionName, serializeQuestion(question));
     try {
       const requestParams: Record<string, string> = { answer: '', questionname: questionName, testrig: snapshot };
@@ -185,8 +215,7 @@ export class BatfishSession {
         { containerName: network, id: this.options.newId(), requestParams, testrigName: snapshot },
         this.#pollOptions(label, request.deadline, `asking ${template.name}`),
       );
-      const json = await this.client.answer(network, questionName, snapshot, referenceSnapshot);
-      return { answer: parseTableAnswer(json), template, parameters };
+      return parseTableAnswer(await this.client.answer(network, questionName, snapshot, referenceSnapshot));
     } finally {
       // Questions are uploaded under throw-away names; leave the server's network tidy.
       await this.client.deleteQuestion(network, questionName).catch(() => undefined);

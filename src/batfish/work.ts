@@ -1,5 +1,6 @@
 import type { Clock } from '../clock.js';
 import { BatfishHttpError, BatfishWorkError, tailLines } from '../errors.js';
+import { poll, type PollStep } from '../poll.js';
 import { TERMINAL_WORK_CODES, type BatfishClient, type WorkItem, type WorkStatus } from './client.js';
 
 export interface PollOptions {
@@ -30,10 +31,8 @@ export async function runWork(client: BatfishClient, item: WorkItem, options: Po
 
 /** Polls `GET /work/{id}` until the status is terminal or the deadline passes. */
 export async function pollWork(client: BatfishClient, item: WorkItem, options: PollOptions): Promise<WorkStatus> {
-  const { clock } = options;
-  let intervalMs = POLL_START_MS;
   let lastCode = '';
-  for (;;) {
+  const attempt = async (): Promise<PollStep<WorkStatus>> => {
     let status: WorkStatus;
     try {
       status = await client.workStatus(item.containerName, item.id);
@@ -48,23 +47,26 @@ export async function pollWork(client: BatfishClient, item: WorkItem, options: P
     }
     if (status.code !== lastCode || status.batches.length) options.onStatus?.(status);
     lastCode = status.code;
-    if (TERMINAL_WORK_CODES.has(status.code)) return status;
-    if (clock.now() + intervalMs > options.deadline) {
-      throw new BatfishWorkError(
-        `timed out while ${options.label} (work ${item.id} still ${status.code})`,
-        item.id,
-        'TIMEOUT',
-        {
-          hint:
-            status.code === 'UNASSIGNED'
-              ? 'Batfish has not started the work yet: it may still be starting or busy with other work; raise --timeout'
-              : 'large networks and data-plane questions can take minutes; raise --timeout',
-        },
-      );
-    }
-    await clock.sleep(intervalMs, options.signal);
-    intervalMs = Math.min(intervalMs * POLL_FACTOR, POLL_MAX_MS);
-  }
+    if (TERMINAL_WORK_CODES.has(status.code)) return { done: true, value: status };
+    return { done: false, reason: workTimeout(item, options.label, status) };
+  };
+  return poll(attempt, {
+    clock: options.clock,
+    backoff: { initialDelayMs: POLL_START_MS, factor: POLL_FACTOR, maxDelayMs: POLL_MAX_MS },
+    deadline: options.deadline,
+    signal: options.signal,
+    giveUp: ({ reason }) => reason,
+  });
+}
+
+/** The error for work still running at the deadline; the hint depends on whether it ever started. */
+function workTimeout(item: WorkItem, label: string, status: WorkStatus): BatfishWorkError {
+  return new BatfishWorkError(`timed out while ${label} (work ${item.id} still ${status.code})`, item.id, 'TIMEOUT', {
+    hint:
+      status.code === 'UNASSIGNED'
+        ? 'Batfish has not started the work yet: it may still be starting or busy with other work; raise --timeout'
+        : 'large networks and data-plane questions can take minutes; raise --timeout',
+  });
 }
 
 /** Builds the error for a failed work item, with the worker's log or the blocker's error. */

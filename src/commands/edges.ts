@@ -1,11 +1,22 @@
 import { Command, Option } from 'clipanion';
 import * as t from 'typanion';
-import { SiteCommand } from './base.js';
+import type { QuestionAsk } from '../app/site-run.js';
+import { NetqCommand } from './base.js';
+import { SiteCommand } from './site-command.js';
 
 /** `--layer` → the edges question Batfish answers it with. */
 export const EDGE_QUESTIONS = { '1': 'layer1Edges', '3': 'layer3Edges', bgp: 'bgpEdges', ospf: 'ospfEdges' } as const;
 
-export class EdgesCommand extends SiteCommand {
+abstract class EdgesFlags extends NetqCommand {
+  layer = Option.String('--layer', '3', {
+    description: 'Which edges: 1, 3, bgp or ospf (default 3)',
+    validator: t.isEnum(Object.keys(EDGE_QUESTIONS) as Array<keyof typeof EDGE_QUESTIONS>),
+  });
+  nodes = Option.String('--nodes', { description: 'Only edges from nodes matching this node specifier' });
+  remoteNodes = Option.String('--remote-nodes', { description: 'Only edges to nodes matching this node specifier' });
+}
+
+export class EdgesCommand extends SiteCommand(EdgesFlags) {
   static override paths = [['edges']];
   static override usage = Command.Usage({
     category: 'Topology',
@@ -26,15 +37,7 @@ export class EdgesCommand extends SiteCommand {
     ],
   });
 
-  layer = Option.String('--layer', '3', {
-    description: 'Which edges: 1, 3, bgp or ospf (default 3)',
-    validator: t.isEnum(Object.keys(EDGE_QUESTIONS) as Array<keyof typeof EDGE_QUESTIONS>),
-  });
-  nodes = Option.String('--nodes', { description: 'Only edges from nodes matching this node specifier' });
-  remoteNodes = Option.String('--remote-nodes', { description: 'Only edges to nodes matching this node specifier' });
-
-  async run(): Promise<number> {
-    const question = EDGE_QUESTIONS[this.layer as keyof typeof EDGE_QUESTIONS];
-    return this.askAndPrint(question, { nodes: this.nodes, remoteNodes: this.remoteNodes });
+  questions(): QuestionAsk[] {
+    return [{ question: EDGE_QUESTIONS[this.layer], parameters: { nodes: this.nodes, remoteNodes: this.remoteNodes } }];
   }
 }

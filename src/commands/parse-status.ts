@@ -1,7 +1,15 @@
 import { Command, Option } from 'clipanion';
-import { SiteCommand } from './base.js';
+import type { QuestionAsk } from '../app/site-run.js';
+import { NetqCommand } from './base.js';
+import { SiteCommand } from './site-command.js';
 
-export class ParseStatusCommand extends SiteCommand {
+abstract class ParseStatusFlags extends NetqCommand {
+  aggregate = Option.Boolean('--aggregate', true, {
+    description: 'Group identical parse warnings (default; --no-aggregate lists each)',
+  });
+}
+
+export class ParseStatusCommand extends SiteCommand(ParseStatusFlags) {
   static override paths = [['parse-status']];
   static override usage = Command.Usage({
     category: 'Hygiene',
@@ -21,15 +29,12 @@ export class ParseStatusCommand extends SiteCommand {
     ],
   });
 
-  aggregate = Option.Boolean('--aggregate', true, {
-    description: 'Group identical parse warnings (default; --no-aggregate lists each)',
-  });
 
-  async run(): Promise<number> {
-    return this.askAllAndPrint([
+  questions(): QuestionAsk[] {
+    return [
       { question: 'fileParseStatus', parameters: {} },
       { question: 'initIssues', parameters: {} },
       { question: 'parseWarning', parameters: { aggregateDuplicates: this.aggregate } },
-    ]);
+    ];
   }
 }

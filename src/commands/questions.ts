@@ -3,16 +3,23 @@ import * as t from 'typanion';
 import type { QuestionParameters, QuestionTemplate } from '../batfish/question.js';
 import { ExitCode, InputError } from '../errors.js';
 import { DATAPLANE_QUESTIONS } from '../questions/catalog.js';
-import { OUTPUT_FORMATS, renderJson, renderText, type OutputFormat } from '../render/index.js';
-import { connectBatfish } from '../service.js';
-import { BatfishCommand, SiteCommand } from './base.js';
+import { OUTPUT_FORMATS, renderJson, renderText } from '../render/index.js';
+import type { QuestionAsk } from '../app/site-run.js';
+import { serverTemplate, serverTemplates } from '../app/templates.js';
+import { NetqCommand, Verbose } from './base.js';
+import { BatfishFlags, batfishTargetOf } from './flags.js';
+import { SiteCommand } from './site-command.js';
 
 /** Whether a template's question needs the data plane: known from Batfish's question classes, or tagged so. */
 export function needsDataplane(template: QuestionTemplate): boolean {
   return DATAPLANE_QUESTIONS.has(template.name) || template.tags.includes('dataplane');
 }
 
-export class QuestionsCommand extends BatfishCommand {
+abstract class QuestionsFlags extends NetqCommand {
+  format = Option.String('--format,-f', 'table', { description: 'Output format: table, json, csv or markdown', validator: t.isEnum(OUTPUT_FORMATS) });
+}
+
+export class QuestionsCommand extends Verbose(BatfishFlags(QuestionsFlags)) {
   static override paths = [['questions']];
   static override usage = Command.Usage({
     category: 'Any question',
@@ -29,22 +36,13 @@ export class QuestionsCommand extends BatfishCommand {
     ],
   });
 
-  format = Option.String('--format,-f', 'table', { description: 'Output format: table, json, csv or markdown', validator: t.isEnum(OUTPUT_FORMATS) });
-
   async run(): Promise<number> {
-    const progress = this.progress();
-    const batfish = await connectBatfish(this.context, progress, this.batfishTarget(), this.verbose);
-    let templates: QuestionTemplate[];
-    try {
-      templates = await batfish.session.templates();
-    } finally {
-      progress.stop();
-      await batfish.release();
-    }
+    const target = batfishTargetOf(this);
+    const { batfishVersion, templates } = await this.withProgress((onEvent) => serverTemplates(this.context.batfish, target, onEvent));
     const rows = templates.map((q) => ({ name: q.name, description: q.description, tags: q.tags, dataPlane: needsDataplane(q) }));
-    const format = this.format as OutputFormat;
+    const format = this.format;
     if (format === 'json') {
-      this.context.stdout.write(renderJson({ batfishVersion: batfish.version.batfish, questions: rows }));
+      this.context.stdout.write(renderJson({ batfishVersion, questions: rows }));
       return ExitCode.ok;
     }
     const table = {
@@ -61,7 +59,13 @@ export class QuestionsCommand extends BatfishCommand {
   }
 }
 
-export class AskCommand extends SiteCommand {
+abstract class AskFlags extends NetqCommand {
+  question = Option.String({ name: 'question' });
+  params = Option.Array('--param', [], { description: 'A template variable as name=value (repeatable)' });
+  helpParams = Option.Boolean('--help-params', false, { description: "List the question's parameters and exit" });
+}
+
+export class AskCommand extends SiteCommand(AskFlags) {
   static override paths = [['ask']];
   static override usage = Command.Usage({
     category: 'Any question',
@@ -82,25 +86,17 @@ export class AskCommand extends SiteCommand {
     ],
   });
 
-  question = Option.String({ name: 'question' });
-  params = Option.Array('--param', [], { description: 'A template variable as name=value (repeatable)' });
-  helpParams = Option.Boolean('--help-params', false, { description: "List the question's parameters and exit" });
+  questions(): QuestionAsk[] {
+    return [{ question: this.question, parameters: parseParams(this.params) }];
+  }
 
-  async run(): Promise<number> {
-    if (this.helpParams) return this.printParameters();
-    return this.askAndPrint(this.question, parseParams(this.params));
+  override async run(): Promise<number> {
+    return this.helpParams ? this.printParameters() : super.run();
   }
 
   async printParameters(): Promise<number> {
-    const progress = this.progress();
-    const batfish = await connectBatfish(this.context, progress, this.batfishTarget(), this.verbose);
-    let template: QuestionTemplate;
-    try {
-      template = await batfish.session.template(this.question);
-    } finally {
-      progress.stop();
-      await batfish.release();
-    }
+    const target = batfishTargetOf(this);
+    const template = await this.withProgress((onEvent) => serverTemplate(this.context.batfish, target, this.question, onEvent));
     const rows = template.orderedVariableNames
       .concat(Object.keys(template.variables).filter((n) => !template.orderedVariableNames.includes(n)))
       .filter((name) => template.variables[name])
@@ -115,7 +111,7 @@ export class AskCommand extends SiteCommand {
           Description: v.description,
         };
       });
-    if (this.outputFormat === 'json') {
+    if (this.format === 'json') {
       this.context.stdout.write(renderJson({ question: template.name, description: template.description, dataPlane: needsDataplane(template), parameters: rows }));
       return ExitCode.ok;
     }
@@ -127,7 +123,7 @@ export class AskCommand extends SiteCommand {
       })),
       rows,
     };
-    this.context.stdout.write(renderText(table, this.outputFormat, this.terminal()));
+    this.context.stdout.write(renderText(table, this.format, this.terminal()));
     return ExitCode.ok;
   }
 }

@@ -1,16 +1,15 @@
 import { Command, Option } from 'clipanion';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { BatfishClient } from '../batfish/client.js';
 import { LABELS, MANAGED_BY, NETQ_BATFISH_IMAGE, PINNED_BATFISH_IMAGE, formatMemory, urlOf } from '../docker/lifecycle.js';
 import { DockerError, ExitCode } from '../errors.js';
 import { renderJson, renderText } from '../render/index.js';
-import { containerManager } from '../service.js';
-import { ManagedCommand, NetqCommand } from './base.js';
+import { NetqCommand, Verbose } from './base.js';
+import { ContainerFlags, apiKeyOf, managedOptionsOf } from './flags.js';
 
 const CATEGORY = 'Batfish service';
 
-export class ServiceStartCommand extends ManagedCommand {
+export class ServiceStartCommand extends Verbose(ContainerFlags(NetqCommand)) {
   static override paths = [['service', 'start']];
   static override usage = Command.Usage({
     category: CATEGORY,
@@ -29,9 +28,10 @@ export class ServiceStartCommand extends ManagedCommand {
   });
 
   async run(): Promise<number> {
-    const options = this.managedOptions(false);
-    const managed = await this.withProgress(async (progress) => {
-      const containers = containerManager(this.context, progress, this.effectiveApiKey);
+    const options = managedOptionsOf(this, false);
+    const apiKey = apiKeyOf(this);
+    const managed = await this.withProgress(async (onEvent) => {
+      const containers = this.context.batfish.containers(onEvent, apiKey);
       return containers.ensure({ ...options, image: await containers.resolveImage(options.image) });
     });
     this.context.stderr.write(`netq: Batfish ${managed.started ? 'started' : 'already running'}: ${managed.info.name} (${managed.info.image})\n`);
@@ -40,7 +40,7 @@ export class ServiceStartCommand extends ManagedCommand {
   }
 }
 
-export class ServiceStopCommand extends NetqCommand {
+export class ServiceStopCommand extends Verbose(NetqCommand) {
   static override paths = [['service', 'stop']];
   static override usage = Command.Usage({
     category: CATEGORY,
@@ -55,13 +55,17 @@ export class ServiceStopCommand extends NetqCommand {
   });
 
   async run(): Promise<number> {
-    const removed = await this.withProgress((progress) => containerManager(this.context, progress, '').removeAll());
+    const removed = await this.withProgress((onEvent) => this.context.batfish.containers(onEvent, '').removeAll());
     this.context.stderr.write(removed.length ? `netq: removed ${removed.length} container(s): ${removed.map((id) => id.slice(0, 12)).join(', ')}\n` : 'netq: no netq Batfish container to remove\n');
     return ExitCode.ok;
   }
 }
 
-export class ServiceStatusCommand extends ManagedCommand {
+abstract class ServiceStatusFlags extends NetqCommand {
+  format = Option.String('--format,-f', 'table', { description: 'Output format: table or json' });
+}
+
+export class ServiceStatusCommand extends Verbose(ContainerFlags(ServiceStatusFlags)) {
   static override paths = [['service', 'status']];
   static override usage = Command.Usage({
     category: CATEGORY,
@@ -77,19 +81,19 @@ export class ServiceStatusCommand extends ManagedCommand {
     ],
   });
 
-  format = Option.String('--format,-f', 'table', { description: 'Output format: table or json' });
-
   async run(): Promise<number> {
-    const progress = this.progress();
-    const list = await containerManager(this.context, progress, this.effectiveApiKey).list();
+    const apiKey = apiKeyOf(this);
+    const { batfish } = this.context;
+    const list = await this.withProgress((onEvent) => batfish.containers(onEvent, apiKey).list());
     const now = this.context.clock.now();
     const rows = await Promise.all(
       list.map(async (c) => {
         const url = c.running && c.hostPort ? urlOf(c) : undefined;
         const version = url
-          ? await new BatfishClient(this.context.createBatfishHttp({ url, apiKey: this.effectiveApiKey, clock: this.context.clock, requestTimeoutMs: 2000 }))
-              .version()
-              .then((v) => v.batfish, () => 'not answering')
+          ? await batfish.version(url, apiKey).then(
+              (v) => v.batfish,
+              () => 'not answering',
+            )
           : undefined;
         const uptimeSeconds = c.running && c.startedAt ? Math.max(0, Math.round((now - Date.parse(c.startedAt)) / 1000)) : undefined;
         return {
@@ -105,7 +109,6 @@ export class ServiceStatusCommand extends ManagedCommand {
         };
       }),
     );
-    progress.stop();
     if (this.format === 'json') {
       this.context.stdout.write(renderJson({ containers: rows }));
     } else if (rows.length === 0) {
@@ -129,7 +132,12 @@ export class ServiceStatusCommand extends ManagedCommand {
   }
 }
 
-export class ServiceLogsCommand extends NetqCommand {
+abstract class ServiceLogsFlags extends NetqCommand {
+  tail = Option.String('--tail', '100', { description: 'How many lines from the end (default 100)' });
+  follow = Option.Boolean('--follow', false, { description: 'Keep printing new lines until Ctrl-C' });
+}
+
+export class ServiceLogsCommand extends Verbose(ServiceLogsFlags) {
   static override paths = [['service', 'logs']];
   static override usage = Command.Usage({
     category: CATEGORY,
@@ -146,12 +154,9 @@ export class ServiceLogsCommand extends NetqCommand {
     ],
   });
 
-  tail = Option.String('--tail', '100', { description: 'How many lines from the end (default 100)' });
-  follow = Option.Boolean('--follow', false, { description: 'Keep printing new lines until Ctrl-C' });
-
   async run(): Promise<number> {
-    const engine = this.context.createDockerEngine(this.context.env);
-    const list = await containerManager(this.context, this.progress(), '').list();
+    const engine = this.context.batfish.engine();
+    const list = await this.withProgress((onEvent) => this.context.batfish.containers(onEvent, '').list());
     const container = list.find((c) => c.running) ?? list.at(-1);
     if (!container) {
       this.context.stderr.write('netq: no netq Batfish container\n');
@@ -173,7 +178,12 @@ export class ServiceLogsCommand extends NetqCommand {
   }
 }
 
-export class ServiceBuildCommand extends NetqCommand {
+abstract class ServiceBuildFlags extends NetqCommand {
+  baseImage = Option.String('--base-image', { description: `Base image (the BATFISH_IMAGE build argument; default ${PINNED_BATFISH_IMAGE})` });
+  tag = Option.String('--tag', NETQ_BATFISH_IMAGE, { description: `Tag of the built image (default ${NETQ_BATFISH_IMAGE})` });
+}
+
+export class ServiceBuildCommand extends Verbose(ServiceBuildFlags) {
   static override paths = [['service', 'build']];
   static override usage = Command.Usage({
     category: CATEGORY,
@@ -192,13 +202,10 @@ export class ServiceBuildCommand extends NetqCommand {
     ],
   });
 
-  baseImage = Option.String('--base-image', { description: `Base image (the BATFISH_IMAGE build argument; default ${PINNED_BATFISH_IMAGE})` });
-  tag = Option.String('--tag', NETQ_BATFISH_IMAGE, { description: `Tag of the built image (default ${NETQ_BATFISH_IMAGE})` });
-
   async run(): Promise<number> {
     const progress = this.progress();
     try {
-      const engine = this.context.createDockerEngine(this.context.env);
+      const engine = this.context.batfish.engine();
       await engine.ping();
       const base = this.baseImage ?? PINNED_BATFISH_IMAGE;
       progress.phase(`building ${this.tag} from ${base}`);

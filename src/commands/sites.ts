@@ -2,11 +2,23 @@ import { Command, Option } from 'clipanion';
 import path from 'node:path';
 import * as t from 'typanion';
 import { ExitCode } from '../errors.js';
-import { OUTPUT_FORMATS, renderJson, renderText, type OutputFormat } from '../render/index.js';
+import { OUTPUT_FORMATS, renderJson, renderText } from '../render/index.js';
 import { listSiteSummaries } from '../sites/inventory.js';
-import { NetqCommand } from './base.js';
+import { NetqCommand, Verbose } from './base.js';
 
-export class SitesCommand extends NetqCommand {
+abstract class SitesFlags extends NetqCommand {
+  region = Option.String('-r,--region', { description: 'Only this region' });
+  regionsDir = Option.String('--regions-dir', 'regions', {
+    env: 'NETQ_REGIONS_DIR',
+    description: 'Folder that holds <region>/<site>/configs (default ./regions, env NETQ_REGIONS_DIR)',
+  });
+  format = Option.String('--format,-f', 'table', {
+    description: 'Output format: table, json, csv or markdown',
+    validator: t.isEnum(OUTPUT_FORMATS),
+  });
+}
+
+export class SitesCommand extends Verbose(SitesFlags) {
   static override paths = [['sites']];
   static override usage = Command.Usage({
     category: 'Sites',
@@ -24,19 +36,10 @@ export class SitesCommand extends NetqCommand {
     ],
   });
 
-  region = Option.String('-r,--region', { description: 'Only this region' });
-  regionsDir = Option.String('--regions-dir', {
-    description: 'Folder that holds <region>/<site>/configs (default ./regions, env NETQ_REGIONS_DIR)',
-  });
-  format = Option.String('--format,-f', 'table', {
-    description: 'Output format: table, json, csv or markdown',
-    validator: t.isEnum(OUTPUT_FORMATS),
-  });
-
   async run(): Promise<number> {
-    const regionsDir = path.resolve(this.context.cwd, this.regionsDir ?? this.env.NETQ_REGIONS_DIR ?? 'regions');
+    const regionsDir = path.resolve(this.context.cwd, this.regionsDir);
     const sites = await listSiteSummaries(regionsDir, this.region);
-    const format = this.format as OutputFormat;
+    const format = this.format;
     if (format === 'json') {
       this.context.stdout.write(renderJson({ regionsDir, sites }));
       return ExitCode.ok;

@@ -3,6 +3,7 @@ import path from 'node:path';
 import lockfile from 'proper-lockfile';
 import type { Clock } from '../clock.js';
 import { DockerError } from '../errors.js';
+import { poll, type BackoffPolicy, type PollStep } from '../poll.js';
 import type { ContainerInfo, DockerEngine } from './engine.js';
 
 /** Labels on every container netq starts; netq finds its containers by these, never by name. */
@@ -22,6 +23,10 @@ export const NETQ_BATFISH_IMAGE = 'netq/batfish:local';
 export const BATFISH_CONTAINER_PORT = '9996/tcp';
 /** How many log lines a failed start shows. */
 const LOG_TAIL = 50;
+/** Readiness checks of a starting container: 0.25 s, growing to one every 2 s (a JVM start takes tens of seconds). */
+const READINESS_BACKOFF: BackoffPolicy = { initialDelayMs: 250, factor: 1.5, maxDelayMs: 2000 };
+/** How often a netq waiting for another one's start tries the lock again. */
+const LOCK_RETRY_MS = 250;
 
 export interface StartOptions {
   image: string;
@@ -131,24 +136,31 @@ export class BatfishContainers {
     });
     try {
       await engine.startContainer(id);
-      const started = clock.now();
-      const deadline = started + options.startupTimeoutMs;
-      for (let delayMs = 250; ; delayMs = Math.min(delayMs * 1.5, 2000)) {
-        const info = await engine.inspectContainer(id);
-        if (!info || !info.running) throw await this.#startFailure(id, info, options);
-        this.options.onPhase?.(`starting Batfish (container ${id.slice(0, 12)}, port ${info.hostPort ?? '?'})`);
-        if (info.hostPort && (await this.options.probe(urlOf(info)))) {
-          return { id, url: urlOf(info), started: true, info };
-        }
-        if (clock.now() + delayMs > deadline) {
-          const logs = await engine.logs(id, LOG_TAIL).catch(() => '');
-          throw new DockerError(`Batfish did not answer within ${Math.round(options.startupTimeoutMs / 1000)}s (image ${options.image})`, {
-            ...(logs.trim() ? { details: `container log (last ${LOG_TAIL} lines):\n${logs.trimEnd()}` } : {}),
-            hint: 'a large heap takes longer to start: raise --startup-timeout, or check the log above',
-          });
-        }
-        await clock.sleep(delayMs, this.options.signal);
-      }
+      const deadline = clock.now() + options.startupTimeoutMs;
+      return await poll(
+        async (): Promise<PollStep<ManagedBatfish>> => {
+          const info = await engine.inspectContainer(id);
+          if (!info || !info.running) throw await this.#startFailure(id, info, options);
+          this.options.onPhase?.(`starting Batfish (container ${id.slice(0, 12)}, port ${info.hostPort ?? '?'})`);
+          if (info.hostPort && (await this.options.probe(urlOf(info)))) {
+            return { done: true, value: { id, url: urlOf(info), started: true, info } };
+          }
+          return { done: false };
+        },
+        {
+          clock,
+          backoff: READINESS_BACKOFF,
+          deadline,
+          signal: this.options.signal,
+          giveUp: async () => {
+            const logs = await engine.logs(id, LOG_TAIL).catch(() => '');
+            return new DockerError(`Batfish did not answer within ${Math.round(options.startupTimeoutMs / 1000)}s (image ${options.image})`, {
+              ...(logs.trim() ? { details: `container log (last ${LOG_TAIL} lines):\n${logs.trimEnd()}` } : {}),
+              hint: 'a large heap takes longer to start: raise --startup-timeout, or check the log above',
+            });
+          },
+        },
+      );
     } catch (error) {
       await engine.removeContainer(id).catch(() => undefined);
       throw error;
@@ -189,22 +201,29 @@ export class BatfishContainers {
     const { clock, stateDir } = this.options;
     await mkdir(stateDir, { recursive: true });
     const target = path.join(stateDir, 'service');
-    const deadline = clock.now() + timeoutMs;
-    let release: (() => Promise<void>) | undefined;
-    while (!release) {
-      try {
-        release = await lockfile.lock(target, { realpath: false, stale: 15_000, update: 5_000 });
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw error;
-        if (clock.now() > deadline) {
-          throw new DockerError('another netq is still starting Batfish', {
-            hint: `wait for it, or remove the lock ${target}.lock if no netq is running`,
-          });
+    const release = await poll(
+      async (): Promise<PollStep<() => Promise<void>>> => {
+        try {
+          return { done: true, value: await lockfile.lock(target, { realpath: false, stale: 15_000, update: 5_000 }) };
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw error;
+          this.options.onPhase?.('waiting for another netq that is starting Batfish');
+          return { done: false };
         }
-        this.options.onPhase?.('waiting for another netq that is starting Batfish');
-        await clock.sleep(250, this.options.signal);
-      }
-    }
+      },
+      {
+        clock,
+        backoff: { initialDelayMs: LOCK_RETRY_MS, factor: 1, maxDelayMs: LOCK_RETRY_MS },
+        // One retry interval of grace: the wait gives up only once the timeout has passed, as it
+        // always has, not when the next retry would pass it.
+        deadline: clock.now() + timeoutMs + LOCK_RETRY_MS,
+        signal: this.options.signal,
+        giveUp: () =>
+          new DockerError('another netq is still starting Batfish', {
+            hint: `wait for it, or remove the lock ${target}.lock if no netq is running`,
+          }),
+      },
+    );
     try {
       return await fn();
     } finally {

@@ -1,5 +1,5 @@
 import type { TableAnswer } from '../batfish/answer.js';
-import type { QuestionAsk } from '../service.js';
+import type { QuestionAsk } from '../app/site-run.js';
 import { toText } from '../render/values.js';
 
 /** The questions behind `netq summary`, all answerable without the data plane. */

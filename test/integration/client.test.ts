@@ -1,19 +1,24 @@
 import assert from 'node:assert/strict';
+import { createReadStream } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import { after, afterEach, describe, it } from 'node:test';
 import { v4 as uuidv4 } from 'uuid';
-import { BatfishClient } from '../../src/batfish/client.js';
-import { BatfishHttp, CLIENT_VERSION_HEADER, DEFAULT_API_KEY } from '../../src/batfish/http.js';
+import { BatfishClient, type WorkItem } from '../../src/batfish/client.js';
+import { BatfishHttp, CLIENT_VERSION_HEADER, DEFAULT_API_KEY, type RetryEvent } from '../../src/batfish/http.js';
+import type { QuestionParameters } from '../../src/batfish/question.js';
 import { BatfishSession } from '../../src/batfish/session.js';
+import { pollWork } from '../../src/batfish/work.js';
 import { systemClock } from '../../src/clock.js';
 import { BatfishHttpError, BatfishUnreachableError, BatfishWorkError } from '../../src/errors.js';
-import { packageSnapshot } from '../../src/sites/packager.js';
+import { packageSnapshot, type PackagedSnapshot } from '../../src/sites/packager.js';
 import { scanSnapshot } from '../../src/sites/sites.js';
+import { FakeClock } from '../support/fake-clock.js';
 import { FIXTURES_DIR } from '../support/recorded.js';
-import { startSimulator, type BatfishSimulator, type SimulatorOptions } from '../support/simulator.js';
+import { startSimulator, type BatfishSimulator, type LoggedRequest, type SimulatorOptions } from '../support/simulator.js';
 
 const FAST_RETRY = { attempts: 3, initialDelayMs: 10, maxDelayMs: 50 };
 const EXAMPLE = path.join(FIXTURES_DIR, 'networks', 'example-live');
@@ -41,13 +46,44 @@ async function zipOf(dir: string, name: string) {
   return packageSnapshot(scan.files, name, tmp);
 }
 
+/** Reuses the snapshot when the network has it parsed, else uploads `zip` and parses it. */
+async function ensureSnapshot(s: BatfishSession, request: { network: string; snapshot: string; zip: PackagedSnapshot; deadline: number }) {
+  const { network, snapshot, deadline } = request;
+  if ((await s.findSnapshot({ network, snapshot, fresh: false, deadline })) === 'parsed') return { reused: true, health: { files: {} } };
+  return s.uploadSnapshot(request);
+}
+
+/** Asks a question by template name, as a command does: checked against the template, then asked. */
+async function ask(s: BatfishSession, request: { network: string; snapshot: string; question: string; parameters: QuestionParameters; deadline: number }) {
+  const question = await s.prepareQuestion(request.question, request.parameters);
+  return s.ask({ network: request.network, snapshot: request.snapshot, question, deadline: request.deadline });
+}
+
 async function initExample(s: BatfishSession, snapshot = 'example') {
   const zip = await zipOf(EXAMPLE, snapshot);
   try {
-    return (await s.ensureSnapshot({ network: 'net1', snapshot, makeZip: async () => zip, fresh: false, deadline: Date.now() + 20_000 })).health;
+    return (await ensureSnapshot(s, { network: 'net1', snapshot, zip, deadline: Date.now() + 20_000 })).health;
   } finally {
     await zip.dispose();
   }
+}
+
+/** The JSON body a request carried (question PUTs, work POSTs). */
+function jsonBody(request: LoggedRequest | undefined): unknown {
+  assert.ok(request, 'the request was made');
+  assert.ok(request.bodyText !== undefined, `${request.method} ${request.path} carried a text body`);
+  return JSON.parse(request.bodyText);
+}
+
+interface QuestionBody {
+  instance: { instanceName: string; variables: Record<string, { value?: unknown }> };
+}
+
+/** The uploaded question, checked to be the one the PUT path names. */
+function questionBody(put: LoggedRequest | undefined): QuestionBody {
+  const body = jsonBody(put) as QuestionBody;
+  assert.equal(body.instance.instanceName, decodeURIComponent(put!.path.split('/').at(-1)!), 'the question is named as its path');
+  return body;
 }
 
 describe('Batfish client against the simulator', () => {
@@ -58,7 +94,7 @@ describe('Batfish client against the simulator', () => {
     assert.deepEqual(version, { batfish: '2025.07.07.2423', apiVersion: '2.1.0' });
     const health = await initExample(s);
     assert.equal(health.files['configs/as2border2.cfg'], 'PASSED');
-    const { answer } = await s.ask({
+    const answer = await ask(s, {
       network: 'net1',
       snapshot: 'example',
       question: 'bgpSessionStatus',
@@ -99,6 +135,32 @@ describe('Batfish client against the simulator', () => {
     assert.equal(server.seen('PUT')[0]!.headers['content-type'], 'application/octet-stream');
     assert.deepEqual(server.seen('POST', /\/networks$/)[0]!.query, { name: 'net1' });
     assert.equal(server.seen('GET', /\/answer$/)[0]!.query.snapshot, 'example');
+    // What the server received: the site's files, the parse item, the question with its values, the answer item.
+    const files = (await scanSnapshot({ site: 'example', dir: EXAMPLE })).files.map((f) => `example/${f.relPath}`);
+    assert.deepEqual(upload.zipEntries, files);
+    assert.ok(files.includes('example/configs/as2border2.cfg'));
+    const [parseWork, answerWork] = server.seen('POST', /\/work$/).map(jsonBody) as WorkItem[];
+    assert.deepEqual({ ...parseWork!, id: 'ID' }, {
+      containerName: 'net1',
+      id: 'ID',
+      requestParams: { testrig: 'example', si: '', sv: '', initinfo: '' },
+      testrigName: 'example',
+    });
+    const put = server.seen('PUT')[0];
+    const question = questionBody(put);
+    assert.match(question.instance.instanceName, /^__bgpSessionStatus_[0-9a-f-]{36}$/);
+    assert.equal(question.instance.variables.nodes?.value, 'as2.*');
+    assert.equal(question.instance.variables.remoteNodes?.value, 'as3.*');
+    assert.deepEqual({ ...answerWork!, id: 'ID' }, {
+      containerName: 'net1',
+      id: 'ID',
+      requestParams: { answer: '', questionname: question.instance.instanceName, testrig: 'example' },
+      testrigName: 'example',
+    });
+    const polled = new Set(server.seen('GET', /\/work\//).map((r) => r.path.split('/').at(-1)));
+    assert.deepEqual(polled, new Set([parseWork!.id, answerWork!.id]), 'polls the items it queued');
+    assert.equal(server.seen('GET', /\/workjson\//)[0]!.path, `/v2/networks/net1/snapshots/example/workjson/${parseWork!.id}`);
+    assert.equal(server.seen('DELETE')[0]!.path, put!.path, 'deletes the question it uploaded');
   });
 
   it('reports an unreachable server with the address and the error code', async () => {
@@ -125,6 +187,8 @@ describe('Batfish client against the simulator', () => {
     await initExample(s);
     const polls = server.seen('GET', /\/work\//).length;
     assert.ok(polls >= 3, `polled ${polls} times`);
+    const item = jsonBody(server.seen('POST', /\/work$/)[0]) as WorkItem;
+    assert.ok(server.seen('GET', /\/work\//).every((r) => r.path === `/v2/networks/net1/work/${item.id}`), 'every poll is of the parse item');
   });
 
   it('surfaces 401 with the server text', async () => {
@@ -156,16 +220,19 @@ describe('Batfish client against the simulator', () => {
     try {
       await s.client.ensureNetwork('net1');
       await assert.rejects(
-        s.ensureSnapshot({ network: 'net1', snapshot: 's1', makeZip: async () => bad, fresh: false, deadline: Date.now() + 5000 }),
+        ensureSnapshot(s, { network: 'net1', snapshot: 's1', zip: bad, deadline: Date.now() + 5000 }),
         (e: unknown) => e instanceof BatfishHttpError && e.status === 400 && /Unexpected packaging of snapshot/.test(e.message),
       );
       // The name is free again after a 400, as on the real server.
-      await s.ensureSnapshot({ network: 'net1', snapshot: 's1', makeZip: async () => zip, fresh: false, deadline: Date.now() + 5000 });
+      await ensureSnapshot(s, { network: 'net1', snapshot: 's1', zip, deadline: Date.now() + 5000 });
     } finally {
       await zip.dispose();
       await bad.dispose();
     }
     assert.equal(server.seen('POST', /snapshots\/s1$/).length, 2);
+    const [badUpload, goodUpload] = server.seen('POST', /snapshots\/s1$/);
+    assert.deepEqual(badUpload!.zipEntries, configs.map((f) => f.relPath), 'the first zip had configs/ as its top folder');
+    assert.deepEqual(goodUpload!.zipEntries, configs.map((f) => `top/${f.relPath}`));
   });
 
   it('shows the first line of a 500 stack trace and does not retry the POST', async () => {
@@ -181,6 +248,7 @@ describe('Batfish client against the simulator', () => {
       return true;
     });
     assert.equal(server.seen('POST', /\/work$/).length, 1);
+    assert.deepEqual(jsonBody(server.seen('POST', /\/work$/)[0]), item);
   });
 
   it('retries a GET through 503s but never a POST', async () => {
@@ -195,6 +263,7 @@ describe('Batfish client against the simulator', () => {
     assert.equal(server.seen('GET', /\/version$/).length, 3);
     await assert.rejects(s.client.ensureNetwork('net1'), (e: unknown) => e instanceof BatfishHttpError && e.status === 503);
     assert.equal(server.seen('POST', /\/networks$/).length, 1);
+    assert.deepEqual(server.seen('POST', /\/networks$/)[0]!.query, { name: 'net1' });
   });
 
   it('fails a parse with the tail of the work log', async () => {
@@ -203,10 +272,12 @@ describe('Batfish client against the simulator', () => {
     await mkdir(path.join(dir, 'configs'), { recursive: true });
     await writeFile(path.join(dir, 'configs', 'r1.cfg'), '');
     const s = session(server.url);
-    const zip = await zipOf(dir, 'empty');
+    // Zipped by hand: netq's preflight may refuse a site of empty files before any upload, and what
+    // is under test here is how the client reports the server's failed parse.
+    const zip = await packageSnapshot([{ relPath: 'configs/r1.cfg', absPath: path.join(dir, 'configs', 'r1.cfg'), sizeBytes: 0 }], 'empty', tmp);
     try {
       await assert.rejects(
-        s.ensureSnapshot({ network: 'net1', snapshot: 'empty', makeZip: async () => zip, fresh: false, deadline: Date.now() + 5000 }),
+        ensureSnapshot(s, { network: 'net1', snapshot: 'empty', zip, deadline: Date.now() + 5000 }),
         (e: unknown) => {
           assert.ok(e instanceof BatfishWorkError);
           assert.equal(e.status, 'TERMINATEDABNORMALLY');
@@ -219,6 +290,10 @@ describe('Batfish client against the simulator', () => {
       await zip.dispose();
     }
     assert.equal(server.seen('GET', /\/worklog\//).length, 1);
+    assert.deepEqual(server.seen('POST', /snapshots\/empty$/)[0]!.zipEntries, ['empty/configs/r1.cfg'], 'the empty file was uploaded');
+    const parse = jsonBody(server.seen('POST', /\/work$/)[0]) as WorkItem;
+    assert.deepEqual(parse.requestParams, { testrig: 'empty', si: '', sv: '', initinfo: '' });
+    assert.equal(server.seen('GET', /\/worklog\//)[0]!.path, `/v2/networks/net1/snapshots/empty/worklog/${parse.id}`, 'the log of the parse that failed');
   });
 
   it('explains a data-plane failure behind a REQUEUEFAILURE', async () => {
@@ -226,7 +301,7 @@ describe('Batfish client against the simulator', () => {
     const s = session(server.url);
     await initExample(s);
     await assert.rejects(
-      s.ask({ network: 'net1', snapshot: 'example', question: 'bgpSessionStatus', parameters: {}, deadline: Date.now() + 10_000 }),
+      ask(s, { network: 'net1', snapshot: 'example', question: 'bgpSessionStatus', parameters: {}, deadline: Date.now() + 10_000 }),
       (e: unknown) => {
         assert.ok(e instanceof BatfishWorkError);
         assert.equal(e.status, 'REQUEUEFAILURE');
@@ -237,6 +312,11 @@ describe('Batfish client against the simulator', () => {
     );
     // The question is removed from the server even when answering failed.
     assert.equal(server.seen('DELETE', /\/questions\//).length, 1);
+    const put = server.seen('PUT', /\/questions\//)[0];
+    const { instanceName } = questionBody(put).instance;
+    const answerWork = server.seen('POST', /\/work$/).map(jsonBody).at(-1) as WorkItem;
+    assert.equal(answerWork.requestParams.questionname, instanceName);
+    assert.equal(server.seen('DELETE', /\/questions\//)[0]!.path, put!.path);
   });
 
   it('gives up at the deadline and says what is still running', async () => {
@@ -246,7 +326,7 @@ describe('Batfish client against the simulator', () => {
     const started = Date.now();
     try {
       await assert.rejects(
-        s.ensureSnapshot({ network: 'net1', snapshot: 'slow', makeZip: async () => zip, fresh: false, deadline: Date.now() + 600 }),
+        ensureSnapshot(s, { network: 'net1', snapshot: 'slow', zip, deadline: Date.now() + 600 }),
         (e: unknown) => e instanceof BatfishWorkError && e.status === 'TIMEOUT' && /timed out while parsing snapshot slow \(work .* still ASSIGNED\)/.test(e.message) && /raise --timeout/.test(e.hint ?? ''),
       );
     } finally {
@@ -265,6 +345,148 @@ describe('Batfish client against the simulator', () => {
   it('refuses a server that speaks another API major version', async () => {
     const server = await simulator({ version: { Batfish: '2099.01.01', api_version: '3.0.0' } });
     await assert.rejects(session(server.url).connect(1000), /speaks API version 3\.0\.0; netq speaks version 2/);
+  });
+});
+
+describe('retry and poll timing (fake clock, real simulator)', () => {
+  const BUSY = { status: 503, body: 'proxy: upstream busy' };
+
+  function http(url: string, clock: FakeClock, retries: RetryEvent[] = []) {
+    return new BatfishHttp({ url, apiKey: DEFAULT_API_KEY, clock, onRetry: (retry) => retries.push(retry) });
+  }
+
+  it('retries a GET after 0.5 s, doubling each time, and reports each retry', async () => {
+    const server = await simulator({ faults: [{ method: 'GET', path: /\/version$/, times: 3, respond: BUSY }] });
+    const clock = new FakeClock();
+    const retries: RetryEvent[] = [];
+    assert.deepEqual(await http(server.url, clock, retries).requestJson({ method: 'GET', path: '/version' }), {
+      Batfish: '2025.07.07.2423',
+      api_version: '2.1.0',
+    });
+    assert.deepEqual(clock.sleepsMs, [500, 1000, 2000]);
+    assert.deepEqual(retries.map((r) => [r.request, r.attempt]), [['GET /v2/version', 2], ['GET /v2/version', 3], ['GET /v2/version', 4]]);
+    assert.match(retries[0]!.reason, /503 .*proxy: upstream busy/);
+  });
+
+  it('gives up after four tries with the last answer, and caps the sleep', async () => {
+    const server = await simulator({ faults: [{ method: 'GET', path: /\/version$/, respond: BUSY }] });
+    const clock = new FakeClock();
+    await assert.rejects(http(server.url, clock).request({ method: 'GET', path: '/version' }), (e: unknown) => e instanceof BatfishHttpError && e.status === 503);
+    assert.equal(server.seen('GET', /\/version$/).length, 4);
+    assert.deepEqual(clock.sleepsMs, [500, 1000, 2000]);
+    const capped = new FakeClock();
+    const client = new BatfishHttp({ url: server.url, apiKey: DEFAULT_API_KEY, clock: capped, retry: { attempts: 5, initialDelayMs: 500, maxDelayMs: 1500 } });
+    await assert.rejects(client.request({ method: 'GET', path: '/version' }), BatfishHttpError);
+    assert.deepEqual(capped.sleepsMs, [500, 1000, 1500, 1500]);
+  });
+
+  it('never repeats a POST whose connection dropped, but repeats a GET', async () => {
+    const server = await simulator({
+      faults: [
+        { method: 'POST', path: /\/networks$/, times: 1, drop: true },
+        { method: 'GET', path: /\/version$/, times: 1, drop: true },
+      ],
+    });
+    const clock = new FakeClock();
+    const client = http(server.url, clock);
+    await assert.rejects(client.request({ method: 'POST', path: '/networks', query: { name: 'net1' } }), BatfishUnreachableError);
+    assert.equal(server.seen('POST', /\/networks$/).length, 1);
+    assert.deepEqual(clock.sleepsMs, []);
+    await client.request({ method: 'GET', path: '/version' });
+    assert.equal(server.seen('GET', /\/version$/).length, 2);
+    assert.deepEqual(clock.sleepsMs, [500]);
+  });
+
+  it('repeats even a POST when the connection was refused, since nothing reached the server', async () => {
+    const port = await freePort();
+    const clock = new FakeClock();
+    const retries: RetryEvent[] = [];
+    await assert.rejects(
+      http(`http://127.0.0.1:${port}`, clock, retries).request({ method: 'POST', path: '/networks', query: { name: 'net1' } }),
+      (e: unknown) => e instanceof BatfishUnreachableError && /ECONNREFUSED/.test(e.message),
+    );
+    assert.deepEqual(clock.sleepsMs, [500, 1000, 2000]);
+    assert.equal(retries[0]!.request, 'POST /v2/networks?name=net1');
+  });
+
+  it('never repeats a request whose body is a stream', async () => {
+    const server = await simulator({ faults: [{ method: 'PUT', path: /\/questions\//, respond: BUSY }] });
+    const clock = new FakeClock();
+    const body = Readable.from([Buffer.from('{}')]);
+    await assert.rejects(
+      http(server.url, clock).request({ method: 'PUT', path: '/networks/net1/questions/q', raw: body, contentLength: 2 }),
+      (e: unknown) => e instanceof BatfishHttpError && e.status === 503,
+    );
+    assert.equal(server.seen('PUT').length, 1);
+    assert.deepEqual(clock.sleepsMs, []);
+  });
+
+  /** A network with the example uploaded and its parse queued, polled through a fake clock. */
+  async function queuedParse(options: SimulatorOptions, snapshot: string) {
+    const server = await simulator(options);
+    const clock = new FakeClock();
+    const client = new BatfishClient(http(server.url, clock));
+    await client.ensureNetwork('net1');
+    const zip = await zipOf(EXAMPLE, snapshot);
+    try {
+      await client.uploadSnapshot('net1', snapshot, createReadStream(zip.zipPath), zip.sizeBytes, 10_000);
+    } finally {
+      await zip.dispose();
+    }
+    const item: WorkItem = { containerName: 'net1', id: uuidv4(), requestParams: { testrig: snapshot, si: '', sv: '', initinfo: '' }, testrigName: snapshot };
+    await client.queueWork(item);
+    return { server, clock, client, item };
+  }
+
+  it('polls work every 0.1 s, ×1.5 each time, at most every 1 s, until it ends', async () => {
+    const { clock, client, item } = await queuedParse({ parseMs: 200 }, 'timed');
+    const codes: string[] = [];
+    const status = await pollWork(client, item, { clock, deadline: clock.now() + 3_600_000, label: 'parsing snapshot timed', onStatus: (s) => codes.push(s.code) });
+    assert.equal(status.code, 'TERMINATEDNORMALLY');
+    assert.ok(clock.sleepsMs.length > 8, `polled ${clock.sleepsMs.length + 1} times`);
+    assert.deepEqual(clock.sleepsMs.slice(0, 8), [100, 150, 225, 337.5, 506.25, 759.375, 1000, 1000]);
+    assert.ok(clock.sleepsMs.every((ms) => ms <= 1000));
+    assert.equal(codes.at(-1), 'TERMINATEDNORMALLY');
+  });
+
+  it('times out work the worker never started, saying so in the hint', async () => {
+    const { clock, client, item } = await queuedParse({ workerStartDelayMs: 60_000 }, 'queued');
+    const started = clock.now();
+    await assert.rejects(pollWork(client, item, { clock, deadline: started + 2000, label: 'parsing snapshot queued' }), (e: unknown) => {
+      assert.ok(e instanceof BatfishWorkError);
+      assert.equal(e.status, 'TIMEOUT');
+      assert.equal(e.message, `timed out while parsing snapshot queued (work ${item.id} still UNASSIGNED)`);
+      assert.equal(e.hint, 'Batfish has not started the work yet: it may still be starting or busy with other work; raise --timeout');
+      return true;
+    });
+    // 100 + 150 + 225 + 337.5 + 506.25 = 1318.75 ms; the next 759.375 ms would pass the deadline.
+    assert.deepEqual(clock.sleepsMs, [100, 150, 225, 337.5, 506.25]);
+    assert.equal(clock.now() - started, 1318.75);
+  });
+
+  it('reports lost work at once when the server forgets it', async () => {
+    const { server, clock, client, item } = await queuedParse({ workerStartDelayMs: 60_000 }, 'lost');
+    clock.onSleep(() => server.restart());
+    await assert.rejects(pollWork(client, item, { clock, deadline: clock.now() + 60_000, label: 'parsing snapshot lost' }), (e: unknown) => {
+      assert.ok(e instanceof BatfishWorkError);
+      assert.equal(e.status, 'LOST');
+      assert.equal(e.message, `Batfish lost track of work ${item.id} while parsing snapshot lost`);
+      return true;
+    });
+    assert.deepEqual(clock.sleepsMs, [100]);
+  });
+
+  it('stops polling with the signal reason when interrupted', async () => {
+    const { clock, client, item } = await queuedParse({ workerStartDelayMs: 60_000 }, 'interrupted');
+    const controller = new AbortController();
+    const interrupt = new Error('SIGINT');
+    clock.onSleep(() => {
+      if (clock.sleepsMs.length === 2) controller.abort(interrupt);
+    });
+    await assert.rejects(
+      pollWork(client, item, { clock, deadline: clock.now() + 60_000, label: 'parsing snapshot interrupted', signal: controller.signal }),
+      (e: unknown) => e === interrupt,
+    );
   });
 });
 

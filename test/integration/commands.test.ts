@@ -8,7 +8,7 @@ import { QUESTION_COMMANDS } from '../../src/questions/catalog.js';
 import { NETQ_VERSION } from '../../src/version.js';
 import { runNetq } from '../support/harness.js';
 import { FIXTURES_DIR } from '../support/recorded.js';
-import { startSimulator, type BatfishSimulator } from '../support/simulator.js';
+import { startSimulator, type BatfishSimulator, type LoggedRequest } from '../support/simulator.js';
 
 let sim: BatfishSimulator;
 let tmp: string;
@@ -73,6 +73,12 @@ describe('netq bgp-sessions', () => {
     assert.equal(doc.rows[0]!.Local_Interface, null);
     const put = sim.requests.slice(before).find((r) => r.method === 'PUT');
     assert.ok(put, 'the question was uploaded');
+    const [question, ...more] = uploadedQuestions(sim.requests.slice(before));
+    assert.equal(more.length, 0);
+    assert.equal(templateOf(question!), 'bgpSessionStatus');
+    assert.equal(question!.instance.variables.nodes?.value, 'as2.*');
+    assert.equal(question!.instance.variables.remoteNodes?.value, 'as3.*');
+    assertAsked(sim.requests.slice(before), question!);
   });
 
   it('prints CSV and Markdown for machines and wikis', async () => {
@@ -102,6 +108,14 @@ describe('netq bgp-sessions', () => {
       parameters: { status: 'NOT_COMPATIBLE', type: 'EBGP_SINGLEHOP' },
     });
     assert.ok(sim.requests.slice(before).some((r) => r.method === 'PUT'));
+    const questions = uploadedQuestions(sim.requests.slice(before));
+    assert.equal(questions.length, 2, 'one question per run');
+    for (const question of questions) {
+      assert.equal(templateOf(question), 'bgpSessionStatus');
+      assert.equal(question.instance.variables.status?.value, 'NOT_COMPATIBLE');
+      assert.equal(question.instance.variables.type?.value, 'EBGP_SINGLEHOP');
+      assertAsked(sim.requests.slice(before), question);
+    }
   });
 
   it('rejects an unknown region before any network call, listing the known ones', async () => {
@@ -120,6 +134,7 @@ describe('netq bgp-sessions', () => {
   });
 
   it('warns about empty config files and still answers', async () => {
+    const before = sim.requests.length;
     const regions = path.join(tmp, 'regions');
     await mkdir(path.join(regions, 'lab', 'rack1', 'configs'), { recursive: true });
     await writeFile(path.join(regions, 'lab', 'rack1', 'configs', 'r1.cfg'), 'hostname r1\n');
@@ -131,21 +146,45 @@ describe('netq bgp-sessions', () => {
     assert.match(stderr, /netq: warning: 1 empty file in site lab\/rack1 .*which Batfish ignores: configs\/r2.cfg/);
     assert.match(stderr, /2 files: 1 passed, 0 partially recognised, 0 failed, 1 empty/);
     assert.equal(sim.networks.get('lab')?.snapshots.size, 1);
+    const [upload] = snapshotUploads(sim.requests.slice(before));
+    assert.deepEqual(filesOf(upload), ['configs/r1.cfg', 'configs/r2.cfg'], 'the empty file is uploaded too');
   });
 
   it('exits 3 with the work log when Batfish cannot parse anything, and leaves no zip behind', async () => {
+    const failing = await startSimulator({ failParse: true });
+    try {
+      const regions = path.join(tmp, 'regions-unparsable');
+      await mkdir(path.join(regions, 'lab', 'blank', 'configs'), { recursive: true });
+      await writeFile(path.join(regions, 'lab', 'blank', 'configs', 'r1.cfg'), 'not a config\n');
+      const zips = path.join(tmp, 'zips');
+      await mkdir(zips);
+      const { code, stdout, stderr } = await runNetq(['bgp-sessions', '-r', 'lab', '-s', 'blank', '--regions-dir', regions, '--batfish-url', failing.url], { tmpDir: zips });
+      assert.equal(code, 3);
+      assert.equal(stdout, '');
+      assert.match(stderr, /netq: error: Batfish failed while parsing snapshot blank-.*No valid configurations found in snapshot/);
+      assert.match(stderr, /work log \(tail\):/);
+      assert.ok(!stderr.includes('    at '), 'no stack trace without --verbose');
+      assert.deepEqual(await readdir(zips), []);
+    } finally {
+      await failing.stop();
+    }
+  });
+
+  it('exits 2 "nothing to analyse" before any request when every config file is empty', async () => {
     const regions = path.join(tmp, 'regions-empty');
     await mkdir(path.join(regions, 'lab', 'blank', 'configs'), { recursive: true });
     await writeFile(path.join(regions, 'lab', 'blank', 'configs', 'r1.cfg'), '');
-    const zips = path.join(tmp, 'zips');
-    await mkdir(zips);
-    const { code, stdout, stderr } = await runNetq(['bgp-sessions', '-r', 'lab', '-s', 'blank', '--regions-dir', regions, '--batfish-url', sim.url], { tmpDir: zips });
-    assert.equal(code, 3);
+    const before = sim.requests.length;
+    const { code, stdout, stderr } = await runNetq(['bgp-sessions', '-r', 'lab', '-s', 'blank', '--regions-dir', regions, '--batfish-url', sim.url]);
+    assert.equal(code, 2);
     assert.equal(stdout, '');
-    assert.match(stderr, /netq: error: Batfish failed while parsing snapshot blank-.*No valid configurations found in snapshot/);
-    assert.match(stderr, /work log \(tail\):/);
-    assert.ok(!stderr.includes('    at '), 'no stack trace without --verbose');
-    assert.deepEqual(await readdir(zips), []);
+    assert.match(stderr, /netq: error: nothing to analyse: every config file of site lab\/blank .* is empty/);
+    assert.equal(sim.requests.length, before, 'not one request');
+  });
+
+  it('treats an empty NETQ_REGIONS_DIR as unset (./regions), not as the current folder', async () => {
+    const { code, stderr } = await runNetq(nyc('--format', 'json'), { env: { NETQ_REGIONS_DIR: '' } });
+    assert.equal(code, 0, stderr);
   });
 
   it('exits 3 with a hint when Batfish is unreachable; --verbose adds the stack', async () => {
@@ -198,6 +237,7 @@ describe('netq bgp-sessions', () => {
 
 describe('first-class question commands', () => {
   it('traceroute shows the recorded trace, readable in the table and complete in JSON', async () => {
+    const before = sim.requests.length;
     const args = ['traceroute', '--snapshot-dir', EXAMPLE, '--start-location', 'host2', '--dst-ips', '1.0.1.1', '--batfish-url', sim.url];
     const table = await runNetq(args);
     assert.equal(table.code, 0, table.stderr);
@@ -208,6 +248,11 @@ describe('first-class question commands', () => {
     assert.deepEqual(doc.question, { name: 'traceroute', parameters: { startLocation: 'host2', headers: { dstIps: '1.0.1.1' } } });
     assert.equal(doc.rows[0]!.Flow.dstIp, '1.0.1.1');
     assert.equal(doc.rows[0]!.Traces[0]!.hops.length, 6);
+    for (const question of uploadedQuestions(sim.requests.slice(before))) {
+      assert.equal(templateOf(question), 'traceroute');
+      assert.equal(question.instance.variables.startLocation?.value, 'host2');
+      assert.deepEqual(question.instance.variables.headers?.value, { dstIps: '1.0.1.1' });
+    }
   });
 
   it('routes prints the recorded routing table of dc-as-reuse', async () => {
@@ -244,21 +289,33 @@ describe('first-class question commands', () => {
     const table = await runNetq(['parse-status', '-r', 'asia', '-s', 'bangalore', '--batfish-url', sim.url]);
     assert.equal(table.code, 0, table.stderr);
     assert.match(table.stdout, /^== fileParseStatus ==\n[\s\S]*\n== initIssues ==\n[\s\S]*\n== parseWarning ==\n/);
+    const second = sim.requests.length;
     const json = await runNetq(['parse-status', '-r', 'asia', '-s', 'bangalore', '--batfish-url', sim.url, '-f', 'json', '--no-aggregate']);
     const docs = JSON.parse(json.stdout) as Array<{ question: { name: string; parameters: unknown }; columns: Array<{ name: string }> }>;
     assert.deepEqual(docs.map((d) => d.question.name), ['fileParseStatus', 'initIssues', 'parseWarning']);
     assert.deepEqual(docs[2]!.question.parameters, { aggregateDuplicates: false });
     assert.deepEqual(docs[2]!.columns.map((c) => c.name), ['Filename', 'Line', 'Text', 'Parser_Context', 'Comment']);
     assert.equal(sim.requests.slice(before).filter((r) => r.method === 'POST' && /\/snapshots\//.test(r.path)).length, 1, 'one upload for all questions');
+    const first = uploadedQuestions(sim.requests.slice(before, second));
+    const noAggregate = uploadedQuestions(sim.requests.slice(second));
+    assert.deepEqual(first.map(templateOf).sort(), ['fileParseStatus', 'initIssues', 'parseWarning']);
+    assert.deepEqual(noAggregate.map(templateOf).sort(), ['fileParseStatus', 'initIssues', 'parseWarning']);
+    const warnings = (questions: QuestionBody[]) => questions.find((q) => templateOf(q) === 'parseWarning')!.instance.variables;
+    assert.equal(warnings(noAggregate).aggregateDuplicates?.value, false);
+    assert.notEqual(warnings(first).aggregateDuplicates?.value, false);
+    const snapshots = new Set(answerWork(sim.requests.slice(before)).map((w) => w.requestParams.testrig));
+    assert.equal(snapshots.size, 1, 'all six questions asked of one snapshot');
   });
 
   it('edges --layer picks the edges question', async () => {
     for (const [layer, question, first] of [['3', 'layer3Edges', 'Interface'], ['bgp', 'bgpEdges', 'Node']] as const) {
+      const before = sim.requests.length;
       const { code, stdout, stderr } = await runNetq(['edges', '-r', 'north_america', '-s', 'nyc', '--layer', layer, '--batfish-url', sim.url, '-f', 'json']);
       assert.equal(code, 0, stderr);
       const doc = JSON.parse(stdout) as { question: { name: string }; columns: Array<{ name: string }> };
       assert.equal(doc.question.name, question);
       assert.equal(doc.columns[0]!.name, first);
+      assert.deepEqual(uploadedQuestions(sim.requests.slice(before)).map(templateOf), [question]);
     }
     assert.equal((await runNetq(['edges', '-r', 'north_america', '-s', 'nyc', '--layer', '2', '--batfish-url', sim.url])).code, 2);
   });
@@ -269,11 +326,16 @@ describe('first-class question commands', () => {
       'test-filters': ['--src-ips', '104.34.34.34', '--dst-ips', '104.34.34.33'],
     };
     for (const spec of QUESTION_COMMANDS) {
+      const before = sim.requests.length;
       const { code, stdout, stderr } = await runNetq([spec.command, '-r', 'north_america', '-s', 'nyc', '--batfish-url', sim.url, '-f', 'json', ...(extra[spec.command] ?? [])]);
       assert.equal(code, 0, `${spec.command}: ${stderr}`);
       const doc = JSON.parse(stdout) as { question: { name: string }; columns: unknown[] };
       assert.equal(doc.question.name, spec.template);
       assert.ok(doc.columns.length > 0);
+      const [question, ...more] = uploadedQuestions(sim.requests.slice(before));
+      assert.equal(more.length, 0, spec.command);
+      assert.equal(templateOf(question!), spec.template, spec.command);
+      assertAsked(sim.requests.slice(before), question!);
     }
   });
 
@@ -310,14 +372,23 @@ describe('differential answers', () => {
     assert.equal(doc.rows[0]!.Reference_Established_Status, null);
     const work = sim.requests.slice(before).filter((r) => r.method === 'GET' && /\/answer$/.test(r.path));
     assert.equal(work.at(-1)!.query.referenceSnapshot, doc.referenceSnapshot);
+    const [queued, ...moreQueued] = answerWork(sim.requests.slice(before));
+    assert.equal(moreQueued.length, 0);
+    assert.equal(queued!.requestParams.deltatestrig, doc.referenceSnapshot);
+    assert.equal(queued!.requestParams.differential, '');
+    assert.match(queued!.requestParams.testrig ?? '', /^example-live-[0-9a-f]{16}$/);
     const table = await runNetq(args);
     assert.match(table.stdout, /Snapshot_Established_Status/);
   });
 
   it('--reference takes REGION/SITE and says so when it is not', async () => {
+    const before = sim.requests.length;
     const ok = await runNetq(['bgp-sessions', '-r', 'north_america', '-s', 'nyc', '--reference', 'asia/bangalore', '--batfish-url', sim.url, '-f', 'json']);
     assert.equal(ok.code, 0, ok.stderr);
     assert.match((JSON.parse(ok.stdout) as { referenceSnapshot: string }).referenceSnapshot, /^bangalore-/);
+    const [queued] = answerWork(sim.requests.slice(before));
+    assert.equal(queued!.requestParams.deltatestrig, (JSON.parse(ok.stdout) as { referenceSnapshot: string }).referenceSnapshot);
+    assert.match(queued!.requestParams.testrig ?? '', /^nyc-/);
     const bad = await runNetq(['bgp-sessions', '-r', 'north_america', '-s', 'nyc', '--reference', 'bangalore', '--batfish-url', sim.url]);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /--reference 'bangalore' is not REGION\/SITE/);
@@ -332,6 +403,8 @@ describe('--all sites', () => {
     assert.match(stdout, /^== asia\/bangalore ==\n[\s\S]*\n== north_america\/nyc ==\n/);
     assert.match(stdout, /\n2 sites: 2 answered \(rows: asia\/bangalore 0, north_america\/nyc 0\)\n$/);
     assert.equal(sim.requests.slice(before).filter((r) => r.path === '/v2/version').length, 1, 'one connection for all sites');
+    const asked = answerWork(sim.requests.slice(before)).map((w) => [w.containerName, (w.requestParams.testrig ?? '').replace(/-[0-9a-f]{16}$/, '')]);
+    assert.deepEqual(asked.sort(), [['asia', 'bangalore'], ['north_america', 'nyc']]);
     const region = await runNetq(['bgp-sessions', '--all', '-r', 'asia', '--batfish-url', sim.url, '-f', 'json']);
     const docs = JSON.parse(region.stdout) as Array<{ network: string; snapshot: string }>;
     assert.deepEqual(docs.map((d) => d.network), ['asia']);
@@ -373,6 +446,10 @@ describe('netq summary', () => {
     assert.equal(doc.duplicateIps, 0);
     const asked = sim.requests.slice(before).filter((r) => r.method === 'PUT').length;
     assert.equal(asked, 5);
+    const questions = uploadedQuestions(sim.requests.slice(before));
+    assert.deepEqual(questions.map(templateOf).sort(), ['bgpSessionCompatibility', 'fileParseStatus', 'ipOwners', 'nodeProperties', 'undefinedReferences']);
+    assert.equal(questions.find((q) => templateOf(q) === 'ipOwners')!.instance.variables.duplicatesOnly?.value, true);
+    for (const question of questions) assertAsked(sim.requests.slice(before), question);
     const table = await runNetq(['summary', '-r', 'north_america', '-s', 'nyc', '--batfish-url', sim.url]);
     assert.match(table.stdout, /│ BGP sessions +│ 0: 0 ok, 0 external, 0 broken +│/);
   });
@@ -389,6 +466,7 @@ describe('any question: netq questions and netq ask', () => {
   });
 
   it('asks any template with JSON-or-string parameters', async () => {
+    const before = sim.requests.length;
     const { code, stdout, stderr } = await runNetq([
       'ask', 'traceroute', '--snapshot-dir', EXAMPLE, '--param', 'startLocation=host2', '--param', 'headers={"dstIps": "1.0.1.1"}', '--batfish-url', sim.url, '-f', 'json',
     ]);
@@ -396,6 +474,10 @@ describe('any question: netq questions and netq ask', () => {
     const doc = JSON.parse(stdout) as { question: unknown; rows: unknown[] };
     assert.deepEqual(doc.question, { name: 'traceroute', parameters: { startLocation: 'host2', headers: { dstIps: '1.0.1.1' } } });
     assert.equal(doc.rows.length, 1);
+    const [question] = uploadedQuestions(sim.requests.slice(before));
+    assert.equal(templateOf(question!), 'traceroute');
+    assert.equal(question!.instance.variables.startLocation?.value, 'host2', 'a value that is not JSON is sent as a string');
+    assert.deepEqual(question!.instance.variables.headers?.value, { dstIps: '1.0.1.1' }, 'a JSON value is sent as JSON');
   });
 
   it('lists the valid parameters when one is wrong, before uploading', async () => {
@@ -432,6 +514,7 @@ describe('snapshots are not uploaded twice', () => {
     const first = await runNetq(args);
     assert.equal(first.code, 0, first.stderr);
     assert.equal(uploads(), 1);
+    assert.deepEqual(filesOf(sim.seen('POST', /\/networks\/lab\/snapshots\/reuse-/)[0]), ['configs/r1.cfg']);
     const second = await runNetq(args);
     assert.equal(second.code, 0, second.stderr);
     assert.equal(uploads(), 1, 'the unchanged site was not uploaded again');
@@ -465,11 +548,12 @@ describe('netq sites', () => {
     await mkdir(path.join(regions, 'lab', 'a', 'configs'), { recursive: true });
     await mkdir(path.join(regions, 'lab', 'b'), { recursive: true });
     await writeFile(path.join(regions, 'lab', 'a', 'configs', 'x.cfg'), '');
+    await writeFile(path.join(regions, 'lab', 'a', 'configs', 'y.cfg'), 'hostname y\n');
     const { code, stdout } = await runNetq(['sites', '--regions-dir', regions, '--format', 'csv']);
     assert.equal(code, 0);
     const lines = stdout.trimEnd().split('\r\n');
     assert.equal(lines[0], 'Region,Site,Configs,Warnings');
-    assert.match(lines[1]!, /^lab,a,1,"?1 empty file in site lab\/a/);
+    assert.match(lines[1]!, /^lab,a,2,"?1 empty file in site lab\/a/);
     assert.match(lines[2]!, /^lab,b,0,.*has no device configs/);
   });
 
@@ -500,3 +584,68 @@ describe('help and version', () => {
     assert.equal(stdout.trim(), NETQ_VERSION);
   });
 });
+
+// ---------------------------------------------------------------- what Batfish received
+// Helpers for the assertions above on the request bodies the simulator recorded.
+
+interface QuestionBody {
+  instance: { instanceName: string; variables: Record<string, { value?: unknown }> };
+}
+
+interface WorkBody {
+  containerName: string;
+  id: string;
+  requestParams: Record<string, string | undefined>;
+  testrigName: string;
+}
+
+function jsonBody(request: LoggedRequest): unknown {
+  assert.ok(request.bodyText !== undefined, `${request.method} ${request.path} carried a text body`);
+  return JSON.parse(request.bodyText);
+}
+
+/** The questions uploaded (`PUT /networks/{n}/questions/{name}`), each checked to be named as its path. */
+function uploadedQuestions(requests: LoggedRequest[]): QuestionBody[] {
+  return requests
+    .filter((r) => r.method === 'PUT' && /\/questions\/[^/]+$/.test(r.path))
+    .map((put) => {
+      const question = jsonBody(put) as QuestionBody;
+      assert.equal(question.instance.instanceName, decodeURIComponent(put.path.split('/').at(-1)!));
+      return question;
+    });
+}
+
+/** The template a question was made from: `__bgpSessionStatus_<uuid>` → `bgpSessionStatus`. */
+function templateOf(question: QuestionBody): string {
+  const match = /^__(.+)_[0-9a-f-]{36}$/.exec(question.instance.instanceName);
+  assert.ok(match, `a throw-away question name: ${question.instance.instanceName}`);
+  return match[1]!;
+}
+
+/** The work items queued to answer a question (`POST /networks/{n}/work` with `answer`). */
+function answerWork(requests: LoggedRequest[]): WorkBody[] {
+  return requests
+    .filter((r) => r.method === 'POST' && /\/work$/.test(r.path))
+    .map((r) => jsonBody(r) as WorkBody)
+    .filter((w) => w.requestParams.answer !== undefined);
+}
+
+/** Asserts that a work item asked the uploaded question, on the snapshot that item names. */
+function assertAsked(requests: LoggedRequest[], question: QuestionBody): void {
+  const work = answerWork(requests).filter((w) => w.requestParams.questionname === question.instance.instanceName);
+  assert.equal(work.length, 1, `one work item asks ${question.instance.instanceName}`);
+  assert.equal(work[0]!.requestParams.testrig, work[0]!.testrigName);
+}
+
+/** Snapshot uploads (`POST /networks/{n}/snapshots/{s}`). */
+function snapshotUploads(requests: LoggedRequest[]): LoggedRequest[] {
+  return requests.filter((r) => r.method === 'POST' && /\/snapshots\/[^/]+$/.test(r.path));
+}
+
+/** The files of an uploaded zip below its one top folder (named as the snapshot), sorted. */
+function filesOf(upload: LoggedRequest | undefined): string[] {
+  assert.ok(upload?.zipEntries, 'a zip was uploaded');
+  const top = `${decodeURIComponent(upload.path.split('/').at(-1)!)}/`;
+  assert.ok(upload.zipEntries.every((e) => e.startsWith(top)), `every entry is under ${top}`);
+  return upload.zipEntries.map((e) => e.slice(top.length)).sort();
+}

@@ -1,7 +1,7 @@
 /** Runs netq in-process with captured streams and injected services. */
 import { PassThrough } from 'node:stream';
 import { runCli } from '../../src/cli.js';
-import { createServices, type ServiceOverrides } from '../../src/context.js';
+import { createServices, type ServiceOverrides } from '../../src/app/services.js';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 

@@ -60,6 +60,10 @@ export interface LoggedRequest {
   query: Record<string, string>;
   headers: Record<string, string | undefined>;
   bodyBytes: number;
+  /** The body as UTF-8 text when there was one that is not a zip: question PUTs, work POSTs. */
+  bodyText?: string;
+  /** For a zip body (a snapshot upload): the paths of the files in it, in zip order, folders left out. */
+  zipEntries?: string[];
   status: number;
 }
 
@@ -235,9 +239,19 @@ export class BatfishSimulator {
       status: 0,
     };
     this.requests.push(entry);
+    // Listed beside the handling (not before it), so requests meet faults in the order they came;
+    // awaited before the reply, so whoever sees the reply sees the entry complete.
+    const zipped = isZip(body);
+    const logged = zipped
+      ? zipFileNames(body).then((names) => {
+          if (names) entry.zipEntries = names;
+        })
+      : Promise.resolve();
+    if (!zipped && body.length > 0) entry.bodyText = body.toString('utf8');
     const fault = this.#fault(entry);
     if (fault?.delayMs) await sleep(fault.delayMs);
     if (fault?.drop) {
+      await logged;
       entry.status = -1;
       req.socket.destroy();
       return;
@@ -249,6 +263,7 @@ export class BatfishSimulator {
     } catch (error) {
       reply = error instanceof HttpReply ? error : new HttpReply(500, STACK(`java.lang.RuntimeException: ${String(error)}`));
     }
+    await logged;
     entry.status = reply.status;
     res.writeHead(reply.status, {
       // Like the real server, errors may be labelled JSON although the body is text.
@@ -929,6 +944,31 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** A zip starts with a local file header, or with the end record when it is empty. */
+function isZip(body: Buffer): boolean {
+  return body.length >= 4 && body[0] === 0x50 && body[1] === 0x4b && (body[2] === 0x03 || body[2] === 0x05);
+}
+
+/** The file paths in a zip, for the request log; undefined when it cannot be read (the upload then fails on its own). */
+function zipFileNames(body: Buffer): Promise<string[] | undefined> {
+  return new Promise((resolve) => {
+    yauzl.fromBuffer(body, { lazyEntries: true }, (error, zip) => {
+      if (error || !zip) {
+        resolve(undefined);
+        return;
+      }
+      const names: string[] = [];
+      zip.on('entry', (entry: yauzl.Entry) => {
+        if (!entry.fileName.endsWith('/')) names.push(entry.fileName);
+        zip.readEntry();
+      });
+      zip.on('end', () => resolve(names));
+      zip.on('error', () => resolve(undefined));
+      zip.readEntry();
+    });
+  });
 }
 
 /** Unzips an upload and applies the server's two layout rules (PROTOCOL.md 2.4). */

@@ -1,0 +1,151 @@
+import { BatfishClient, type BatfishVersion } from '../batfish/client.js';
+import type { BatfishHttp, BatfishHttpOptions } from '../batfish/http.js';
+import { BatfishSession } from '../batfish/session.js';
+import type { Clock } from '../clock.js';
+import type { DockerEngine } from '../docker/engine.js';
+import { BatfishContainers } from '../docker/lifecycle.js';
+import { NETQ_VERSION } from '../version.js';
+import type { NetqEventListener } from './events.js';
+
+/** How netq runs Batfish itself when no URL is given. */
+export interface ManagedBatfishOptions {
+  /** Image to run; undefined: the `netq service build` image if present, else the pinned upstream one. */
+  image?: string;
+  hostPort?: number;
+  memoryBytes?: number;
+  jvmOpts?: string;
+  startupTimeoutMs: number;
+  /** Start a private container for this run and remove it afterwards. */
+  ephemeral: boolean;
+}
+
+/** Which Batfish to use: a given URL, or netq's managed container. */
+export interface BatfishTarget {
+  /** A Batfish to use as it is; undefined: netq manages one in Docker. */
+  url?: string;
+  apiKey: string;
+  /** How long to wait for a server that refuses connections (it may be starting). */
+  connectTimeoutMs: number;
+  managed: ManagedBatfishOptions;
+}
+
+/** A connected Batfish and what to do when the run is done with it. */
+export interface BatfishConnection {
+  session: BatfishSession;
+  url: string;
+  version: BatfishVersion;
+  /** HTTP requests sent so far, retries included. */
+  requestCount(): number;
+  /** Removes an --ephemeral container; a no-op otherwise. Safe to call twice. */
+  release(): Promise<void>;
+}
+
+/** What the provider needs from the outside world; tests pass their own. */
+export interface ProviderDeps {
+  clock: Clock;
+  newId: () => string;
+  /** Aborted on SIGINT/SIGTERM; waits and requests stop when it fires. */
+  signal: AbortSignal;
+  /** Folder of the lock that makes concurrent netqs share one container. */
+  stateDir: string;
+  env: Record<string, string | undefined>;
+  createHttp: (options: BatfishHttpOptions) => BatfishHttp;
+  createEngine: (env: Record<string, string | undefined>) => DockerEngine;
+}
+
+/**
+ * Where Batfish comes from. Built once per run (src/cli.ts) and handed to commands through the
+ * context; the site run and the service commands get their Batfish and containers from it.
+ */
+export class BatfishProvider {
+  #engine: DockerEngine | undefined;
+
+  constructor(readonly deps: ProviderDeps) {}
+
+  /** The Docker engine (loaded on first use, so --batfish-url runs never pay for dockerode). */
+  engine(): DockerEngine {
+    this.#engine ??= this.deps.createEngine(this.deps.env);
+    return this.#engine;
+  }
+
+  /** The container manager, with a readiness probe that asks Batfish for its version. */
+  containers(onEvent: NetqEventListener, apiKey: string): BatfishContainers {
+    const { clock, newId, stateDir, signal } = this.deps;
+    return new BatfishContainers({
+      engine: this.engine(),
+      clock,
+      newId,
+      netqVersion: NETQ_VERSION,
+      stateDir,
+      probe: (url) =>
+        this.version(url, apiKey).then(
+          () => true,
+          () => false,
+        ),
+      onPhase: (text) => onEvent({ type: 'phase', text }),
+      signal,
+    });
+  }
+
+  /** `GET /v2/version` once, with a short timeout (readiness probes, `service status`). */
+  version(url: string, apiKey: string): Promise<BatfishVersion> {
+    const http = this.deps.createHttp({ url, apiKey, clock: this.deps.clock, requestTimeoutMs: 2000, signal: this.deps.signal });
+    return new BatfishClient(http).version();
+  }
+
+  /**
+   * Connects to the Batfish the target names: the given URL, or netq's managed container (reused
+   * when running, started otherwise, or a private one with `ephemeral`).
+   */
+  async connect(target: BatfishTarget, onEvent: NetqEventListener): Promise<BatfishConnection> {
+    const { url, release } = target.url === undefined ? await this.#managed(target, onEvent) : { url: target.url, release: async () => {} };
+    try {
+      const http = this.deps.createHttp({
+        url,
+        apiKey: target.apiKey,
+        clock: this.deps.clock,
+        signal: this.deps.signal,
+        debug: (text) => onEvent({ type: 'debug', text: `http: ${text}` }),
+        onRetry: (retry) => onEvent({ type: 'retry', ...retry }),
+      });
+      const session = new BatfishSession(new BatfishClient(http), {
+        clock: this.deps.clock,
+        newId: this.deps.newId,
+        onPhase: (text) => onEvent({ type: 'phase', text }),
+        signal: this.deps.signal,
+      });
+      const version = await session.connect(target.connectTimeoutMs);
+      return { session, url, version, requestCount: () => http.requestCount, release };
+    } catch (error) {
+      await release().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  async #managed(target: BatfishTarget, onEvent: NetqEventListener): Promise<{ url: string; release: () => Promise<void> }> {
+    const containers = this.containers(onEvent, target.apiKey);
+    const image = await containers.resolveImage(target.managed.image);
+    const options = { ...target.managed, image };
+    if (!options.ephemeral) {
+      const managed = await containers.ensure(options);
+      if (managed.started) {
+        onEvent({
+          type: 'notice',
+          text: `started Batfish ${managed.info.name} (${image}) on ${managed.url}; it keeps running for the next command (netq service stop removes it)`,
+        });
+      }
+      return { url: managed.url, release: async () => {} };
+    }
+    const started = await containers.start(options);
+    let released = false;
+    return {
+      url: started.url,
+      release: async () => {
+        if (released) return;
+        released = true;
+        onEvent({ type: 'phase', text: `removing ephemeral Batfish ${started.id.slice(0, 12)}` });
+        await containers.remove(started.id);
+      },
+    };
+  }
+}

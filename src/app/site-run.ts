@@ -1,0 +1,246 @@
+import path from 'node:path';
+import type { TableAnswer } from '../batfish/answer.js';
+import type { BatfishVersion } from '../batfish/client.js';
+import type { QuestionParameters } from '../batfish/question.js';
+import { summarizeParseHealth, type PreparedQuestion } from '../batfish/session.js';
+import type { Clock } from '../clock.js';
+import { NetqError, toNetqError } from '../errors.js';
+import { hashSnapshotFiles } from '../sites/hash.js';
+import { DEFAULT_DIR_NETWORK, snapshotName, snapshotPattern } from '../sites/naming.js';
+import { packageSnapshot } from '../sites/packager.js';
+import { resolveSite, resolveSnapshotDir, scanSnapshot, type SiteLocation, type SnapshotScan } from '../sites/sites.js';
+import type { NetqEventListener } from './events.js';
+import type { BatfishConnection, BatfishProvider, BatfishTarget } from './provider.js';
+
+/** Which snapshot to upload: a region/site, or any snapshot folder. */
+export type SnapshotSource =
+  | { kind: 'site'; regionsDir: string; region: string; site: string }
+  | { kind: 'dir'; dir: string; /** Name the snapshot after this site instead of the folder. */ name?: string };
+
+/** One question to ask about a snapshot. */
+export interface QuestionAsk {
+  question: string;
+  parameters: QuestionParameters;
+}
+
+/** How a site run treats the server's snapshots, and how long it may take. */
+export interface SnapshotSettings {
+  /** Batfish network; defaults to the region (or `netq` for a snapshot folder). */
+  network?: string;
+  /** Upload and parse again even if Batfish has this snapshot. */
+  fresh: boolean;
+  /** netq snapshots of a site to keep on the server (older ones are deleted). */
+  keepSnapshots: number;
+  /** Time budget for the upload, parse and answers of one site. */
+  timeoutMs: number;
+}
+
+/** Everything a site run needs besides the Batfish connection. */
+export interface RunDeps {
+  cwd: string;
+  clock: Clock;
+  /** Where snapshot zips are written before upload. */
+  tmpDir: string;
+  onEvent: NetqEventListener;
+}
+
+/** A site (or snapshot folder) checked and named, before anything is sent to Batfish. */
+export interface PreparedSnapshot {
+  source: SnapshotSource;
+  location: SiteLocation;
+  scan: SnapshotScan;
+  network: string;
+  snapshot: string;
+}
+
+/** One answer about a site's snapshot, with where it came from. */
+export interface QuestionResult {
+  location: SiteLocation;
+  network: string;
+  snapshot: string;
+  /** True when Batfish already had the snapshot and nothing was uploaded. */
+  reused: boolean;
+  /** The reference snapshot of a differential answer. */
+  referenceSnapshot?: string;
+  batfishVersion: BatfishVersion;
+  batfishUrl: string;
+  question: string;
+  /** The parameters that were sent (undefined ones dropped). */
+  parameters: QuestionParameters;
+  answer: TableAnswer;
+  /** Preflight warnings (empty files, ...), already reported as events. */
+  warnings: string[];
+  /** HTTP requests sent to Batfish so far in this run, retries included. */
+  requestCount: number;
+}
+
+/** `region/site` of a source, or the folder as given: for headings and messages. */
+export function sourceName(source: SnapshotSource): string {
+  return source.kind === 'site' ? `${source.region}/${source.site}` : source.dir;
+}
+
+/** Finds and checks a site or snapshot folder and names its snapshot; no network traffic. */
+export async function prepareSnapshot(
+  source: SnapshotSource,
+  network: string | undefined,
+  deps: Pick<RunDeps, 'cwd' | 'onEvent'>,
+  role?: 'reference' | 'base',
+): Promise<PreparedSnapshot> {
+  const location =
+    source.kind === 'site'
+      ? await resolveSite(path.resolve(deps.cwd, source.regionsDir), source.region, source.site)
+      : { ...(await resolveSnapshotDir(path.resolve(deps.cwd, source.dir))), ...(source.name ? { site: source.name } : {}) };
+  const scan = await scanSnapshot(location);
+  for (const text of scan.warnings) deps.onEvent({ type: 'warning', text, ...(role ? { role } : {}) });
+  return {
+    source,
+    location,
+    scan,
+    network: network ?? location.region ?? DEFAULT_DIR_NETWORK,
+    snapshot: snapshotName(location.site, await hashSnapshotFiles(scan.files)),
+  };
+}
+
+/**
+ * A site's snapshot, ready on a Batfish server: any number of questions can be asked about it.
+ * `SiteRun.open` makes sure Batfish has the snapshot (reused when unchanged, else zipped, uploaded
+ * and parsed) before it returns.
+ */
+export class SiteRun {
+  private constructor(
+    private readonly batfish: BatfishConnection,
+    readonly site: PreparedSnapshot,
+    readonly reference: PreparedSnapshot | undefined,
+    /** True when Batfish already had the snapshot and nothing was uploaded. */
+    readonly reused: boolean,
+    private readonly deadline: number,
+    private readonly onEvent: NetqEventListener,
+  ) {}
+
+  /** Uploads (or reuses) the site's snapshot, and the reference's for differential answers. */
+  static async open(
+    batfish: BatfishConnection,
+    site: PreparedSnapshot,
+    reference: PreparedSnapshot | undefined,
+    settings: SnapshotSettings,
+    deps: RunDeps,
+  ): Promise<SiteRun> {
+    const deadline = deps.clock.now() + settings.timeoutMs;
+    if (reference) await ensureSnapshot(batfish, reference, settings.fresh, deadline, deps);
+    const reused = await ensureSnapshot(batfish, site, settings.fresh, deadline, deps);
+    const inUse = [site.snapshot, ...(reference ? [reference.snapshot] : [])];
+    await batfish.session.pruneSnapshots(site.network, snapshotPattern(site.location.site), settings.keepSnapshots, inUse);
+    return new SiteRun(batfish, site, reference, reused, deadline, deps.onEvent);
+  }
+
+  get network(): string {
+    return this.site.network;
+  }
+
+  get snapshot(): string {
+    return this.site.snapshot;
+  }
+
+  get batfishVersion(): BatfishVersion {
+    return this.batfish.version;
+  }
+
+  /** Checks a question's parameters against the server's template; nothing is asked yet. */
+  prepare(ask: QuestionAsk): Promise<PreparedQuestion> {
+    return this.batfish.session.prepareQuestion(ask.question, ask.parameters);
+  }
+
+  /** Asks one question about the snapshot. */
+  async ask(question: string | PreparedQuestion, parameters: QuestionParameters = {}): Promise<QuestionResult> {
+    const prepared = typeof question === 'string' ? await this.prepare({ question, parameters }) : question;
+    const { network, snapshot } = this.site;
+    const answer = await this.batfish.session.ask({
+      network,
+      snapshot,
+      question: prepared,
+      deadline: this.deadline,
+      ...(this.reference ? { referenceSnapshot: this.reference.snapshot } : {}),
+    });
+    this.onEvent({ type: 'answer', network, snapshot, question: prepared.template.name, rows: answer.rows.length });
+    return {
+      location: this.site.location,
+      network,
+      snapshot,
+      reused: this.reused,
+      ...(this.reference ? { referenceSnapshot: this.reference.snapshot } : {}),
+      batfishVersion: this.batfish.version,
+      batfishUrl: this.batfish.url,
+      question: typeof question === 'string' ? question : prepared.template.name,
+      parameters: prepared.parameters,
+      answer,
+      warnings: this.site.scan.warnings,
+      requestCount: this.batfish.requestCount(),
+    };
+  }
+
+  /**
+   * Asks several questions at once (Batfish queues them and works through them one by one, so its
+   * queue never waits for netq). Each outcome is its answer or the error that stopped it.
+   */
+  askEach(questions: Array<PreparedQuestion | QuestionAsk>): Promise<Array<QuestionResult | NetqError>> {
+    return Promise.all(
+      questions.map((q) => ('template' in q ? this.ask(q) : this.ask(q.question, q.parameters)).catch((error: unknown) => toNetqError(error))),
+    );
+  }
+
+  /** Asks several questions at once; the first failure (in question order) is thrown. */
+  async askAll(questions: Array<PreparedQuestion | QuestionAsk>): Promise<QuestionResult[]> {
+    const outcomes = await this.askEach(questions);
+    const failure = outcomes.find((o): o is NetqError => o instanceof NetqError);
+    if (failure) throw failure;
+    return outcomes.filter((o): o is QuestionResult => !(o instanceof NetqError));
+  }
+}
+
+/** Makes sure Batfish has a prepared snapshot, parsed; true when it was already there. */
+async function ensureSnapshot(batfish: BatfishConnection, prepared: PreparedSnapshot, fresh: boolean, deadline: number, deps: RunDeps): Promise<boolean> {
+  const { session } = batfish;
+  const { network, snapshot, scan, location } = prepared;
+  if ((await session.findSnapshot({ network, snapshot, fresh, deadline })) === 'parsed') {
+    deps.onEvent({ type: 'parse', network, snapshot, reused: true, health: null });
+    return true;
+  }
+  deps.onEvent({ type: 'phase', text: `packaging ${scan.files.length} files of ${location.site}` });
+  const zip = await packageSnapshot(scan.files, snapshot, deps.tmpDir);
+  try {
+    deps.onEvent({ type: 'upload', network, snapshot, sizeBytes: zip.sizeBytes, files: scan.files.length });
+    const { reused, health } = await session.uploadSnapshot({ network, snapshot, zip, deadline });
+    deps.onEvent({ type: 'parse', network, snapshot, reused, health: reused ? null : summarizeParseHealth(health) || null });
+    return reused;
+  } finally {
+    await zip.dispose();
+  }
+}
+
+/** The whole flow of a site command, short of printing. */
+export interface SiteQuestionsRequest extends SnapshotSettings {
+  source: SnapshotSource;
+  /** A second snapshot to compare against: answers become differential. */
+  reference?: SnapshotSource;
+  batfish: BatfishTarget;
+  questions: QuestionAsk[];
+}
+
+/**
+ * Asks questions about one site: checks the site, connects to Batfish, checks every question's
+ * parameters, then uploads (or reuses) the snapshot and asks them all at once. The site is checked
+ * before anything else, so a typo costs nothing and starts nothing; parameters are checked before
+ * the upload, so a wrong one leaves nothing on the server.
+ */
+export async function askSite(provider: BatfishProvider, request: SiteQuestionsRequest, deps: RunDeps): Promise<QuestionResult[]> {
+  const site = await prepareSnapshot(request.source, request.network, deps);
+  const reference = request.reference ? await prepareSnapshot(request.reference, site.network, deps, 'reference') : undefined;
+  const batfish = await provider.connect(request.batfish, deps.onEvent);
+  try {
+    const questions = await Promise.all(request.questions.map((q) => batfish.session.prepareQuestion(q.question, q.parameters)));
+    const run = await SiteRun.open(batfish, site, reference, request, deps);
+    return await run.askAll(questions);
+  } finally {
+    await batfish.release();
+  }
+}

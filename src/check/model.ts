@@ -1,0 +1,154 @@
+/**
+ * The data model of `netq check`: what a checks file says, what a check found, and the report
+ * every output format (table, json, junit, sarif, markdown, github, gitlab) is rendered from.
+ * Everything here is plain data; no I/O.
+ */
+
+export type Severity = 'error' | 'warning';
+/** pass: nothing found; fail: findings at error severity; warn: findings at warning severity;
+ * error: the check could not run (question rejected, work failed); skipped: not for this site. */
+export type CheckStatus = 'pass' | 'fail' | 'warn' | 'error' | 'skipped';
+export type FailOn = 'error' | 'warning' | 'never';
+export type BaselineState = 'new' | 'existing';
+
+/** Where a piece of a checks file is, for error messages and SARIF (1-based line and column). */
+export interface SourcePosition {
+  file: string;
+  line: number;
+  column: number;
+}
+
+/** One entry of `checks:` in a checks file, validated and with defaults applied. */
+export interface CheckSpec {
+  /** Unique name, as the user wrote it. */
+  name: string;
+  /** The check kind, e.g. `bgp-sessions-established`. */
+  check: string;
+  severity: Severity;
+  /** The kind's parameters: question variables plus the kind's own options. */
+  with: Record<string, unknown>;
+  /** Region/site globs (`north_america/*`); undefined means every site. */
+  sites?: string[];
+  tags: string[];
+  /** For the `question` kind: how many rows are expected. */
+  expect?: { rows?: number; minRows?: number };
+  position?: SourcePosition;
+}
+
+/** A known finding, accepted for a while. */
+export interface Waiver {
+  /** A check name. */
+  check: string;
+  /** Column = value of the finding's row (the value as text, compared as the table shows it). */
+  where: Record<string, string>;
+  reason: string;
+  /** ISO date (YYYY-MM-DD); after that day the waiver stops waiving and says so. */
+  expires?: string;
+  position?: SourcePosition;
+}
+
+export interface ChecksFile {
+  version: 1;
+  checks: CheckSpec[];
+  waivers: Waiver[];
+  /** Where it came from: a path, or `built-in` for the default set. */
+  source: string;
+}
+
+/** A question to ask Batfish on a site's snapshot. */
+export interface QuestionAsk {
+  question: string;
+  parameters: Record<string, unknown>;
+}
+
+/** Where a finding is in the repository: a path relative to the current folder, `/`-separated. */
+export interface FindingLocation {
+  file: string;
+  /** 1-based line, or null when only the file is known. */
+  line: number | null;
+}
+
+export interface Finding {
+  /** The check's name (from the checks file). */
+  check: string;
+  /** The check's kind. */
+  kind: string;
+  /** `region/site`, or the snapshot folder as given. */
+  site: string;
+  severity: Severity;
+  /** One line a person reads: what is wrong, on what. */
+  message: string;
+  /** The evidence: the answer row, cells as JSON values (as `--format json` prints them). */
+  row: Record<string, unknown>;
+  location: FindingLocation | null;
+  /** Stable across unrelated edits: check, site and the row's key columns, never line numbers. */
+  fingerprint: string;
+  /** With a base (--base-dir/--base-ref): new or existing; null without one. */
+  baseline: BaselineState | null;
+  /** Set when a waiver accepts this finding; waived findings never count toward the exit code. */
+  waiver: { reason: string; expires: string | null } | null;
+}
+
+export interface CheckResult {
+  name: string;
+  kind: string;
+  site: string;
+  status: CheckStatus;
+  severity: Severity;
+  /** Findings of this check on this site, waived ones included. */
+  findings: number;
+  durationMs: number;
+  /** Why the check could not run (status `error`) or was skipped. */
+  error: { message: string; exitCode: number } | null;
+  /** The question(s) the check asked. */
+  questions: string[];
+}
+
+export interface SiteReport {
+  /** `region/site`, or the snapshot folder as given. */
+  site: string;
+  region: string | null;
+  /** The site folder relative to the current folder (`regions/north_america/nyc`). */
+  dir: string;
+  network: string | null;
+  snapshot: string | null;
+  /** Why nothing could be checked on this site (no configs, Batfish failed), or null. */
+  error: { message: string; exitCode: number } | null;
+  /** The site's BGP sessions, when a BGP check asked for them (for the markdown report's graph). */
+  sessions: SessionEdge[] | null;
+}
+
+/** One BGP session (or link) for a picture: its two ends and how it stands. */
+export interface SessionEdge {
+  node: string;
+  /** The remote node, or the remote IP when the peer is outside the snapshot. */
+  remote: string;
+  /** Batfish's status text (ESTABLISHED, UNIQUE_MATCH, NOT_COMPATIBLE, UNKNOWN_REMOTE, ...). */
+  status: string;
+  /** ok: up/compatible; external: the peer is outside the snapshot; broken: anything else. */
+  state: 'ok' | 'external' | 'broken';
+  /** True when a finding of this run names this session. */
+  failing: boolean;
+}
+
+export interface CheckReport {
+  netqVersion: string;
+  batfishVersion: string | null;
+  failOn: FailOn;
+  /** A base was given: findings carry new/existing, and `fixed` lists what disappeared. */
+  baseline: { kind: 'dir' | 'ref'; value: string } | null;
+  sites: SiteReport[];
+  checks: CheckResult[];
+  /** New findings first, then existing; within each, by site, check and location. */
+  findings: Finding[];
+  /** Findings of the base that the change made disappear. */
+  fixed: Finding[];
+  /** Waivers whose date has passed (they no longer waive anything). */
+  expiredWaivers: Waiver[];
+  summary: {
+    checks: Record<CheckStatus, number>;
+    findings: { error: number; warning: number; waived: number; new: number; existing: number; fixed: number };
+  };
+  /** The exit code the gate ends with (0, 1, 2, 3 or 4). */
+  exitCode: number;
+}

@@ -1,0 +1,55 @@
+import type { Clock } from './clock.js';
+
+/**
+ * How long to sleep between tries: `initialDelayMs`, times `factor` after each try, never more than
+ * `maxDelayMs` (the first sleep included).
+ */
+export interface BackoffPolicy {
+  initialDelayMs: number;
+  factor: number;
+  maxDelayMs: number;
+}
+
+/** One try's outcome: done with a value, or not yet (with why, for the give-up error). */
+export type PollStep<T> = { done: true; value: T } | { done: false; reason?: unknown };
+
+export interface PollOptions {
+  clock: Clock;
+  backoff: BackoffPolicy;
+  /** Stop trying when the next sleep would end after this time (clock.now() milliseconds). */
+  deadline?: number;
+  /** Stop after this many tries, the first included. */
+  maxAttempts?: number;
+  /** Sleeps end (and the poll rejects with the signal's reason) when it aborts. */
+  signal?: AbortSignal;
+  /**
+   * The error to throw when the deadline or the attempts run out, from the last try's reason. It
+   * may be a promise, for errors that need I/O first (a container's log tail).
+   */
+  giveUp: (last: { reason: unknown; attempts: number }) => unknown;
+  /** Called before each sleep with the try that was not done, so callers can report the retry. */
+  onRetry?: (last: { reason: unknown; attempts: number; delayMs: number }) => void;
+}
+
+/**
+ * The one wait loop of netq: calls `attempt` until it says done, sleeping with backoff between
+ * tries. Every wait (HTTP retries, work polling, snapshot waits, container readiness, locks) goes
+ * through here, so timing, deadlines and cancellation are decided in one place.
+ */
+export async function poll<T>(attempt: (attemptNumber: number) => Promise<PollStep<T>>, options: PollOptions): Promise<T> {
+  const { clock, backoff, signal } = options;
+  let delayMs = Math.min(backoff.initialDelayMs, backoff.maxDelayMs);
+  for (let attempts = 1; ; attempts++) {
+    signal?.throwIfAborted();
+    const step = await attempt(attempts);
+    if (step.done) return step.value;
+    // An interrupt that lands during the last try is still an interrupt, not a timeout.
+    signal?.throwIfAborted();
+    const outOfTries = options.maxAttempts !== undefined && attempts >= options.maxAttempts;
+    const outOfTime = options.deadline !== undefined && clock.now() + delayMs > options.deadline;
+    if (outOfTries || outOfTime) throw await options.giveUp({ reason: step.reason, attempts });
+    options.onRetry?.({ reason: step.reason, attempts, delayMs });
+    await clock.sleep(delayMs, signal);
+    delayMs = Math.min(delayMs * backoff.factor, backoff.maxDelayMs);
+  }
+}

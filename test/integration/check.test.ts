@@ -1,0 +1,137 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import * as draft04 from 'ajv-draft-04';
+import addFormatsModule from 'ajv-formats';
+import { XMLParser } from 'fast-xml-parser';
+import { runNetq } from '../support/harness.js';
+import { FIXTURES_DIR } from '../support/recorded.js';
+import { startSimulator, type BatfishSimulator } from '../support/simulator.js';
+
+const Draft04 = draft04.default.default ?? draft04.default;
+const addFormats = addFormatsModule.default ?? addFormatsModule;
+const EXAMPLE = path.join(FIXTURES_DIR, 'networks', 'example-live');
+
+let sim: BatfishSimulator;
+let tmp: string;
+before(async () => {
+  sim = await startSimulator();
+  tmp = await mkdtemp(path.join(os.tmpdir(), 'netq-check-'));
+});
+after(async () => {
+  await sim.stop();
+  await rm(tmp, { recursive: true, force: true });
+});
+
+/** A check that fails on the example network: its recorded as2 → as3 session is one row where none is expected. */
+const ONE_ROW_CHECKS = `version: 1
+checks:
+  - name: no as2 to as3 sessions
+    check: question
+    with:
+      question: bgpSessionStatus
+      parameters: { nodes: "as2.*", remoteNodes: "as3.*" }
+    expect: { rows: 0 }
+`;
+
+/** A repository with regions/lab/edge: the example network, as a git work tree. */
+async function labRepo(name: string): Promise<string> {
+  const repo = path.join(tmp, name);
+  await mkdir(path.join(repo, 'regions', 'lab'), { recursive: true });
+  await cp(EXAMPLE, path.join(repo, 'regions', 'lab', 'edge'), { recursive: true });
+  await writeFile(path.join(repo, 'netq-checks.yaml'), ONE_ROW_CHECKS);
+  const git = (...args: string[]) => execFileSync('git', ['-c', 'user.email=ci@example.com', '-c', 'user.name=ci', ...args], { cwd: repo, stdio: 'pipe' });
+  git('init', '-q', '-b', 'main');
+  git('add', '.');
+  git('commit', '-q', '-m', 'base');
+  return repo;
+}
+
+describe('netq check', () => {
+  it('runs the built-in checks on nyc and prints the gate table (exit 0)', async () => {
+    const { code, stdout, stderr } = await runNetq(['check', '-r', 'north_america', '-s', 'nyc', '--batfish-url', sim.url]);
+    assert.equal(code, 0, stderr);
+    assert.match(stdout, /== north_america\/nyc ==/);
+    for (const kind of ['parse-clean', 'bgp-sessions-compatible', 'bgp-sessions-established', 'no-undefined-references', 'no-duplicate-ips']) {
+      assert.match(stdout, new RegExp(`PASS +${kind} +no findings`), stdout);
+    }
+    assert.match(stdout, /5 checks on 1 site: 5 pass, 0 fail/);
+    assert.match(stderr, /netq: check: 5 check run\(s\): 5 passed, 0 failed, 0 warned, 0 errors, 0 skipped; 0 finding\(s\); exit 0/);
+  });
+
+  it('asks each question once, all queued together, and uploads the site once', async () => {
+    const before = sim.requests.length;
+    const { code } = await runNetq(['check', '-r', 'north_america', '-s', 'nyc', '--batfish-url', sim.url, '--fresh', '--format', 'json']);
+    assert.equal(code, 0);
+    const seen = sim.requests.slice(before);
+    assert.equal(seen.filter((r) => r.method === 'POST' && /\/snapshots\/nyc-/.test(r.path)).length, 1, 'one upload');
+    const questions = seen.filter((r) => r.method === 'PUT').map((r) => /\/questions\/__([A-Za-z]+)_/.exec(r.path)?.[1]);
+    assert.deepEqual([...questions].sort(), ['bgpSessionCompatibility', 'bgpSessionStatus', 'fileParseStatus', 'initIssues', 'ipOwners', 'undefinedReferences']);
+  });
+
+  it('fails with exit 1 and a located, fingerprinted finding in every report format', async () => {
+    const checks = path.join(tmp, 'one-row.yaml');
+    await writeFile(checks, ONE_ROW_CHECKS);
+    const reports = path.join(tmp, 'reports');
+    await mkdir(reports);
+    const { code, stdout, stderr } = await runNetq([
+      'check', '--snapshot-dir', EXAMPLE, '--checks', checks, '--batfish-url', sim.url, '--format', 'json',
+      '--report', `sarif=${reports}/netq.sarif`, '--report', `junit=${reports}/junit.xml`, '--report', `gitlab=${reports}/cq.json`, '--report', `markdown=${reports}/mr.md`,
+    ]);
+    assert.equal(code, 1, stderr);
+    const doc = JSON.parse(stdout) as { findings: Array<{ check: string; fingerprint: string; row: Record<string, unknown> }>; checks: Array<{ status: string }> };
+    assert.equal(doc.findings.length, 1);
+    assert.equal(doc.findings[0]!.check, 'no as2 to as3 sessions');
+    assert.equal(doc.findings[0]!.row.Node, 'as2border2');
+    assert.match(doc.findings[0]!.fingerprint, /^[0-9a-f]{32}$/);
+    assert.equal(doc.checks[0]!.status, 'fail');
+
+    const ajv = new Draft04({ allErrors: true, strict: false });
+    addFormats(ajv);
+    const validate = ajv.compile(JSON.parse(await readFile(path.join(FIXTURES_DIR, 'schemas', 'sarif-schema-2.1.0.json'), 'utf8')) as object);
+    const sarif = JSON.parse(await readFile(`${reports}/netq.sarif`, 'utf8')) as { runs: Array<{ results: Array<{ partialFingerprints: Record<string, string> }> }> };
+    assert.ok(validate(sarif), JSON.stringify(validate.errors));
+    assert.equal(Object.values(sarif.runs[0]!.results[0]!.partialFingerprints)[0], doc.findings[0]!.fingerprint);
+    const junit = new XMLParser({ ignoreAttributes: false }).parse(await readFile(`${reports}/junit.xml`, 'utf8')) as Record<string, unknown>;
+    assert.ok(JSON.stringify(junit).includes('failure'));
+    const cq = JSON.parse(await readFile(`${reports}/cq.json`, 'utf8')) as Array<{ fingerprint: string; check_name: string }>;
+    assert.equal(cq[0]!.fingerprint, doc.findings[0]!.fingerprint);
+    assert.match(await readFile(`${reports}/mr.md`, 'utf8'), /no as2 to as3 sessions/);
+  });
+
+  it('rejects a bad checks file with every mistake at file:line:column, exit 2, and not one request', async () => {
+    const checks = path.join(tmp, 'bad.yaml');
+    await writeFile(checks, 'version: 1\nchecks:\n  - name: a\n    check: bgp-sessions-establishd\n  - name: b\n    check: no-duplicate-ips\n    with: { ipz: "10.0.0.1" }\n');
+    const before = sim.requests.length;
+    const { code, stdout, stderr } = await runNetq(['check', '-r', 'north_america', '-s', 'nyc', '--checks', checks, '--batfish-url', sim.url]);
+    assert.equal(code, 2);
+    assert.equal(stdout, '');
+    assert.match(stderr, /bad\.yaml:4:\d+: .*bgp-sessions-establishd/);
+    assert.match(stderr, /bad\.yaml:7:\d+: .*ipz/);
+    assert.equal(sim.requests.length, before, 'nothing sent to Batfish');
+  });
+
+  it('with --base-ref fails only on a problem the change introduced', async () => {
+    const repo = await labRepo('repo-new');
+    // The base commit had a different config, so the recorded session (and the finding) is new.
+    await writeFile(path.join(repo, 'regions', 'lab', 'edge', 'configs', 'as1border1.cfg'), 'hostname as1border1\n');
+    execFileSync('git', ['-c', 'user.email=ci@example.com', '-c', 'user.name=ci', 'commit', '-qam', 'base differs'], { cwd: repo });
+    const base = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: repo, encoding: 'utf8' }).trim();
+    await cp(path.join(EXAMPLE, 'configs', 'as1border1.cfg'), path.join(repo, 'regions', 'lab', 'edge', 'configs', 'as1border1.cfg'));
+    const changed = await runNetq(['check', '-r', 'lab', '-s', 'edge', '--base-ref', base, '--batfish-url', sim.url, '--format', 'json'], { cwd: repo });
+    assert.equal(changed.code, 1, changed.stderr);
+    const doc = JSON.parse(changed.stdout) as { findings: Array<{ baseline: string }> };
+    assert.deepEqual(doc.findings.map((f) => f.baseline), ['new']);
+
+    const unchanged = await runNetq(['check', '-r', 'lab', '-s', 'edge', '--base-ref', 'HEAD~1', '--batfish-url', sim.url, '--format', 'json'], { cwd: repo });
+    // HEAD~1 holds the example network as the work tree does: the finding already existed there.
+    assert.equal(unchanged.code, 0, unchanged.stderr);
+    assert.deepEqual((JSON.parse(unchanged.stdout) as { findings: Array<{ baseline: string }> }).findings.map((f) => f.baseline), ['existing']);
+    const sameAsBase = await runNetq(['check', '-r', 'lab', '-s', 'edge', '--base-dir', path.join(EXAMPLE), '--batfish-url', sim.url, '--format', 'json'], { cwd: repo });
+    assert.equal(sameAsBase.code, 0, sameAsBase.stderr);
+    assert.deepEqual((JSON.parse(sameAsBase.stdout) as { findings: Array<{ baseline: string }> }).findings.map((f) => f.baseline), ['existing']);
+  });
+});
