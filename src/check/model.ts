@@ -1,3 +1,5 @@
+import type { SessionEdge } from '../render/graph.js';
+
 /**
  * The data model of `netq check`: what a checks file says, what a check found, and the report
  * every output format (table, json, junit, sarif, markdown, github, gitlab) is rendered from.
@@ -118,18 +120,8 @@ export interface SiteReport {
   sessions: SessionEdge[] | null;
 }
 
-/** One BGP session (or link) for a picture: its two ends and how it stands. */
-export interface SessionEdge {
-  node: string;
-  /** The remote node, or the remote IP when the peer is outside the snapshot. */
-  remote: string;
-  /** Batfish's status text (ESTABLISHED, UNIQUE_MATCH, NOT_COMPATIBLE, UNKNOWN_REMOTE, ...). */
-  status: string;
-  /** ok: up/compatible; external: the peer is outside the snapshot; broken: anything else. */
-  state: 'ok' | 'external' | 'broken';
-  /** True when a finding of this run names this session. */
-  failing: boolean;
-}
+/** One BGP session (or link) for a picture; the graph renderer owns its shape. */
+export type { SessionEdge } from '../render/graph.js';
 
 export interface CheckReport {
   netqVersion: string;

@@ -113,6 +113,10 @@ describe('netq manages Batfish on the real Docker engine', { skip }, () => {
     assert.match(trace.stdout, /start=host2 \[2\.128\.1\.101:49152->1\.0\.1\.1:33434 UDP\]/);
     const all = await netq(['parse-status', '--all']);
     assert.equal(all.code, 0, all.stderr);
+    const gate = await netq(['check', '-r', 'north_america', '-s', 'nyc']);
+    assert.equal(gate.code, 0, gate.stderr);
+    assert.match(gate.stdout, /== north_america\/nyc ==/);
+    assert.match(gate.stdout, /PASS +bgp-sessions-established/);
     assert.equal(containers().length, 1, 'all of it through the one shared container');
   });
 
