@@ -23,11 +23,13 @@ import { STANDIN_IMAGE, buildStandinImage, buildVariant } from '../test/support/
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' }, 'startup-delay-ms': { type: 'string', default: '0' } } });
 const runs = Number(values.runs);
 const BIN = path.join(REPO_ROOT, 'dist', 'cli.js');
-const LABEL = 'io.netq.managed-by=netq';
+// Under Docker names of its own (src/docker/names.ts), so the bench never touches a real netq setup.
+const ENV = { ...process.env, NO_COLOR: '1', NETQ_DOCKER_NAMESPACE: 'bench' };
+const LABEL = 'io.netq.managed-by=netq-bench';
 
 function netq(args: string[]): number {
   const started = process.hrtime.bigint();
-  const result = spawnSync(BIN, args, { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const result = spawnSync(BIN, args, { cwd: REPO_ROOT, encoding: 'utf8', env: ENV });
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   if (result.status !== 0) throw new Error(`netq ${args.join(' ')} exited ${result.status}:\n${result.stderr}`);
   return ms;
@@ -72,6 +74,7 @@ try {
   }
 } finally {
   removeContainers();
+  spawnSync(BIN, ['service', 'stop'], { cwd: REPO_ROOT, env: ENV, stdio: 'ignore' }); // its network
   rmSync(regions, { recursive: true, force: true });
 }
 

@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 import { Builtins, Cli } from 'clipanion';
 import { CheckCommand } from './commands/check.js';
+import { bindNegativeNumbers } from './commands/flags.js';
 import { EdgesCommand } from './commands/edges.js';
+import { HelpCommand } from './commands/help.js';
 import { ParseStatusCommand } from './commands/parse-status.js';
 import { QUESTION_COMMAND_CLASSES } from './commands/question-commands.js';
 import { AskCommand, QuestionsCommand } from './commands/questions.js';
@@ -38,7 +40,8 @@ export function createCli(colors = false): Cli<NetqContext> {
     enableColors: colors,
   });
   for (const command of COMMANDS) cli.register(command);
-  cli.register(Builtins.HelpCommand);
+  // netq's own overview: one line per command, grouped by category (clipanion's lists every flag).
+  cli.register(HelpCommand);
   cli.register(Builtins.VersionCommand);
   return cli;
 }
@@ -51,7 +54,8 @@ export async function runCli(argv: string[], context: NetqContext): Promise<numb
   const cli = createCli(context.colorDepth > 1);
   let command;
   try {
-    command = cli.process(argv, context);
+    // `netq` alone shows the overview, as `netq --help` does.
+    command = cli.process(argv.length === 0 ? ['--help'] : bindNegativeNumbers(argv), context);
   } catch (error) {
     context.stderr.write(cli.error(error instanceof Error ? error : new Error(String(error)), { colored: false }));
     return ExitCode.usage;
@@ -62,8 +66,14 @@ export async function runCli(argv: string[], context: NetqContext): Promise<numb
 async function main(): Promise<void> {
   const controller = new AbortController();
   let interrupted: InterruptedError | undefined;
+  let cleaningUp = false;
   const onSignal = (signal: 'SIGINT' | 'SIGTERM'): void => {
-    if (interrupted) process.exit(interrupted.exitCode); // a second signal: stop now
+    if (interrupted) {
+      // A second signal must not skip the clean-up, or a half-started container would be left behind.
+      if (!cleaningUp) process.stderr.write('netq: cleaning up first (removing what this run started); netq exits when that is done\n');
+      cleaningUp = true;
+      return;
+    }
     interrupted = new InterruptedError(signal);
     controller.abort(interrupted);
   };
@@ -82,7 +92,10 @@ async function main(): Promise<void> {
     ...createServices({ signal: controller.signal, env: process.env }),
   };
   const code = await runCli(process.argv.slice(2), context);
-  process.exitCode = interrupted ? interrupted.exitCode : code;
+  // After an interrupt the command has cleaned up when it returns: nothing left (a request the
+  // engine has not answered yet, say) may keep netq running.
+  if (interrupted) process.exit(interrupted.exitCode);
+  process.exitCode = code;
 }
 
 // Run only as a program, not when imported by tests.

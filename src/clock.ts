@@ -6,6 +6,18 @@ export interface Clock {
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
+/**
+ * The longest delay Node's timers take (2^31-1 ms, about 24.8 days). A longer one overflows: Node
+ * warns (TimeoutOverflowWarning) and fires after 1 ms, so a generous `--timeout` would end at once.
+ */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** A delay as a timer can take it: a whole number of milliseconds from 1 to MAX_TIMER_MS. */
+export function timerMs(ms: number): number {
+  if (Number.isNaN(ms)) return 1;
+  return Math.min(Math.max(Math.ceil(ms), 1), MAX_TIMER_MS);
+}
+
 /** The real clock. */
 export const systemClock: Clock = {
   now: () => Date.now(),
@@ -22,7 +34,7 @@ export const systemClock: Clock = {
       const timer = setTimeout(() => {
         signal?.removeEventListener('abort', onAbort);
         resolve();
-      }, ms);
+      }, timerMs(ms));
       signal?.addEventListener('abort', onAbort, { once: true });
     }),
 };

@@ -24,8 +24,10 @@ export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 export interface NetqErrorOptions {
   /** What the user can do next, printed as `hint: ...`. */
   hint?: string;
-  /** Extra text (a server stack trace, a work log tail) shown under the message. */
+  /** Extra text (a work log tail, a container log) shown under the message. */
   details?: string;
+  /** Extra text shown only with --verbose: a server's whole answer, such as a Java stack trace. */
+  verboseDetails?: string;
   cause?: unknown;
 }
 
@@ -34,6 +36,7 @@ export class NetqError extends Error {
   readonly exitCode: ExitCode;
   readonly hint: string | undefined;
   readonly details: string | undefined;
+  readonly verboseDetails: string | undefined;
 
   constructor(message: string, exitCode: ExitCode, options: NetqErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -41,6 +44,7 @@ export class NetqError extends Error {
     this.exitCode = exitCode;
     this.hint = options.hint;
     this.details = options.details;
+    this.verboseDetails = options.verboseDetails;
   }
 }
 
@@ -74,7 +78,32 @@ export class BatfishUnreachableError extends BatfishError {
   }
 }
 
-/** Batfish answered with an HTTP error status. `body` is the (plain-text) body it sent. */
+/**
+ * Batfish took the connection but sent no answer in time: it is hung, overloaded, or the run's
+ * `--timeout` ran out while it worked.
+ */
+export class BatfishTimeoutError extends BatfishUnreachableError {
+  /** `POST /v2/networks/n/work`. */
+  readonly request: string;
+  readonly timeoutMs: number;
+  /** True when the run's deadline (`--timeout`) cut the wait short, not the per-request timeout. */
+  readonly byDeadline: boolean;
+  constructor(url: string, request: string, timeoutMs: number, byDeadline: boolean, options: NetqErrorOptions = {}) {
+    super(url, 'timed out', options);
+    this.byDeadline = byDeadline;
+    this.message =
+      timeoutMs > 0
+        ? `Batfish at ${url} did not answer ${request} within ${formatSeconds(timeoutMs)}`
+        : `the run's time (--timeout) ran out before netq could send ${request} to Batfish at ${url}`;
+    this.request = request;
+    this.timeoutMs = timeoutMs;
+  }
+}
+
+/**
+ * Batfish answered with an HTTP error status. `body` is the (plain-text) body it sent; the message
+ * carries its first line (the gist of a Java stack trace), and --verbose shows the whole of it.
+ */
 export class BatfishHttpError extends BatfishError {
   readonly status: number;
   readonly method: string;
@@ -82,8 +111,9 @@ export class BatfishHttpError extends BatfishError {
   readonly body: string;
   constructor(method: string, url: string, status: number, body: string, options: NetqErrorOptions = {}) {
     const first = firstLine(body);
+    const more = body.trim() !== first;
     super(`Batfish answered ${status} to ${method} ${url}${first ? `: ${first}` : ''}`, {
-      details: body.includes('\n') ? body : undefined,
+      ...(more ? { verboseDetails: body, hint: "--verbose shows Batfish's whole answer (often a Java stack trace)" } : {}),
       ...options,
     });
     this.status = status;
@@ -145,6 +175,7 @@ export function formatError(error: NetqError, verbose: boolean): string {
     const details = verbose ? error.details : tailLines(error.details, 12);
     lines.push(indent(details.trimEnd()));
   }
+  if (verbose && error.verboseDetails) lines.push(indent(error.verboseDetails.trimEnd()));
   if (error.hint) lines.push(`hint: ${error.hint}`);
   if (verbose) {
     let cause: unknown = error;
@@ -171,6 +202,13 @@ export function tailLines(text: string, count: number): string {
   const lines = text.trimEnd().split(/\r?\n/);
   if (lines.length <= count) return lines.join('\n');
   return [`... (${lines.length - count} earlier lines; --verbose shows all)`, ...lines.slice(-count)].join('\n');
+}
+
+/** `2.5 s`, `30 s`, `10 min`: a duration for a message. */
+export function formatSeconds(ms: number): string {
+  const seconds = ms / 1000;
+  if (seconds >= 120) return `${Math.round(seconds / 60)} min`;
+  return `${Number.isInteger(seconds) ? seconds : seconds.toFixed(1)} s`;
 }
 
 function indent(text: string): string {

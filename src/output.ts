@@ -1,13 +1,38 @@
 /**
  * Pure output functions of the site commands: results in, the text for stdout and stderr and the
  * exit code out. Nothing here writes or asks anything.
+ *
+ * The JSON documents are a contract for scripts, published as JSON Schemas in `schemas/`:
+ * one answer is an `AnswerEnvelope` (netq-answer.schema.json), several answers about one site an
+ * `AnswersDocument` (netq-answers.schema.json), and `--all` an `AllSitesDocument` holding one of
+ * those per site (netq-all-sites.schema.json). Fields are only ever added.
  */
 import type { SiteOutcome } from './app/all-sites.js';
-import { sourceName, type QuestionResult } from './app/site-run.js';
-import { ExitCode, formatError } from './errors.js';
+import { sourceName, type QuestionAsk, type QuestionResult, type SnapshotSource } from './app/site-run.js';
+import { ExitCode, InputError, formatError, type NetqError } from './errors.js';
+import { answerGraphEdges, graphTitle, isGraphQuestion } from './render/answer-graph.js';
+import { renderCsvRows } from './render/csv.js';
+import { toDot, toMermaid } from './render/graph.js';
 import { jsonRows, renderJson, renderText, type OutputFormat, type TerminalInfo } from './render/index.js';
+import { csvCellTexts } from './render/model.js';
 import { selectColumns, sortRows } from './render/select.js';
 import { NETQ_VERSION } from './version.js';
+
+/** Formats that draw an answer as a graph: Graphviz DOT and Mermaid. */
+export const PICTURE_FORMATS = ['dot', 'mermaid'] as const;
+export type PictureFormat = (typeof PICTURE_FORMATS)[number];
+/** Every `--format` of a site command: the four for any answer, the two pictures for graphs. */
+export const ANSWER_FORMATS = ['table', 'json', 'csv', 'markdown', ...PICTURE_FORMATS] as const;
+export type AnswerFormat = OutputFormat | PictureFormat;
+
+/** One column of an answer, as Batfish describes it. */
+export interface EnvelopeColumn {
+  name: string;
+  schema: string;
+  description: string;
+  isKey: boolean;
+  isValue: boolean;
+}
 
 /**
  * The JSON document netq prints for an answer. Its shape is a contract for scripts: fields are
@@ -16,24 +41,71 @@ import { NETQ_VERSION } from './version.js';
 export interface AnswerEnvelope {
   netqVersion: string;
   batfishVersion: string;
+  /** The region of the site, or null for a `--snapshot-dir` folder. */
+  region: string | null;
+  /** The site (or the snapshot folder's name). */
+  site: string;
   network: string;
   snapshot: string;
   /** The snapshot compared against, for a differential answer; null otherwise. */
   referenceSnapshot: string | null;
   question: { name: string; parameters: Record<string, unknown> };
-  columns: Array<{ name: string; schema: string; description: string; isKey: boolean; isValue: boolean }>;
+  columns: EnvelopeColumn[];
   rows: Array<Record<string, unknown>>;
   summary: { numResults: number; notes: string | null };
   warnings: string[];
 }
 
+/** Several answers about one snapshot (`parse-status`): one document, its answers by question. */
+export interface AnswersDocument {
+  netqVersion: string;
+  batfishVersion: string;
+  region: string | null;
+  site: string;
+  network: string;
+  snapshot: string;
+  referenceSnapshot: string | null;
+  /** Each answer's envelope, keyed by its question (the names `--table` takes). */
+  answers: Record<string, AnswerEnvelope>;
+  warnings: string[];
+}
+
+/** A site of `--all` that could not be answered. */
+export interface SiteErrorEntry {
+  region: string | null;
+  site: string;
+  error: { message: string; exitCode: number; hint: string | null };
+}
+
+/** `--all`: the per-site documents (or errors) in site order, and the roll-up. */
+export interface AllSitesDocument<Entry = AnswerEnvelope | AnswersDocument> {
+  netqVersion: string;
+  sites: Array<Entry | SiteErrorEntry>;
+  rollUp: AllSitesRollUp;
+}
+
+export interface AllSitesRollUp {
+  /** Sites asked. */
+  sites: number;
+  /** Sites that answered. */
+  answered: number;
+  /** Sites that failed (their entries hold the error). */
+  failed: number;
+  /** Rows of every answer of every answered site together (absent for summary). */
+  rows?: number;
+  /** Sums of the answered sites' summaries (summary --all only). */
+  totals?: Record<string, unknown>;
+}
+
 /** How answers are shaped and printed: the output flags and the terminal. */
 export interface AnswerOutputOptions {
-  format: OutputFormat;
+  format: AnswerFormat;
   /** `--columns a,b,c`. */
-  columns?: string;
+  columns?: string | undefined;
   /** `--sort col[:desc]`. */
-  sort?: string;
+  sort?: string | undefined;
+  /** `--table NAME`: the one answer of a multi-answer command to print. */
+  table?: string | undefined;
   terminal: TerminalInfo;
   verbose: boolean;
 }
@@ -44,19 +116,47 @@ export interface CommandText {
   exitCode: number;
 }
 
-export function answerEnvelope(result: QuestionResult): AnswerEnvelope {
-  const { answer } = result;
+/** Where an answer came from, as every document names it. */
+function origin(result: QuestionResult) {
   return {
     netqVersion: NETQ_VERSION,
     batfishVersion: result.batfishVersion.batfish,
+    region: result.location.region ?? null,
+    site: result.location.site,
     network: result.network,
     snapshot: result.snapshot,
     referenceSnapshot: result.referenceSnapshot ?? null,
+  };
+}
+
+export function answerEnvelope(result: QuestionResult): AnswerEnvelope {
+  const { answer } = result;
+  return {
+    ...origin(result),
     question: { name: result.question, parameters: result.parameters },
     columns: answer.columns.map(({ name, schema, description, isKey, isValue }) => ({ name, schema, description, isKey, isValue })),
     rows: jsonRows(answer),
     summary: { numResults: answer.summary.numResults, notes: answer.summary.notes ?? null },
     warnings: [...result.warnings, ...answer.warnings],
+  };
+}
+
+/** Several answers about one snapshot as one document. */
+export function answersDocument(results: QuestionResult[]): AnswersDocument {
+  const first = results[0]!;
+  return {
+    ...origin(first),
+    answers: Object.fromEntries(results.map((r) => [r.question, answerEnvelope(r)])),
+    warnings: first.warnings,
+  };
+}
+
+/** A failed site of `--all`, as its entry in the document. */
+export function siteErrorEntry(source: SnapshotSource, error: NetqError): SiteErrorEntry {
+  return {
+    region: source.kind === 'site' ? source.region : null,
+    site: source.kind === 'site' ? source.site : (source.name ?? source.dir),
+    error: { message: error.message, exitCode: error.exitCode, hint: error.hint ?? null },
   };
 }
 
@@ -68,33 +168,127 @@ export function shapeAnswer(result: QuestionResult, options: Pick<AnswerOutputOp
   return { ...result, answer };
 }
 
-/** One answer in the chosen format, ready for stdout. */
-export function formatAnswer(result: QuestionResult, format: OutputFormat, terminal: TerminalInfo): string {
-  return format === 'json' ? renderJson(answerEnvelope(result)) : renderText(result.answer, format, terminal);
+/** What the flags ask for, checked before anything is asked: a typo costs no Batfish work. */
+export interface OutputRequest {
+  questions: QuestionAsk[];
+  all: boolean;
+  differential: boolean;
 }
 
 /**
- * The answers about one site: tables one after another under a title, JSON as one envelope (one
- * question) or a list of envelopes; a row count per answer on stderr.
+ * Refuses output choices that cannot work for these questions, before anything is uploaded:
+ * a picture of an answer that is no graph (or of several, or of a differential answer), CSV of
+ * several answers without `--table`, a `--table` that names none of them.
+ */
+export function checkOutputOptions(request: OutputRequest, options: Pick<AnswerOutputOptions, 'format' | 'table'>): void {
+  const names = request.questions.map((q) => q.question);
+  if (options.table !== undefined) tableChoice(names, options.table);
+  const picked = options.table !== undefined ? [tableChoice(names, options.table)] : names;
+  if (options.format === 'dot' || options.format === 'mermaid') {
+    const valid = picked.length === 1 && isGraphQuestion(picked[0]!) ? [...ANSWER_FORMATS] : ANSWER_FORMATS.filter((f) => f !== 'dot' && f !== 'mermaid');
+    if (!valid.includes(options.format)) {
+      throw new InputError(`--format ${options.format} draws a graph, and ${names.join(', ')} is not one`, {
+        hint: `formats of this command: ${valid.join(', ')} (dot and mermaid draw bgp-sessions, bgp-compat, ospf-sessions and edges)`,
+      });
+    }
+    if (request.all) {
+      throw new InputError(`--format ${options.format} draws one site, and --all asks about many`, {
+        hint: 'name one site with -r REGION -s SITE, or use --format markdown, which draws each site above its table',
+      });
+    }
+    if (request.differential) {
+      throw new InputError(`--format ${options.format} draws one snapshot, and --reference compares two`, {
+        hint: 'drop --reference/--reference-dir, or use --format table or json for the comparison',
+      });
+    }
+  }
+  if (options.format === 'csv' && picked.length > 1) {
+    throw new InputError(`CSV holds one table and this command answers ${picked.length}: ${names.join(', ')}`, {
+      hint: `pick one with --table ${names.join('|')}`,
+    });
+  }
+}
+
+/** The question `--table NAME` names (case-insensitive), or an input error naming the choices. */
+function tableChoice(names: string[], table: string): string {
+  const found = names.find((n) => n.toLowerCase() === table.toLowerCase());
+  if (!found) throw new InputError(`--table '${table}' is not one of this command's answers`, { hint: `choose one of ${names.join(', ')}` });
+  return found;
+}
+
+/** The results `--table` keeps (all of them without it). */
+function pickTable(results: QuestionResult[], table: string | undefined): QuestionResult[] {
+  if (table === undefined) return results;
+  const name = tableChoice(results.map((r) => r.question), table);
+  return results.filter((r) => r.question === name);
+}
+
+/** `north_america/nyc`, or the folder's name for a snapshot folder. */
+function whereText(result: QuestionResult): string {
+  return `${result.location.region ? `${result.location.region}/` : ''}${result.location.site}`;
+}
+
+/** The picture of one answer in DOT or Mermaid, titled with the site and what it shows. */
+export function formatPicture(result: QuestionResult, format: PictureFormat): string {
+  const edges = answerGraphEdges(result.question, result.answer);
+  if (!edges) {
+    throw new InputError(`the ${result.question} answer has no columns netq can draw`, { hint: 'use --format table or json' });
+  }
+  const title = `${whereText(result)} ${graphTitle(result.question)}`;
+  return format === 'dot' ? toDot(edges, { title }) : toMermaid(edges, { title });
+}
+
+/**
+ * One answer as text: table, CSV or Markdown (with the Mermaid picture of a graph above the
+ * table). `picture` is the answer before --columns, so the graph can read every column it needs.
+ */
+function formatAnswerText(result: QuestionResult, format: Exclude<OutputFormat, 'json'>, terminal: TerminalInfo, picture?: QuestionResult): string {
+  const text = renderText(result.answer, format, terminal);
+  if (format !== 'markdown' || !picture || !isGraphQuestion(picture.question) || picture.answer.rows.length === 0) return text;
+  const edges = answerGraphEdges(picture.question, picture.answer);
+  return edges ? `\`\`\`mermaid\n${toMermaid(edges)}\`\`\`\n\n${text}` : text;
+}
+
+/** One answer in the chosen format, ready for stdout. */
+export function formatAnswer(result: QuestionResult, format: AnswerFormat, terminal: TerminalInfo): string {
+  if (format === 'json') return renderJson(answerEnvelope(result));
+  if (format === 'dot' || format === 'mermaid') return formatPicture(result, format);
+  return formatAnswerText(result, format, terminal, result);
+}
+
+/** `netq: 3 rows from bgpSessionStatus on north_america/nyc-…` for each answer. */
+function rowCountText(results: QuestionResult[]): string {
+  return results.map((r) => `netq: ${r.answer.rows.length} row${r.answer.rows.length === 1 ? '' : 's'} from ${r.question} on ${r.network}/${r.snapshot}\n`).join('');
+}
+
+/**
+ * The answers about one site: one envelope (one question), one document holding the answers
+ * (several), a picture, or tables one after another under a title; a row count per answer on
+ * stderr. `--table` keeps one answer of several.
  */
 export function formatSiteAnswers(results: QuestionResult[], options: AnswerOutputOptions): CommandText {
-  const shaped = results.map((result) => shapeAnswer(result, options));
+  const picked = pickTable(results, options.table);
+  const shaped = picked.map((result) => shapeAnswer(result, options));
+  const sorted = picked.map((result) => shapeAnswer(result, { sort: options.sort }));
   let stdout: string;
-  if (options.format === 'json') {
-    const envelopes = shaped.map(answerEnvelope);
-    stdout = renderJson(envelopes.length === 1 ? envelopes[0] : envelopes);
+  const format = options.format;
+  if (format === 'json') {
+    stdout = renderJson(shaped.length === 1 ? answerEnvelope(shaped[0]!) : answersDocument(shaped));
+  } else if (format === 'dot' || format === 'mermaid') {
+    if (sorted.length !== 1) throw new InputError(`--format ${format} draws one answer`, { hint: 'pick one with --table' });
+    stdout = formatPicture(sorted[0]!, format);
   } else {
+    if (format === 'csv' && shaped.length > 1) {
+      throw new InputError('CSV holds one table', { hint: `pick one with --table ${shaped.map((r) => r.question).join('|')}` });
+    }
     stdout = shaped
       .map((result, index) => {
-        const title = shaped.length > 1 ? `${index ? '\n' : ''}${sectionTitle(result.question, options.format)}\n` : '';
-        return title + formatAnswer(result, options.format, options.terminal);
+        const title = shaped.length > 1 ? `${index ? '\n' : ''}${sectionTitle(result.question, format)}\n` : '';
+        return title + formatAnswerText(result, format, options.terminal, sorted[index]);
       })
       .join('');
   }
-  const stderr = shaped
-    .map((r) => `netq: ${r.answer.rows.length} row${r.answer.rows.length === 1 ? '' : 's'} from ${r.question} on ${r.network}/${r.snapshot}\n`)
-    .join('');
-  return { stdout, stderr, exitCode: ExitCode.ok };
+  return { stdout, stderr: rowCountText(shaped), exitCode: ExitCode.ok };
 }
 
 /** Each failed site's error, prefixed with the site, for stderr. */
@@ -110,40 +304,96 @@ export function allSitesExitCode(outcomes: SiteOutcome[]): number {
   return outcomes.find((o) => o.error)?.error?.exitCode ?? ExitCode.ok;
 }
 
-/** --all: tables grouped per site with a roll-up line, JSON as a list of envelopes and site errors. */
-export function formatEverySite(outcomes: SiteOutcome[], questionCount: number, options: AnswerOutputOptions): CommandText {
+/**
+ * The `--all` document: each site's entry (made by `entryOf`) or its error, in site order, and
+ * the roll-up counts (with `extra` added: rows, or summary totals).
+ */
+export function allSitesDocument<Entry>(
+  outcomes: SiteOutcome[],
+  entryOf: (results: QuestionResult[]) => Entry,
+  extra: Pick<AllSitesRollUp, 'rows' | 'totals'> = {},
+): AllSitesDocument<Entry> {
+  const answered = outcomes.filter((o) => o.results && !o.error).length;
+  return {
+    netqVersion: NETQ_VERSION,
+    sites: outcomes.map((o) => (o.error ? siteErrorEntry(o.source, o.error) : entryOf(o.results ?? []))),
+    rollUp: { sites: outcomes.length, answered, failed: outcomes.length - answered, ...extra },
+  };
+}
+
+/**
+ * --all: JSON as one document (per-site envelopes and the roll-up); CSV as one table with
+ * leading Region and Site columns; tables and Markdown grouped per site with a roll-up line.
+ * Site errors go to stderr in every format.
+ */
+export function formatEverySite(outcomes: SiteOutcome[], options: AnswerOutputOptions): CommandText {
   const name = sourceName;
-  const shape = (result: QuestionResult): QuestionResult => shapeAnswer(result, options);
+  const shape = (results: QuestionResult[]): QuestionResult[] => pickTable(results, options.table).map((r) => shapeAnswer(r, options));
+  const answered = outcomes.filter((o) => o.results);
+  const shapedResults = new Map(answered.map((o) => [o, shape(o.results!)]));
+  const totalRows = [...shapedResults.values()].flat().reduce((sum, r) => sum + r.answer.rows.length, 0);
   let stdout = '';
   let stderr = siteErrorsText(outcomes, options.verbose);
-  if (options.format === 'json') {
-    const list = outcomes.map((o) =>
-      o.error
-        ? { site: name(o.source), error: { message: o.error.message, exitCode: o.error.exitCode, hint: o.error.hint ?? null } }
-        : (o.results ?? []).map(shape).map(answerEnvelope),
+  const format = options.format;
+  if (format === 'json') {
+    const doc = allSitesDocument(
+      outcomes,
+      (results) => {
+        const shaped = shape(results);
+        return shaped.length === 1 ? answerEnvelope(shaped[0]!) : answersDocument(shaped);
+      },
+      { rows: totalRows },
     );
-    stdout = renderJson(list.flat());
+    stdout = renderJson(doc);
+  } else if (format === 'csv') {
+    stdout = everySiteCsv(outcomes.flatMap((o) => (shapedResults.get(o) ?? []).map((r) => ({ source: o.source, result: r }))));
+    const rollUp = rollUpLine(outcomes, shapedResults);
+    stderr += `netq: ${rollUp}\n`;
+  } else if (format === 'dot' || format === 'mermaid') {
+    throw new InputError(`--format ${format} draws one site, and --all asks about many`, { hint: 'use --format markdown, which draws each site above its table' });
   } else {
     let first = true;
     for (const outcome of outcomes) {
-      for (const result of (outcome.results ?? []).map(shape)) {
-        const title = questionCount > 1 ? `${name(outcome.source)}: ${result.question}` : name(outcome.source);
-        stdout += `${first ? '' : '\n'}${sectionTitle(title, options.format)}\n${formatAnswer(result, options.format, options.terminal)}`;
+      const results = shapedResults.get(outcome) ?? [];
+      const sorted = pickTable(outcome.results ?? [], options.table).map((r) => shapeAnswer(r, { sort: options.sort }));
+      results.forEach((result, index) => {
+        const title = results.length > 1 ? `${name(outcome.source)}: ${result.question}` : name(outcome.source);
+        stdout += `${first ? '' : '\n'}${sectionTitle(title, format)}\n${formatAnswerText(result, format, options.terminal, sorted[index])}`;
         first = false;
-      }
+      });
     }
-    const answered = outcomes.filter((o) => o.results);
-    const failed = outcomes.filter((o) => o.error);
-    const rows = answered.flatMap((o) => o.results!.map((r) => `${name(o.source)} ${r.answer.rows.length}`));
-    const rollUp = `${outcomes.length} site${outcomes.length === 1 ? '' : 's'}: ${answered.length} answered${rows.length ? ` (rows: ${rows.join(', ')})` : ''}${failed.length ? `, ${failed.length} failed (${failed.map((o) => name(o.source)).join(', ')})` : ''}`;
-    // CSV stays one parseable stream per table; the roll-up goes to stderr there.
-    if (options.format === 'csv') stderr += `netq: ${rollUp}\n`;
-    else stdout += `\n${rollUp}\n`;
+    stdout += `\n${rollUpLine(outcomes, shapedResults)}\n`;
   }
   return { stdout, stderr, exitCode: allSitesExitCode(outcomes) };
 }
 
+/** `2 sites: 2 answered (rows: asia/bangalore 0, north_america/nyc 0)`, with failed sites named. */
+function rollUpLine(outcomes: SiteOutcome[], shaped: Map<SiteOutcome, QuestionResult[]>): string {
+  const name = sourceName;
+  const answered = outcomes.filter((o) => o.results);
+  const failed = outcomes.filter((o) => o.error);
+  const rows = answered.flatMap((o) => (shaped.get(o) ?? []).map((r) => `${name(o.source)} ${r.answer.rows.length}`));
+  return `${outcomes.length} site${outcomes.length === 1 ? '' : 's'}: ${answered.length} answered${rows.length ? ` (rows: ${rows.join(', ')})` : ''}${failed.length ? `, ${failed.length} failed (${failed.map((o) => name(o.source)).join(', ')})` : ''}`;
+}
+
+/**
+ * One CSV table of every site's answer: `Region` and `Site` first, then the answers' columns
+ * (their union, in the order first seen; a site without a column leaves it empty).
+ */
+function everySiteCsv(entries: Array<{ source: SnapshotSource; result: QuestionResult }>): string {
+  const columns: string[] = [];
+  for (const { result } of entries) for (const c of result.answer.columns) if (!columns.includes(c.name)) columns.push(c.name);
+  const rows = entries.flatMap(({ source, result }) => {
+    const texts = csvCellTexts(result.answer);
+    const index = new Map(result.answer.columns.map((c, i) => [c.name, i]));
+    const region = source.kind === 'site' ? source.region : '';
+    const site = source.kind === 'site' ? source.site : (source.name ?? source.dir);
+    return texts.map((cells) => [region, site, ...columns.map((c) => (index.has(c) ? cells[index.get(c)!]! : ''))]);
+  });
+  return renderCsvRows(['Region', 'Site', ...columns], rows);
+}
+
 /** The heading above each answer when a command prints several. */
 function sectionTitle(question: string, format: OutputFormat): string {
-  return format === 'markdown' ? `## ${question}\n` : format === 'csv' ? `# ${question}` : `== ${question} ==`;
+  return format === 'markdown' ? `## ${question}\n` : `== ${question} ==`;
 }

@@ -3,18 +3,17 @@ import type { BatfishHttp, BatfishHttpOptions } from '../batfish/http.js';
 import { BatfishSession } from '../batfish/session.js';
 import type { Clock } from '../clock.js';
 import type { DockerEngine } from '../docker/engine.js';
-import { BatfishContainers } from '../docker/lifecycle.js';
+import { BatfishContainers, type BatfishRequest } from '../docker/lifecycle.js';
+import { dockerNamesOf } from '../docker/names.js';
 import { NETQ_VERSION } from '../version.js';
 import type { NetqEventListener } from './events.js';
 
-/** How netq runs Batfish itself when no URL is given. */
-export interface ManagedBatfishOptions {
-  /** Image to run; undefined: the `netq service build` image if present, else the pinned upstream one. */
-  image?: string;
-  hostPort?: number;
-  memoryBytes?: number;
-  jvmOpts?: string;
-  startupTimeoutMs: number;
+/**
+ * How netq runs Batfish itself when no URL is given: the image, port, memory and JVM options of a
+ * container it starts (a running shared one is reused, with a warning when these differ, or
+ * replaced with `restart`), and how long to wait for it.
+ */
+export interface ManagedBatfishOptions extends BatfishRequest {
   /** Start a private container for this run and remove it afterwards. */
   ephemeral: boolean;
 }
@@ -36,7 +35,7 @@ export interface BatfishConnection {
   version: BatfishVersion;
   /** HTTP requests sent so far, retries included. */
   requestCount(): number;
-  /** Removes an --ephemeral container; a no-op otherwise. Safe to call twice. */
+  /** Removes an --ephemeral container, or ends this run's use of the shared one. Safe to call twice. */
   release(): Promise<void>;
 }
 
@@ -46,7 +45,7 @@ export interface ProviderDeps {
   newId: () => string;
   /** Aborted on SIGINT/SIGTERM; waits and requests stop when it fires. */
   signal: AbortSignal;
-  /** Folder of the lock that makes concurrent netqs share one container. */
+  /** Folder of the lock that makes concurrent netqs share one container, and of their use leases. */
   stateDir: string;
   env: Record<string, string | undefined>;
   createHttp: (options: BatfishHttpOptions) => BatfishHttp;
@@ -68,21 +67,27 @@ export class BatfishProvider {
     return this.#engine;
   }
 
-  /** The container manager, with a readiness probe that asks Batfish for its version. */
+  /**
+   * The container manager, with a readiness probe that asks Batfish for its version. Its Docker
+   * names are netq's own unless NETQ_DOCKER_NAMESPACE gives a namespace (the Docker tests do).
+   */
   containers(onEvent: NetqEventListener, apiKey: string): BatfishContainers {
-    const { clock, newId, stateDir, signal } = this.deps;
+    const { clock, newId, stateDir, signal, env } = this.deps;
     return new BatfishContainers({
       engine: this.engine(),
       clock,
       newId,
       netqVersion: NETQ_VERSION,
       stateDir,
+      names: dockerNamesOf(env),
       probe: (url) =>
         this.version(url, apiKey).then(
           () => true,
           () => false,
         ),
       onPhase: (text) => onEvent({ type: 'phase', text }),
+      onNotice: (text) => onEvent({ type: 'notice', text }),
+      onWarning: (text) => onEvent({ type: 'warning', text }),
       signal,
     });
   }
@@ -112,6 +117,7 @@ export class BatfishProvider {
         clock: this.deps.clock,
         newId: this.deps.newId,
         onPhase: (text) => onEvent({ type: 'phase', text }),
+        onWarning: (text) => onEvent({ type: 'warning', text }),
         signal: this.deps.signal,
       });
       const version = await session.connect(target.connectTimeoutMs);
@@ -124,28 +130,15 @@ export class BatfishProvider {
 
   async #managed(target: BatfishTarget, onEvent: NetqEventListener): Promise<{ url: string; release: () => Promise<void> }> {
     const containers = this.containers(onEvent, target.apiKey);
-    const image = await containers.resolveImage(target.managed.image);
-    const options = { ...target.managed, image };
-    if (!options.ephemeral) {
-      const managed = await containers.ensure(options);
-      if (managed.started) {
-        onEvent({
-          type: 'notice',
-          text: `started Batfish ${managed.info.name} (${image}) on ${managed.url}; it keeps running for the next command (netq service stop removes it)`,
-        });
-      }
-      return { url: managed.url, release: async () => {} };
+    const { ephemeral, ...request } = target.managed;
+    if (ephemeral) return containers.startEphemeral(request);
+    const managed = await containers.ensure(request);
+    if (managed.started) {
+      onEvent({
+        type: 'notice',
+        text: `started Batfish ${managed.info.name} (${managed.info.image}) on ${managed.url}; it keeps running for the next command (netq service stop removes it)`,
+      });
     }
-    const started = await containers.start(options);
-    let released = false;
-    return {
-      url: started.url,
-      release: async () => {
-        if (released) return;
-        released = true;
-        onEvent({ type: 'phase', text: `removing ephemeral Batfish ${started.id.slice(0, 12)}` });
-        await containers.remove(started.id);
-      },
-    };
+    return managed;
   }
 }

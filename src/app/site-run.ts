@@ -124,12 +124,13 @@ export class SiteRun {
     reference: PreparedSnapshot | undefined,
     settings: SnapshotSettings,
     deps: RunDeps,
+    /** When the run's time is up (clock.now() ms); default: `settings.timeoutMs` from now. */
+    deadline = deps.clock.now() + settings.timeoutMs,
   ): Promise<SiteRun> {
-    const deadline = deps.clock.now() + settings.timeoutMs;
     if (reference) await ensureSnapshot(batfish, reference, settings.fresh, deadline, deps);
     const reused = await ensureSnapshot(batfish, site, settings.fresh, deadline, deps);
     const inUse = [site.snapshot, ...(reference ? [reference.snapshot] : [])];
-    await batfish.session.pruneSnapshots(site.network, snapshotPattern(site.location.site), settings.keepSnapshots, inUse);
+    await batfish.session.pruneSnapshots(site.network, snapshotPattern(site.location.site), settings.keepSnapshots, inUse, deadline);
     return new SiteRun(batfish, site, reference, reused, deadline, deps.onEvent);
   }
 
@@ -147,7 +148,7 @@ export class SiteRun {
 
   /** Checks a question's parameters against the server's template; nothing is asked yet. */
   prepare(ask: QuestionAsk): Promise<PreparedQuestion> {
-    return this.batfish.session.prepareQuestion(ask.question, ask.parameters);
+    return this.batfish.session.prepareQuestion(ask.question, ask.parameters, this.deadline);
   }
 
   /** Asks one question about the snapshot. */
@@ -237,8 +238,10 @@ export async function askSite(provider: BatfishProvider, request: SiteQuestionsR
   const reference = request.reference ? await prepareSnapshot(request.reference, site.network, deps, 'reference') : undefined;
   const batfish = await provider.connect(request.batfish, deps.onEvent);
   try {
-    const questions = await Promise.all(request.questions.map((q) => batfish.session.prepareQuestion(q.question, q.parameters)));
-    const run = await SiteRun.open(batfish, site, reference, request, deps);
+    // --timeout bounds the run from here: the templates, the upload, the parse and the answers.
+    const deadline = deps.clock.now() + request.timeoutMs;
+    const questions = await Promise.all(request.questions.map((q) => batfish.session.prepareQuestion(q.question, q.parameters, deadline)));
+    const run = await SiteRun.open(batfish, site, reference, request, deps, deadline);
     return await run.askAll(questions);
   } finally {
     await batfish.release();

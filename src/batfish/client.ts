@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import { BatfishAnswerError, BatfishHttpError } from '../errors.js';
 import { isObject } from './answer.js';
-import type { BatfishHttp } from './http.js';
+import type { BatfishHttp, HttpRequest, HttpResponse } from './http.js';
 import { parseTemplate, type QuestionTemplate } from './question.js';
 
 /** What `GET /v2/version` reports. */
@@ -44,6 +44,15 @@ export interface CompletedWork {
   workType: string;
 }
 
+/** One item of a network's incomplete work (`GET /networks/{n}/work`). */
+export interface IncompleteWork {
+  id: string;
+  /** The snapshot it works on (`workitem.testrigName`). */
+  snapshot: string;
+  code: string;
+  requestParams: Record<string, string>;
+}
+
 /** Work status codes after which a work item never changes again (pybatfish and the server agree). */
 export const TERMINAL_WORK_CODES = new Set([
   'TERMINATEDNORMALLY',
@@ -61,15 +70,30 @@ const NO_RETRY = { attempts: 1, initialDelayMs: 0, maxDelayMs: 0 };
  * that lives in work.ts and session.ts.
  */
 export class BatfishClient {
-  constructor(readonly http: BatfishHttp) {}
+  /**
+   * @param deadline when set, every request of this client ends by then (clock.now() ms): a run's
+   *   `--timeout` bounds each request, not just the waits between them. See `withDeadline`.
+   */
+  constructor(
+    readonly http: BatfishHttp,
+    readonly deadline?: number,
+  ) {}
 
   get baseUrl(): string {
     return this.http.baseUrl;
   }
 
-  /** `GET /v2/version`, tried once: BatfishSession.connect does the waiting for a starting server. */
-  async version(): Promise<BatfishVersion> {
-    const json = await this.http.requestJson({ method: 'GET', path: '/version', retry: NO_RETRY });
+  /** This client, with every request bounded by a run's deadline (same connection, same counters). */
+  withDeadline(deadline: number | undefined): BatfishClient {
+    return deadline === undefined ? this : new BatfishClient(this.http, deadline);
+  }
+
+  /**
+   * `GET /v2/version`, tried once: BatfishSession.connect does the waiting for a starting server.
+   * `timeoutMs` bounds the try (a server that takes the connection and never answers).
+   */
+  async version(timeoutMs?: number): Promise<BatfishVersion> {
+    const json = await this.#json({ method: 'GET', path: '/version', retry: NO_RETRY, ...(timeoutMs !== undefined ? { timeoutMs } : {}) });
     if (!isObject(json) || typeof json.Batfish !== 'string') {
       throw new BatfishAnswerError(`${this.baseUrl}/v2/version did not answer like Batfish`, {
         hint: 'check that --batfish-url points at a Batfish server (port 9996)',
@@ -81,7 +105,7 @@ export class BatfishClient {
 
   /** The templates the server offers, keyed by their lower-cased instance name. */
   async questionTemplates(): Promise<Map<string, QuestionTemplate>> {
-    const json = await this.http.requestJson({
+    const json = await this.#json({
       method: 'GET',
       path: '/question_templates',
       query: { verbose: 'false' },
@@ -95,13 +119,13 @@ export class BatfishClient {
   /** Creates the network unless it exists (GET, then POST on 404, as pybatfish's set_network). */
   async ensureNetwork(network: string): Promise<'existed' | 'created'> {
     try {
-      await this.http.request({ method: 'GET', path: `/networks/${seg(network)}` });
+      await this.#send({ method: 'GET', path: `/networks/${seg(network)}` });
       return 'existed';
     } catch (error) {
       if (!(error instanceof BatfishHttpError) || error.status !== 404) throw error;
     }
     try {
-      await this.http.request({ method: 'POST', path: '/networks', query: { name: network } });
+      await this.#send({ method: 'POST', path: '/networks', query: { name: network } });
       return 'created';
     } catch (error) {
       // Another client created it between our GET and POST.
@@ -114,7 +138,7 @@ export class BatfishClient {
 
   /** Snapshot names of a network, newest first. */
   async listSnapshots(network: string): Promise<string[]> {
-    const json = await this.http.requestJson({
+    const json = await this.#json({
       method: 'GET',
       path: `/networks/${seg(network)}/snapshots`,
       query: { verbose: 'false' },
@@ -131,7 +155,7 @@ export class BatfishClient {
     sizeBytes: number,
     timeoutMs: number,
   ): Promise<void> {
-    await this.http.request({
+    await this.#send({
       method: 'POST',
       path: `/networks/${seg(network)}/snapshots/${seg(snapshot)}`,
       raw: zip,
@@ -141,11 +165,11 @@ export class BatfishClient {
   }
 
   async deleteSnapshot(network: string, snapshot: string): Promise<void> {
-    await this.http.request({ method: 'DELETE', path: `/networks/${seg(network)}/snapshots/${seg(snapshot)}` });
+    await this.#send({ method: 'DELETE', path: `/networks/${seg(network)}/snapshots/${seg(snapshot)}` });
   }
 
   async snapshotMetadata(network: string, snapshot: string): Promise<SnapshotMetadata> {
-    const json = await this.http.requestJson({
+    const json = await this.#json({
       method: 'GET',
       path: `/networks/${seg(network)}/snapshots/${seg(snapshot)}`,
     });
@@ -160,11 +184,11 @@ export class BatfishClient {
   }
 
   async queueWork(item: WorkItem): Promise<void> {
-    await this.http.request({ method: 'POST', path: `/networks/${seg(item.containerName)}/work`, json: item });
+    await this.#send({ method: 'POST', path: `/networks/${seg(item.containerName)}/work`, json: item });
   }
 
   async workStatus(network: string, id: string): Promise<WorkStatus> {
-    const json = await this.http.requestJson({ method: 'GET', path: `/networks/${seg(network)}/work/${seg(id)}` });
+    const json = await this.#json({ method: 'GET', path: `/networks/${seg(network)}/work/${seg(id)}` });
     if (!isObject(json) || typeof json.workstatuscode !== 'string') {
       throw new BatfishAnswerError(`Batfish sent a work status without workstatuscode for work ${id}`);
     }
@@ -187,7 +211,7 @@ export class BatfishClient {
   /** The worker's log for a work item, or undefined when there is none (404). */
   async workLog(network: string, snapshot: string, id: string): Promise<string | undefined> {
     return this.#optional(
-      this.http.request({
+      this.#send({
         method: 'GET',
         path: `/networks/${seg(network)}/snapshots/${seg(snapshot)}/worklog/${seg(id)}`,
       }),
@@ -197,7 +221,7 @@ export class BatfishClient {
   /** The JSON the work item produced (for a parse: an InitInfoAnswerElement), or undefined. */
   async workJson(network: string, snapshot: string, id: string): Promise<unknown> {
     const response = await this.#optional(
-      this.http.request({
+      this.#send({
         method: 'GET',
         path: `/networks/${seg(network)}/snapshots/${seg(snapshot)}/workjson/${seg(id)}`,
       }),
@@ -210,8 +234,27 @@ export class BatfishClient {
     }
   }
 
+  /** The network's incomplete work items (queued, blocked or running), across its snapshots. */
+  async incompleteWork(network: string): Promise<IncompleteWork[]> {
+    const json = await this.#json({ method: 'GET', path: `/networks/${seg(network)}/work` });
+    if (!Array.isArray(json)) throw new BatfishAnswerError('Batfish sent an incomplete-work list that is not a list');
+    return json.filter(isObject).flatMap((status) => {
+      const item = isObject(status.workitem) ? status.workitem : undefined;
+      if (!item || typeof item.id !== 'string') return [];
+      const params = isObject(item.requestParams) ? item.requestParams : {};
+      return [
+        {
+          id: item.id,
+          snapshot: typeof item.testrigName === 'string' ? item.testrigName : String(params.testrig ?? ''),
+          code: typeof status.workstatuscode === 'string' ? status.workstatuscode : 'UNKNOWN',
+          requestParams: Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)])),
+        },
+      ];
+    });
+  }
+
   async completedWork(network: string, snapshot: string): Promise<CompletedWork[]> {
-    const json = await this.http.requestJson({
+    const json = await this.#json({
       method: 'GET',
       path: `/networks/${seg(network)}/snapshots/${seg(snapshot)}/completed_work`,
     });
@@ -225,23 +268,32 @@ export class BatfishClient {
 
   /** Uploads a question as text, as pybatfish does (octet-stream). */
   async putQuestion(network: string, name: string, text: string): Promise<void> {
-    await this.http.request({
+    await this.#send({
       method: 'PUT',
       path: `/networks/${seg(network)}/questions/${seg(name)}`,
       raw: text,
     });
   }
 
+  /** Deletes a throw-away question; sent even after an interrupt, once, with a short timeout. */
   async deleteQuestion(network: string, name: string): Promise<void> {
-    await this.http.request({ method: 'DELETE', path: `/networks/${seg(network)}/questions/${seg(name)}` });
+    await this.#send({ method: 'DELETE', path: `/networks/${seg(network)}/questions/${seg(name)}`, cleanup: true });
   }
 
   async answer(network: string, question: string, snapshot: string, referenceSnapshot?: string): Promise<unknown> {
-    return this.http.requestJson({
+    return this.#json({
       method: 'GET',
       path: `/networks/${seg(network)}/questions/${seg(question)}/answer`,
       query: { snapshot, referenceSnapshot },
     });
+  }
+
+  #send(req: HttpRequest): Promise<HttpResponse> {
+    return this.http.request(this.deadline === undefined ? req : { ...req, deadline: this.deadline });
+  }
+
+  #json(req: HttpRequest): Promise<unknown> {
+    return this.http.requestJson(this.deadline === undefined ? req : { ...req, deadline: this.deadline });
   }
 
   async #optional<T>(request: Promise<T>): Promise<T | undefined> {

@@ -1,7 +1,8 @@
 import axios, { type AxiosInstance, type AxiosResponse, isAxiosError } from 'axios';
+import net from 'node:net';
 import type { Readable } from 'node:stream';
-import type { Clock } from '../clock.js';
-import { BatfishHttpError, BatfishUnreachableError, InputError } from '../errors.js';
+import { timerMs, type Clock } from '../clock.js';
+import { BatfishHttpError, BatfishTimeoutError, BatfishUnreachableError, InputError, formatSeconds } from '../errors.js';
 import { poll, type PollStep } from '../poll.js';
 
 /** The API key a stock Batfish server expects (any non-empty key is accepted by its default authorizer). */
@@ -27,8 +28,18 @@ export interface HttpRequest {
   contentLength?: number;
   /** Per-attempt timeout; defaults to the client's request timeout. */
   timeoutMs?: number;
+  /**
+   * The run's deadline (clock.now() milliseconds): no attempt waits past it and no retry starts
+   * after it, so `--timeout` bounds every request of a run.
+   */
+  deadline?: number;
   /** Overrides the client's retry policy for this request. */
   retry?: RetryPolicy;
+  /**
+   * A clean-up request (deleting a throw-away question): sent even when the run was interrupted or
+   * ran out of time, tried once, with a short timeout of its own.
+   */
+  cleanup?: boolean;
 }
 
 export interface HttpResponse {
@@ -55,6 +66,9 @@ export interface RetryEvent {
 }
 
 export const DEFAULT_RETRY: RetryPolicy = { attempts: 4, initialDelayMs: 500, maxDelayMs: 10_000 };
+const NO_RETRY: RetryPolicy = { attempts: 1, initialDelayMs: 0, maxDelayMs: 0 };
+/** How long a clean-up request may take: an interrupted netq should end promptly. */
+const CLEANUP_TIMEOUT_MS = 2000;
 
 export interface BatfishHttpOptions {
   /** Server address as the user gave it: `http://host:9996`, with or without `/v2`. */
@@ -77,6 +91,25 @@ export interface BatfishHttpOptions {
 const RETRYABLE_STATUS = new Set([502, 503, 504]);
 /** Errors that mean the request never reached the server, so even a POST is safe to repeat. */
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+/** TLS errors: the answer would be the same on every try, so they are never repeated. */
+const TLS_CODES = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_UNTRUSTED',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'EPROTO',
+  'ERR_SSL_WRONG_VERSION_NUMBER',
+]);
+
+/** Whether a BatfishUnreachableError code is a TLS failure (certificate, or no TLS spoken there). */
+export function isTlsErrorCode(code: string): boolean {
+  return TLS_CODES.has(code);
+}
 
 /**
  * The one place netq speaks HTTP to Batfish. It sets the headers the server expects, reads every
@@ -114,27 +147,39 @@ export class BatfishHttp {
     // A stream body can be read once only, so such a request is never repeated.
     const repeatable = typeof req.raw !== 'object';
     const url = this.#url(req);
-    const retry = req.retry ?? this.#retry;
+    const retry = req.cleanup ? NO_RETRY : (req.retry ?? this.#retry);
+    // A clean-up request goes out even after an interrupt or the deadline: that is when it is needed.
+    const signal = req.cleanup ? undefined : this.#signal;
+    const deadline = req.cleanup ? undefined : req.deadline;
+    const requestTimeoutMs = req.cleanup ? Math.min(req.timeoutMs ?? CLEANUP_TIMEOUT_MS, CLEANUP_TIMEOUT_MS) : (req.timeoutMs ?? this.#timeoutMs);
+    const display = `${req.method} ${this.#displayUrl(url)}`;
     // A try that may be repeated ends "not done" with the error to throw if it is the last one.
     const attempt = async (attemptNumber: number): Promise<PollStep<HttpResponse>> => {
+      const leftMs = deadline === undefined ? Infinity : deadline - this.#clock.now();
+      const cutByDeadline = leftMs < requestTimeoutMs;
+      const timeoutMs = Math.min(requestTimeoutMs, leftMs);
+      if (timeoutMs <= 0) throw this.#timeout(display, 0, true);
       try {
         this.requestCount++;
         this.#debug(`${req.method} ${url}${attemptNumber > 1 ? ` (attempt ${attemptNumber})` : ''}`);
-        const response = await this.#send(req, url);
+        const response = await this.#send(req, url, timeoutMs, signal);
         this.#debug(`<- ${response.status} ${req.method} ${url}`);
         if (response.status >= 200 && response.status < 300) {
           return { done: true, value: { status: response.status, text: bodyText(response.data) } };
         }
-        const error = new BatfishHttpError(req.method, this.#displayUrl(url), response.status, bodyText(response.data));
+        const error = new BatfishHttpError(req.method, this.#displayUrl(url), response.status, bodyText(response.data), statusHint(response.status));
         if (!(idempotent && repeatable && RETRYABLE_STATUS.has(response.status))) throw error;
         return { done: false, reason: error };
       } catch (error) {
         if (error instanceof BatfishHttpError) throw error;
-        if (this.#signal?.aborted) throw this.#signal.reason;
+        if (signal?.aborted) throw signal.reason;
         const code = networkErrorCode(error);
         if (code === undefined) throw error;
-        const unreachable = new BatfishUnreachableError(this.baseUrl, code, { cause: error });
-        const safe = repeatable && (NOT_SENT_CODES.has(code) || idempotent);
+        const unreachable =
+          code === 'timed out'
+            ? this.#timeout(display, timeoutMs, cutByDeadline, error)
+            : new BatfishUnreachableError(this.baseUrl, code, { cause: error, ...unreachableHint(code) });
+        const safe = repeatable && !isTlsErrorCode(code) && (NOT_SENT_CODES.has(code) || idempotent);
         if (!safe) throw unreachable;
         return { done: false, reason: unreachable };
       }
@@ -143,7 +188,8 @@ export class BatfishHttp {
       clock: this.#clock,
       backoff: { initialDelayMs: retry.initialDelayMs, factor: 2, maxDelayMs: retry.maxDelayMs },
       maxAttempts: retry.attempts,
-      signal: this.#signal,
+      ...(deadline !== undefined ? { deadline } : {}),
+      signal,
       giveUp: ({ reason }) => reason,
       onRetry: ({ reason, attempts }) =>
         this.#onRetry?.({
@@ -166,6 +212,16 @@ export class BatfishHttp {
     }
   }
 
+  /** The error for a request that got no answer in time; the hint says whether `--timeout` ran out. */
+  #timeout(request: string, timeoutMs: number, cutByDeadline: boolean, cause?: unknown): BatfishTimeoutError {
+    return new BatfishTimeoutError(this.baseUrl, request, timeoutMs, cutByDeadline, {
+      ...(cause === undefined ? {} : { cause }),
+      hint: cutByDeadline
+        ? 'the run ran out of time (--timeout): raise it if Batfish is busy with a large network; a server that accepts connections but never answers is hung (check its log: netq service logs)'
+        : `Batfish accepted the connection but sent no answer in ${formatSeconds(timeoutMs)}: it may be hung or overloaded (check its log: netq service logs)`,
+    });
+  }
+
   #url(req: HttpRequest): string {
     const url = new URL(`${this.baseUrl}/v2${req.path}`);
     for (const [key, value] of Object.entries(req.query ?? {})) {
@@ -179,7 +235,7 @@ export class BatfishHttp {
     return url.startsWith(this.baseUrl) ? url.slice(this.baseUrl.length) : url;
   }
 
-  async #send(req: HttpRequest, url: string): Promise<AxiosResponse<unknown>> {
+  async #send(req: HttpRequest, url: string, timeoutMs: number, signal: AbortSignal | undefined): Promise<AxiosResponse<unknown>> {
     const headers: Record<string, string> = {
       'X-Batfish-Apikey': this.#apiKey,
       'X-Batfish-Version': CLIENT_VERSION_HEADER,
@@ -200,7 +256,7 @@ export class BatfishHttp {
       url,
       data,
       headers,
-      timeout: req.timeoutMs ?? this.#timeoutMs,
+      timeout: timerMs(timeoutMs),
       responseType: 'text',
       transformResponse: [(body: unknown) => body],
       validateStatus: () => true,
@@ -208,7 +264,7 @@ export class BatfishHttp {
       maxBodyLength: Infinity,
       maxContentLength: Infinity,
       proxy: false,
-      signal: this.#signal,
+      ...(signal ? { signal } : {}),
       decompress: true,
     });
   }
@@ -233,6 +289,52 @@ export function normalizeBatfishUrl(input: string): string {
   }
   const path = url.pathname.replace(/\/+$/, '').replace(/\/v2$/, '');
   return `${url.protocol}//${url.host}${path}`;
+}
+
+/**
+ * A warning for a plain-HTTP URL to another host: the API key and every uploaded config would
+ * cross the network unencrypted. Loopback (127.0.0.0/8, ::1, localhost) never leaves the machine.
+ */
+export function plainHttpWarning(baseUrl: string): string | undefined {
+  const url = new URL(baseUrl);
+  if (url.protocol !== 'http:' || isLoopbackHost(url.hostname)) return undefined;
+  return (
+    `${url.host} is reached over plain HTTP: the API key and every config netq uploads cross the network unencrypted; ` +
+    'use an https:// URL (Batfish behind a TLS proxy) or an SSH tunnel to 127.0.0.1'
+  );
+}
+
+/** Whether a URL host name is this machine's loopback: 127.0.0.0/8, ::1 or localhost. */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[(.*)\]$/, '$1').toLowerCase();
+  if (host === 'localhost' || host.endsWith('.localhost')) return true;
+  if (net.isIPv4(host)) return host.startsWith('127.');
+  if (net.isIPv6(host)) {
+    // ::1, and 127.x.y.z written as an IPv4-mapped address (URL normalises it to ::ffff:7fxx:xxxx).
+    return host === '::1' || /^::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}$/.test(host) || /^::ffff:127\./.test(host);
+  }
+  return false;
+}
+
+/** The hint for an HTTP status that has one next step whatever the request. */
+function statusHint(status: number): { hint?: string } {
+  if (status === 401) return { hint: 'Batfish wants a valid API key: give it with --api-key or NETQ_BATFISH_API_KEY' };
+  if (status === 403) return { hint: 'this API key may not use this network: give one that may with --api-key or NETQ_BATFISH_API_KEY' };
+  return {};
+}
+
+/** The hint for a request that got no HTTP answer, where the code says more than "is it running". */
+function unreachableHint(code: string): { hint?: string } {
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
+    return { hint: "the server's certificate does not name this host: use the host name it was issued for in --batfish-url" };
+  }
+  if (code === 'EPROTO' || code === 'ERR_SSL_WRONG_VERSION_NUMBER') {
+    return { hint: 'the server does not speak TLS at this address: use http:// (Batfish itself speaks plain HTTP on port 9996)' };
+  }
+  if (isTlsErrorCode(code)) {
+    return { hint: "the server's TLS certificate is not trusted: for a private CA, set NODE_EXTRA_CA_CERTS=/path/to/ca.pem" };
+  }
+  return {};
 }
 
 function bodyText(data: unknown): string {

@@ -123,7 +123,153 @@ export function validateParameters(template: QuestionTemplate, given: QuestionPa
   }
 }
 
+/**
+ * The fields of a structured parameter type, as pybatfish's datamodel writes them on the wire
+ * (pybatfish/datamodel/flow.py and route.py): Batfish reads these objects with Jackson, so a
+ * misspelt field is at best ignored (a header constraint that no longer constrains) and at worst
+ * fails the question on the server after the upload.
+ */
+interface ObjectShape {
+  /** The pybatfish class, for messages. */
+  name: string;
+  fields: string[];
+  /** Fields pybatfish requires (from_dict reads them without a default). */
+  required?: string[];
+  /** Fields that hold objects (or lists of objects) of another shape. */
+  nested?: Record<string, ObjectShape>;
+}
+
+const TCP_FLAGS: ObjectShape = { name: 'TcpFlags', fields: ['ack', 'cwr', 'ece', 'fin', 'psh', 'rst', 'syn', 'urg'] };
+const MATCH_TCP_FLAGS: ObjectShape = {
+  name: 'MatchTcpFlags',
+  fields: ['tcpFlags', 'useAck', 'useCwr', 'useEce', 'useFin', 'usePsh', 'useRst', 'useSyn', 'useUrg'],
+  nested: { tcpFlags: TCP_FLAGS },
+};
+
+/** Object-valued template variable types and their shapes (the types the stock templates use). */
+export const OBJECT_PARAMETER_TYPES: Readonly<Record<string, { shape: ObjectShape; list?: boolean; example: string }>> = {
+  headerConstraint: {
+    shape: {
+      name: 'HeaderConstraints',
+      fields: [
+        'srcIps', 'dstIps', 'srcPorts', 'dstPorts', 'ipProtocols', 'applications', 'icmpCodes', 'icmpTypes', 'dscps', 'ecns',
+        'packetLengths', 'fragmentOffsets', 'tcpFlags',
+      ],
+      nested: { tcpFlags: MATCH_TCP_FLAGS },
+    },
+    example: '{"dstIps": "10.0.0.1", "applications": ["SSH"]}',
+  },
+  pathConstraint: {
+    shape: { name: 'PathConstraints', fields: ['startLocation', 'endLocation', 'transitLocations', 'forbiddenLocations'] },
+    example: '{"startLocation": "edge-sw01"}',
+  },
+  bgpRouteConstraints: {
+    shape: { name: 'BgpRouteConstraints', fields: ['prefix', 'complementPrefix', 'localPreference', 'med', 'communities', 'asPath'] },
+    example: '{"prefix": ["10.0.0.0/8:8-32"]}',
+  },
+  bgpSessionProperties: {
+    shape: {
+      name: 'BgpSessionProperties',
+      fields: ['localAs', 'remoteAs', 'localIp', 'remoteIp'],
+      required: ['localAs', 'remoteAs', 'localIp', 'remoteIp'],
+    },
+    example: '{"localAs": 65001, "remoteAs": 65002, "localIp": "10.0.0.1", "remoteIp": "10.0.0.2"}',
+  },
+  bgpRoutes: {
+    shape: {
+      name: 'BgpRoute',
+      fields: [
+        'network', 'originatorIp', 'originType', 'protocol', 'asPath', 'communities', 'localPreference', 'metric', 'nextHopIp',
+        'srcProtocol', 'tag', 'weight', 'class',
+      ],
+      required: ['network', 'originatorIp', 'originType', 'protocol'],
+    },
+    list: true,
+    example: '[{"network": "10.0.0.0/24", "originatorIp": "10.0.0.1", "originType": "egp", "protocol": "bgp"}]',
+  },
+};
+
+/** What is wrong with an object parameter's fields, as the rest of a message `parameter 'x' of q ...`. */
+function objectProblem(type: { shape: ObjectShape; list?: boolean; example: string }, value: unknown): string | undefined {
+  const { shape } = type;
+  // A list type also takes one object, as Jackson reads a single value where a list is expected.
+  const items = type.list && Array.isArray(value) ? value : [value];
+  for (const [index, item] of items.entries()) {
+    const where = type.list && Array.isArray(value) ? `[${index}]` : '';
+    if (!isObject(item)) {
+      return `takes ${type.list ? 'a list of objects' : 'an object'} with the fields ${shape.fields.join(', ')}, e.g. ${type.example} (got ${describeValue(item)}${where ? ` at ${where}` : ''})`;
+    }
+    const problem = fieldsProblem(shape, item, where);
+    if (problem) return problem;
+  }
+  return undefined;
+}
+
+function fieldsProblem(shape: ObjectShape, value: Record<string, unknown>, where: string): string | undefined {
+  const unknown = Object.keys(value).filter((k) => !shape.fields.includes(k));
+  const of = where ? ` of ${where}` : '';
+  if (unknown.length) {
+    const names = unknown.map((k) => `${where ? `${where}.` : ''}${k}`).join(', ');
+    return `has unknown field${unknown.length > 1 ? 's' : ''} ${names}${suggestion(unknown[0]!, shape.fields)} (valid fields${of}: ${shape.fields.join(', ')})`;
+  }
+  const missing = (shape.required ?? []).filter((k) => value[k] === undefined || value[k] === null);
+  if (missing.length) {
+    return `needs the field${missing.length > 1 ? 's' : ''} ${missing.join(', ')}${of} (${shape.name} fields: ${shape.fields.join(', ')})`;
+  }
+  for (const [field, nested] of Object.entries(shape.nested ?? {})) {
+    const inner = value[field];
+    if (inner === undefined || inner === null) continue;
+    const list = Array.isArray(inner) ? inner : [inner];
+    for (const [index, item] of list.entries()) {
+      const path = `${where ? `${where}.` : ''}${field}${Array.isArray(inner) ? `[${index}]` : ''}`;
+      if (!isObject(item)) return `takes an object (${nested.name}) at ${path} (got ${describeValue(item)})`;
+      const problem = fieldsProblem(nested, item, path);
+      if (problem) return problem;
+    }
+  }
+  return undefined;
+}
+
+/** `; did you mean X?` for the closest name, when one is close enough to be a typo. */
+function suggestion(word: string, candidates: string[]): string {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of candidates) {
+    const d = editDistance(word.toLowerCase(), candidate.toLowerCase());
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  return best !== undefined && bestDistance < word.length && bestDistance <= Math.max(1, Math.floor(word.length / 3))
+    ? `; did you mean ${best}?`
+    : '';
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost));
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
+}
+
+function describeValue(value: unknown): string {
+  if (value === null || value === undefined) return 'nothing';
+  if (Array.isArray(value)) return 'a list';
+  if (isObject(value)) return 'an object';
+  if (typeof value === 'string') return `'${value}'`;
+  return String(value);
+}
+
 function typeProblem(variable: TemplateVariable, value: unknown): string | undefined {
+  const objectType = Object.hasOwn(OBJECT_PARAMETER_TYPES, variable.type) ? OBJECT_PARAMETER_TYPES[variable.type] : undefined;
+  if (objectType) return objectProblem(objectType, value);
   if (variable.minElements !== undefined) {
     if (!Array.isArray(value)) return `takes a list (${variable.type})`;
     if (value.length < variable.minElements) return `needs at least ${variable.minElements} element(s)`;

@@ -1,16 +1,28 @@
 import { createReadStream } from 'node:fs';
 import type { Clock } from '../clock.js';
-import { BatfishError, BatfishHttpError, BatfishUnreachableError, InputError } from '../errors.js';
+import { BatfishError, BatfishHttpError, BatfishTimeoutError, BatfishUnreachableError, BatfishWorkError, InputError } from '../errors.js';
 import { isObject, parseTableAnswer, type TableAnswer } from './answer.js';
-import type { BatfishClient, BatfishVersion, WorkStatus } from './client.js';
+import type { BatfishClient, BatfishVersion, SnapshotMetadata, WorkItem, WorkStatus } from './client.js';
+import { isTlsErrorCode, plainHttpWarning } from './http.js';
 import { definedParameters, instantiateQuestion, serializeQuestion, type QuestionParameters, type QuestionTemplate } from './question.js';
-import { describeStatus, runWork } from './work.js';
+import { awaitWork, describeStatus, runWork } from './work.js';
 import { poll, type BackoffPolicy } from '../poll.js';
 
 /** Waiting for a starting server: 0.25 s, doubling, at most 2 s between tries. */
 const CONNECT_BACKOFF: BackoffPolicy = { initialDelayMs: 250, factor: 2, maxDelayMs: 2000 };
+/** Each `GET /v2/version` while connecting waits at least this long for an answer, and at most the default. */
+const CONNECT_ATTEMPT_MIN_MS = 1000;
+const CONNECT_ATTEMPT_MAX_MS = 30_000;
 /** Waiting for another client's parse: 0.2 s, ×1.5, at most 1 s. */
 const SNAPSHOT_WAIT_BACKOFF: BackoffPolicy = { initialDelayMs: 200, factor: 1.5, maxDelayMs: 1000 };
+/** Snapshot statuses from which questions can be asked (a failed data plane still answers config questions). */
+const PARSED_STATUSES = new Set(['PARSED', 'DATAPLANING', 'DATAPLANED', 'DATAPLANING_FAIL']);
+/** Statuses of a snapshot on its way to being parsed: a parse is queued or running, or should be. */
+const INITIALISING_STATUSES = new Set(['UNINITIALIZED', 'PARSING']);
+/** How many times one wait queues a snapshot's parse again when nothing is parsing it. */
+const MAX_PARSE_REQUEUES = 2;
+/** How many times an upload starts over when another client deletes the snapshot under it. */
+const MAX_UPLOAD_ROUNDS = 3;
 
 /** Per-file parse status counts after a snapshot was initialised. */
 export interface ParseHealth {
@@ -18,11 +30,16 @@ export interface ParseHealth {
   files: Record<string, string>;
 }
 
+/** A snapshot parsed (with the per-file health when netq ran the parse), or deleted by another client meanwhile. */
+type ParseOutcome = { health: ParseHealth } | 'gone';
+
 export interface SessionOptions {
   clock: Clock;
   newId: () => string;
   /** Shows what is going on; the CLI draws a spinner from it. */
   onPhase?: (text: string) => void;
+  /** Something the user should know that does not stop the run (plain HTTP to another host). */
+  onWarning?: (text: string) => void;
   signal?: AbortSignal;
 }
 
@@ -52,6 +69,7 @@ const NAME_PATTERN = /^[A-Za-z0-9_-]{1,150}$/;
  */
 export class BatfishSession {
   #templates: Map<string, QuestionTemplate> | undefined;
+  #warnedPlainHttp = false;
 
   constructor(
     readonly client: BatfishClient,
@@ -64,20 +82,28 @@ export class BatfishSession {
    */
   async connect(readyTimeoutMs: number): Promise<BatfishVersion> {
     const { clock, signal } = this.options;
+    const warning = plainHttpWarning(this.client.baseUrl);
+    if (warning && !this.#warnedPlainHttp) {
+      this.#warnedPlainHttp = true;
+      this.options.onWarning?.(warning);
+    }
     this.options.onPhase?.(`connecting to Batfish at ${this.client.baseUrl}`);
+    const deadline = clock.now() + readyTimeoutMs;
     const version = await poll<BatfishVersion>(
       async () => {
+        // A server that takes the connection and never answers is given the connect timeout, not more.
+        const attemptMs = Math.min(Math.max(deadline - clock.now(), CONNECT_ATTEMPT_MIN_MS), CONNECT_ATTEMPT_MAX_MS);
         try {
-          return { done: true, value: await this.client.version() };
+          return { done: true, value: await this.client.version(attemptMs) };
         } catch (error) {
           const retry =
-            (error instanceof BatfishUnreachableError && error.code !== 'cancelled') ||
+            (error instanceof BatfishUnreachableError && error.code !== 'cancelled' && !isTlsErrorCode(error.code)) ||
             (error instanceof BatfishHttpError && [502, 503, 504].includes(error.status));
-          if (!retry) throw error;
+          if (!retry) throw this.#connectError(error, readyTimeoutMs);
           return { done: false, reason: error };
         }
       },
-      { clock, signal, deadline: clock.now() + readyTimeoutMs, backoff: CONNECT_BACKOFF, giveUp: ({ reason }) => reason },
+      { clock, signal, deadline, backoff: CONNECT_BACKOFF, giveUp: ({ reason }) => this.#connectError(reason, readyTimeoutMs) },
     );
     const major = version.apiVersion.split('.')[0];
     if (major !== '2') {
@@ -89,31 +115,66 @@ export class BatfishSession {
     return version;
   }
 
+  /** The error connect ends with, with the hint that fits: a server still starting, a wrong path. */
+  #connectError(error: unknown, readyTimeoutMs: number): unknown {
+    const url = this.client.baseUrl;
+    if (error instanceof BatfishUnreachableError && error.code === 'ECONNREFUSED') {
+      return new BatfishUnreachableError(url, error.code, {
+        cause: error,
+        hint:
+          `nothing accepted the connection within the connect timeout (${readyTimeoutMs / 1000} s): if Batfish is still starting, ` +
+          'wait longer with --connect-timeout SECONDS; else check that it runs there (docker ps, or the --batfish-url / NETQ_BATFISH_URL you gave)',
+      });
+    }
+    if (error instanceof BatfishTimeoutError) {
+      return new BatfishTimeoutError(url, error.request, error.timeoutMs, error.byDeadline, {
+        cause: error,
+        hint: 'Batfish accepted the connection but did not answer: it may be hung, or still starting (wait longer with --connect-timeout SECONDS)',
+      });
+    }
+    if (error instanceof BatfishHttpError && error.status === 404) {
+      const { origin, pathname } = new URL(url);
+      return new BatfishHttpError(error.method, error.url, error.status, error.body, {
+        cause: error,
+        hint:
+          pathname.replace(/\/+$/, '') !== ''
+            ? `nothing answers Batfish's API under the path ${pathname}: drop the path, e.g. --batfish-url ${origin} (netq adds /v2 itself)`
+            : "the server at this address does not answer like Batfish's v2 API: check --batfish-url (Batfish listens on port 9996)",
+      });
+    }
+    return error;
+  }
+
   /**
    * Whether the network already holds the snapshot, parsed (its name carries a hash of its input,
-   * so a parsed one can be reused as it is). With `fresh`, or after a failed parse, the old one is
-   * deleted and `missing` returned. A snapshot another client is still parsing is waited for.
+   * so a parsed one can be reused as it is). After a failed parse, or with `fresh`, the old one is
+   * deleted and `missing` returned. A snapshot being initialised is waited for, even with `fresh`
+   * (a parse under way now is as fresh as an upload of ours: two `--fresh` runs of a site share
+   * it); one left unparsed with no work on it (its uploader failed or was killed) is parsed again.
    */
   async findSnapshot(request: { network: string; snapshot: string; fresh: boolean; deadline: number }): Promise<'parsed' | 'missing'> {
     const { network, snapshot, deadline } = request;
     checkName('network', network);
     checkName('snapshot', snapshot);
-    await this.client.ensureNetwork(network);
-    if (!(await this.client.listSnapshots(network)).includes(snapshot)) return 'missing';
-    const { status } = await this.client.snapshotMetadata(network, snapshot);
-    if (request.fresh || status === 'PARSING_FAIL') {
-      await this.client.deleteSnapshot(network, snapshot);
+    const client = this.client.withDeadline(deadline);
+    await client.ensureNetwork(network);
+    if (!(await client.listSnapshots(network)).includes(snapshot)) return 'missing';
+    const metadata = await optionalMetadata(client, network, snapshot);
+    if (!metadata) return 'missing';
+    if (metadata.status === 'PARSING_FAIL' || (request.fresh && !INITIALISING_STATUSES.has(metadata.status))) {
+      await deleteSnapshot(client, network, snapshot);
       return 'missing';
     }
     this.options.onPhase?.(`reusing snapshot ${snapshot}`);
-    await this.#waitParsed(network, snapshot, deadline);
-    return 'parsed';
+    const outcome = await this.#ensureParsed(client, network, snapshot, deadline, false);
+    return outcome === 'gone' ? 'missing' : 'parsed';
   }
 
   /**
    * Uploads a snapshot zip (streamed from disk, with a Content-Length as pybatfish sends it) and
    * parses it. Another netq uploading the same snapshot at the same moment is waited for, not
-   * fought: then `reused` is true.
+   * fought: then `reused` is true. A failed parse request (a 500, a dropped connection) is checked
+   * and sent again, and a snapshot another client deletes meanwhile is uploaded again.
    */
   async uploadSnapshot(request: {
     network: string;
@@ -124,51 +185,100 @@ export class BatfishSession {
     const { network, snapshot, zip, deadline } = request;
     checkName('network', network);
     checkName('snapshot', snapshot);
-    try {
-      this.options.onPhase?.(`uploading snapshot ${snapshot} (${formatBytes(zip.sizeBytes)})`);
-      await this.client.uploadSnapshot(
-        network,
-        snapshot,
-        createReadStream(zip.zipPath),
-        zip.sizeBytes,
-        Math.max(deadline - this.options.clock.now(), 1000),
-      );
-    } catch (error) {
-      if (!(error instanceof BatfishHttpError && error.status === 400 && /already exists/i.test(error.body))) throw error;
-      await this.#waitParsed(network, snapshot, deadline);
-      return { reused: true, health: { files: {} } };
+    const client = this.client.withDeadline(deadline);
+    for (let round = 1; ; round++) {
+      let uploaded = true;
+      try {
+        this.options.onPhase?.(`uploading snapshot ${snapshot} (${formatBytes(zip.sizeBytes)})`);
+        await client.uploadSnapshot(network, snapshot, createReadStream(zip.zipPath), zip.sizeBytes, deadline - this.options.clock.now());
+      } catch (error) {
+        if (!(error instanceof BatfishHttpError && error.status === 400 && /already exists/i.test(error.body))) throw error;
+        uploaded = false;
+      }
+      const outcome = await this.#ensureParsed(client, network, snapshot, deadline, uploaded);
+      if (outcome !== 'gone') return { reused: !uploaded, health: outcome.health };
+      if (round >= MAX_UPLOAD_ROUNDS) {
+        throw new BatfishError(`snapshot ${snapshot} was deleted ${round} times while netq was initialising it`, {
+          hint: 'another client keeps replacing it (several netq --fresh runs of this site?); run again when they are done',
+        });
+      }
+      this.options.onPhase?.(`snapshot ${snapshot} was deleted by another client; uploading it again`);
     }
-    const item = {
-      containerName: network,
-      id: this.options.newId(),
-      requestParams: { testrig: snapshot, si: '', sv: '', initinfo: '' },
-      testrigName: snapshot,
-    };
-    this.options.onPhase?.(`parsing snapshot ${snapshot}`);
-    await runWork(this.client, item, this.#pollOptions(`parsing snapshot ${snapshot}`, deadline, 'parsing'));
-    const workJson = await this.client.workJson(network, snapshot, item.id).catch(() => undefined);
-    return { reused: false, health: { files: parseStatusOf(workJson) } };
   }
 
   /** Deletes this site's older snapshots (names matching `pattern`) beyond the newest `keep`. */
-  async pruneSnapshots(network: string, pattern: RegExp, keep: number, inUse: string[]): Promise<string[]> {
-    const ours = (await this.client.listSnapshots(network)).filter((s) => pattern.test(s) && !inUse.includes(s));
+  async pruneSnapshots(network: string, pattern: RegExp, keep: number, inUse: string[], deadline?: number): Promise<string[]> {
+    const client = this.client.withDeadline(deadline);
+    const ours = (await client.listSnapshots(network)).filter((s) => pattern.test(s) && !inUse.includes(s));
     const doomed = ours.slice(Math.max(keep - inUse.filter((s) => pattern.test(s)).length, 0));
-    for (const name of doomed) await this.client.deleteSnapshot(network, name).catch(() => undefined);
+    for (const name of doomed) await client.deleteSnapshot(network, name).catch(() => undefined);
     return doomed;
   }
 
-  /** Polls snapshot metadata until it is parsed (another client is initialising it). */
-  async #waitParsed(network: string, snapshot: string, deadline: number): Promise<void> {
+  /**
+   * Gets an uploaded snapshot parsed: queues its parse (with `queue`) or waits for the one under
+   * way. Nothing may be parsing it: the parse request failed (a 500, a dropped connection), or the
+   * client that uploaded it was killed before asking. Left alone, such a snapshot stays
+   * UNINITIALIZED for good, so a snapshot that is not parsed while the server has no work on it
+   * gets its parse queued again (at most MAX_PARSE_REQUEUES times per wait). `gone` means another
+   * client deleted the snapshot meanwhile (a concurrent `--fresh`).
+   */
+  async #ensureParsed(
+    client: BatfishClient,
+    network: string,
+    snapshot: string,
+    deadline: number,
+    queue: boolean,
+  ): Promise<ParseOutcome> {
     const { clock, signal } = this.options;
-    await poll<void>(
+    let queueNow = queue;
+    let requeues = 0;
+    // Why the last parse of ours did not happen, to report when the requeues run out.
+    let lastFailure: unknown;
+    return poll<ParseOutcome>(
       async () => {
-        const metadata = await this.client.snapshotMetadata(network, snapshot);
-        if (['PARSED', 'DATAPLANING', 'DATAPLANED', 'DATAPLANING_FAIL'].includes(metadata.status)) return { done: true, value: undefined };
+        if (queueNow) {
+          queueNow = false;
+          const item = parseItem(network, snapshot, this.options.newId());
+          let queued = false;
+          try {
+            await client.queueWork(item);
+            queued = true;
+          } catch (error) {
+            if (!mayHaveBeenQueued(error)) throw error;
+            lastFailure = error;
+          }
+          if (queued) {
+            const parsed = await this.#runParse(client, item, deadline);
+            if (parsed === 'gone' || !('failure' in parsed)) return { done: true, value: parsed };
+            lastFailure = parsed.failure;
+          }
+        }
+        // The work list first, then the status: a parse that ends between the two reads shows as
+        // parsed, never as a snapshot nothing is parsing.
+        const live = (await client.incompleteWork(network)).filter((w) => w.snapshot === snapshot);
+        const metadata = await optionalMetadata(client, network, snapshot);
+        if (!metadata) return { done: true, value: 'gone' };
+        if (PARSED_STATUSES.has(metadata.status)) return { done: true, value: { health: { files: {} } } };
         if (metadata.status === 'PARSING_FAIL') {
+          if (lastFailure instanceof BatfishWorkError) throw lastFailure;
           throw new BatfishError(`snapshot ${snapshot} failed to parse${metadata.errMessage ? `: ${metadata.errMessage}` : ''}`, {
             hint: 'run again with --fresh to upload and parse it again',
           });
+        }
+        if (live.length === 0 && INITIALISING_STATUSES.has(metadata.status)) {
+          if (requeues >= MAX_PARSE_REQUEUES) {
+            throw (
+              lastFailure ??
+              new BatfishError(`snapshot ${snapshot} stays ${metadata.status} although Batfish has no work on it`, {
+                hint: 'netq queued its parse again and Batfish did not take it up; check the Batfish log, or run again with --fresh',
+              })
+            );
+          }
+          requeues++;
+          queueNow = true;
+          this.options.onPhase?.(`nothing is parsing snapshot ${snapshot} (${metadata.status.toLowerCase()}); queueing its parse again`);
+          return { done: false, reason: metadata.status };
         }
         this.options.onPhase?.(`waiting for snapshot ${snapshot} (${metadata.status.toLowerCase()})`);
         return { done: false, reason: metadata.status };
@@ -180,57 +290,91 @@ export class BatfishSession {
         backoff: SNAPSHOT_WAIT_BACKOFF,
         giveUp: ({ reason }) =>
           new BatfishError(`timed out waiting for snapshot ${snapshot} to be parsed (it is ${String(reason)})`, {
-            hint: 'another netq may be uploading it; raise --timeout, or use --fresh',
+            hint: 'Batfish is still parsing it (another netq may have started it): raise --timeout',
           }),
       },
     );
   }
 
   /**
+   * Polls a parse of ours to its end. A parse that failed because its snapshot was deleted under it
+   * (a concurrent `--fresh`) is not this snapshot's failure: `gone`; or because Batfish lost it (a
+   * restart) or the snapshot was replaced: `failure`, and the caller looks again. A parse that
+   * failed on the snapshot's configs is thrown.
+   */
+  async #runParse(client: BatfishClient, item: WorkItem, deadline: number): Promise<ParseOutcome | { failure: unknown }> {
+    const { containerName: network, testrigName: snapshot } = item;
+    this.options.onPhase?.(`parsing snapshot ${snapshot}`);
+    try {
+      await awaitWork(client, item, this.#pollOptions(`parsing snapshot ${snapshot}`, deadline, 'parsing'));
+    } catch (error) {
+      if (!(error instanceof BatfishWorkError) || error.status === 'TIMEOUT') throw error;
+      const metadata = await optionalMetadata(client, network, snapshot);
+      if (!metadata) return 'gone';
+      if (metadata.status === 'PARSING_FAIL' || PARSED_STATUSES.has(metadata.status)) throw error;
+      return { failure: error };
+    }
+    const workJson = await client.workJson(network, snapshot, item.id).catch(() => undefined);
+    return { health: { files: parseStatusOf(workJson) } };
+  }
+
+  /**
    * Checks a question's parameters against the server's template and builds the question to
    * upload, before any snapshot is uploaded: a wrong parameter leaves nothing on the server.
+   * `deadline` bounds fetching the templates (the first time).
    */
-  async prepareQuestion(name: string, parameters: QuestionParameters): Promise<PreparedQuestion> {
-    const template = await this.template(name);
+  async prepareQuestion(name: string, parameters: QuestionParameters, deadline?: number): Promise<PreparedQuestion> {
+    const template = await this.template(name, deadline);
     const given = definedParameters(parameters);
     return { template, parameters: given, question: instantiateQuestion(template, given, template.name) };
   }
 
-  /** Asks a prepared question on a parsed snapshot and returns the validated table. */
+  /**
+   * Asks a prepared question on a parsed snapshot and returns the validated table. The question is
+   * deleted afterwards whatever happened, an interrupt included.
+   */
   async ask(request: AskRequest): Promise<TableAnswer> {
     const { network, snapshot, referenceSnapshot } = request;
     const { template } = request.question;
+    const client = this.client.withDeadline(request.deadline);
     // Each ask uploads under a name of its own, so concurrent asks of one question never collide.
     const questionName = `__${template.name}_${this.options.newId()}`;
     const question = structuredClone(request.question.question);
     (question.instance as Record<string, unknown>).instanceName = questionName;
-    await this.client.putQuestion(network, questionName, serializeQuestion(question));
+    let refused = false;
     try {
+      try {
+        await client.putQuestion(network, questionName, serializeQuestion(question));
+      } catch (error) {
+        refused = error instanceof BatfishHttpError;
+        throw error;
+      }
       const requestParams: Record<string, string> = { answer: '', questionname: questionName, testrig: snapshot };
       if (referenceSnapshot) Object.assign(requestParams, { deltatestrig: referenceSnapshot, differential: '' });
       const label = `answering ${template.name} on ${snapshot}`;
       this.options.onPhase?.(label);
       await runWork(
-        this.client,
+        client,
         { containerName: network, id: this.options.newId(), requestParams, testrigName: snapshot },
         this.#pollOptions(label, request.deadline, `asking ${template.name}`),
       );
-      return parseTableAnswer(await this.client.answer(network, questionName, snapshot, referenceSnapshot));
+      return parseTableAnswer(await client.answer(network, questionName, snapshot, referenceSnapshot));
     } finally {
-      // Questions are uploaded under throw-away names; leave the server's network tidy.
-      await this.client.deleteQuestion(network, questionName).catch(() => undefined);
+      // Questions are uploaded under throw-away names; leave the server's network tidy. An
+      // interrupted PUT may still have reached the server, so only a refused one is not deleted.
+      if (!refused) await client.deleteQuestion(network, questionName).catch(() => undefined);
     }
   }
 
   /** Every template the server offers, sorted by name; fetched once per session. */
-  async templates(): Promise<QuestionTemplate[]> {
-    this.#templates ??= await this.client.questionTemplates();
+  async templates(deadline?: number): Promise<QuestionTemplate[]> {
+    this.#templates ??= await this.client.withDeadline(deadline).questionTemplates();
     return [...this.#templates.values()].sort((a, b) => a.name.localeCompare(b.name));
   }
 
   /** A template by instance name (case-insensitive). */
-  async template(name: string): Promise<QuestionTemplate> {
-    await this.templates();
+  async template(name: string, deadline?: number): Promise<QuestionTemplate> {
+    await this.templates(deadline);
     const template = this.#templates?.get(name.toLowerCase());
     if (!template) {
       throw new InputError(`Batfish at ${this.client.baseUrl} does not offer the question '${name}'`, {
@@ -277,6 +421,42 @@ export function summarizeParseHealth(health: ParseHealth): string | undefined {
   const others = [...new Set(statuses.filter((s) => !known.has(s)))];
   for (const other of others) parts.push(`${count(other)} ${other.toLowerCase().replace(/_/g, ' ')}`);
   return `${statuses.length} file${statuses.length === 1 ? '' : 's'}: ${parts.join(', ')}`;
+}
+
+/** The parse work item, exactly as pybatfish's init_snapshot queues it. */
+function parseItem(network: string, snapshot: string, id: string): WorkItem {
+  return { containerName: network, id, requestParams: { testrig: snapshot, si: '', sv: '', initinfo: '' }, testrigName: snapshot };
+}
+
+/**
+ * Whether a failed request to queue a parse may have been queued after all, or refused because
+ * another client's parse is queued: the server's work list then says what is going on. A 500 is
+ * also a snapshot deleted meanwhile ("No value present") or a parse already queued ("other work is
+ * incomplete"); a 400 "duplicate" is an identical parse already queued.
+ */
+function mayHaveBeenQueued(error: unknown): boolean {
+  if (error instanceof BatfishHttpError) return error.status === 500 || (error.status === 400 && /duplicate/i.test(error.body));
+  // When the run's time is up there is no time left to find out; the timeout itself is the answer.
+  return error instanceof BatfishUnreachableError && error.code !== 'cancelled' && !(error instanceof BatfishTimeoutError && error.byDeadline);
+}
+
+/** A snapshot's metadata, or undefined when it does not exist (404: deleted meanwhile). */
+async function optionalMetadata(client: BatfishClient, network: string, snapshot: string): Promise<SnapshotMetadata | undefined> {
+  try {
+    return await client.snapshotMetadata(network, snapshot);
+  } catch (error) {
+    if (error instanceof BatfishHttpError && error.status === 404) return undefined;
+    throw error;
+  }
+}
+
+/** Deletes a snapshot; one already gone (another client deleted it first) is fine. */
+async function deleteSnapshot(client: BatfishClient, network: string, snapshot: string): Promise<void> {
+  try {
+    await client.deleteSnapshot(network, snapshot);
+  } catch (error) {
+    if (!(error instanceof BatfishHttpError && error.status === 404)) throw error;
+  }
 }
 
 function checkName(kind: string, name: string): void {

@@ -1,5 +1,5 @@
 import type { Clock } from '../clock.js';
-import { BatfishHttpError, BatfishWorkError, tailLines } from '../errors.js';
+import { BatfishError, BatfishHttpError, BatfishWorkError, tailLines } from '../errors.js';
 import { poll, type PollStep } from '../poll.js';
 import { TERMINAL_WORK_CODES, type BatfishClient, type WorkItem, type WorkStatus } from './client.js';
 
@@ -23,10 +23,49 @@ const LOG_TAIL_LINES = 40;
 
 /** Queues a work item, waits for it to end, and throws a BatfishWorkError unless it succeeded. */
 export async function runWork(client: BatfishClient, item: WorkItem, options: PollOptions): Promise<WorkStatus> {
-  await client.queueWork(item);
+  try {
+    await client.queueWork(item);
+  } catch (error) {
+    throw await explainRefusal(client, item, error);
+  }
+  return awaitWork(client, item, options);
+}
+
+/** Waits for a queued work item to end; throws a BatfishWorkError unless it succeeded. */
+export async function awaitWork(client: BatfishClient, item: WorkItem, options: PollOptions): Promise<WorkStatus> {
   const status = await pollWork(client, item, options);
   if (status.code === 'TERMINATEDNORMALLY') return status;
   throw await describeFailure(client, item, status, options.label);
+}
+
+/**
+ * Batfish refuses (500) to queue a question on a snapshot whose parse or data plane failed earlier,
+ * with a stack trace that does not say so. The snapshot's status does: this turns the refusal into
+ * what happened, why (the failed work's log), and the way out (`--fresh`).
+ */
+async function explainRefusal(client: BatfishClient, item: WorkItem, error: unknown): Promise<unknown> {
+  if (!(error instanceof BatfishHttpError && error.status === 500 && item.requestParams.answer !== undefined)) return error;
+  const snapshots = [item.testrigName, ...(item.requestParams.deltatestrig ? [item.requestParams.deltatestrig] : [])];
+  for (const snapshot of snapshots) {
+    const metadata = await client.snapshotMetadata(item.containerName, snapshot).catch(() => undefined);
+    if (metadata?.status !== 'DATAPLANING_FAIL' && metadata?.status !== 'PARSING_FAIL') continue;
+    const dataPlane = metadata.status === 'DATAPLANING_FAIL';
+    const cause = await blockerFailure(client, item.containerName, snapshot);
+    return new BatfishError(
+      dataPlane
+        ? `the data plane of snapshot ${snapshot} failed when Batfish computed it earlier, so Batfish refuses questions that need it`
+        : `snapshot ${snapshot} failed to parse earlier, so Batfish refuses questions about it`,
+      {
+        ...(cause ? { details: cause } : {}),
+        verboseDetails: error.body,
+        cause: error,
+        hint: dataPlane
+          ? 'run again with --fresh to upload the snapshot again and compute its data plane anew (if Batfish ran out of memory, give it more first: --memory)'
+          : 'run again with --fresh to upload and parse the snapshot again',
+      },
+    );
+  }
+  return error;
 }
 
 /** Polls `GET /work/{id}` until the status is terminal or the deadline passes. */
@@ -92,7 +131,9 @@ async function describeFailure(
     const cause = await blockerFailure(client, network, snapshot);
     return new BatfishWorkError(base, item.id, status.code, {
       ...(cause ? { details: cause } : {}),
-      hint: 'the data plane (or parse) this question needs failed; check the configs with netq sites and the log above',
+      hint:
+        'the data plane (or parse) this question needs failed (the log above says why; a Batfish out of memory needs --memory); ' +
+        'Batfish keeps that failure: after fixing the cause, run again with --fresh to compute it anew',
     });
   }
   return new BatfishWorkError(base, item.id, status.code, {

@@ -26,6 +26,10 @@ export class EdgesCommand extends SiteCommand(EdgesFlags) {
       asks \`layer1Edges\` (useful only with a batfish/layer1_topology.json in the snapshot),
       \`--layer bgp\` asks \`bgpEdges\` and \`--layer ospf\` asks \`ospfEdges\`.
 
+      \`--format dot\` (Graphviz) and \`--format mermaid\` draw the edges as a graph of nodes;
+      \`--format markdown\` puts the Mermaid graph above the table. BGP adjacencies are grouped
+      by AS number.
+
       These questions need the data plane: the first answer for a snapshot waits while Batfish
       computes routes (the spinner shows that phase).
 
@@ -34,6 +38,7 @@ export class EdgesCommand extends SiteCommand(EdgesFlags) {
     examples: [
       ['Layer-3 links at nyc', '$0 edges -r north_america -s nyc'],
       ['BGP adjacencies of the core routers', "$0 edges -r north_america -s nyc --layer bgp --nodes 'core.*'"],
+      ['The BGP adjacencies as a picture', '$0 edges -r north_america -s nyc --layer bgp --format dot | dot -Tsvg > nyc-bgp.svg'],
     ],
   });
 

@@ -11,10 +11,21 @@ import type { SnapshotSettings, SnapshotSource } from '../app/site-run.js';
 import { DEFAULT_API_KEY } from '../batfish/http.js';
 import { NETQ_BATFISH_IMAGE, PINNED_BATFISH_IMAGE, parseMemory } from '../docker/lifecycle.js';
 import { InputError } from '../errors.js';
+import { ANSWER_FORMATS } from '../output.js';
 import { OUTPUT_FORMATS, type OutputFormat } from '../render/index.js';
 import type { AbstractCommandClass, NetqCommand } from './base.js';
 
-const seconds = (min: number) => t.cascade(t.isNumber(), [t.isAtLeast(min)]);
+/** A number of seconds of at least `min`; the message names the unit and the value given. */
+const seconds = (min: number) =>
+  t.cascade(t.isNumber(), [
+    t.makeValidator<number, number>({
+      test: (value, state) => {
+        if (value >= min) return true;
+        state?.errors?.push(`.: must be at least ${min} (seconds), got ${value}`);
+        return false;
+      },
+    }),
+  ]);
 const wholeNumber = (min: number) => t.cascade(t.isNumber(), [t.isInteger(), t.isAtLeast(min)]);
 
 /** Flags of a Batfish container netq starts (and the API key it is probed with). */
@@ -33,8 +44,11 @@ export function ContainerFlags<TBase extends AbstractCommandClass<NetqCommand>>(
     });
     jvmOpts = Option.String('--jvm-opts', { description: 'Extra JVM options for a Batfish netq starts (passed as JAVA_TOOL_OPTIONS)' });
     startupTimeout = Option.String('--startup-timeout', {
-      description: 'Seconds to wait for a Batfish netq starts to answer (default 180)',
+      description: 'Seconds to wait for a Batfish netq starts, or another netq is starting, to answer (default 180)',
       validator: seconds(1),
+    });
+    restart = Option.Boolean('--restart', false, {
+      description: 'Replace the running Batfish by one started with these flags, unless another netq is using it',
     });
     apiKey = Option.String('--api-key', {
       env: 'NETQ_BATFISH_API_KEY',
@@ -88,7 +102,10 @@ export function SiteFlags<TBase extends AbstractCommandClass<NetqCommand>>(Base:
 /** `--format` (one option for every command that prints answers) and the answer shaping flags. */
 export function OutputFlags<TBase extends AbstractCommandClass<NetqCommand>>(Base: TBase) {
   abstract class WithOutputFlags extends Base {
-    format = Option.String('--format,-f', 'table', { description: 'Output format: table, json, csv or markdown', validator: t.isEnum(OUTPUT_FORMATS) });
+    format = Option.String('--format,-f', 'table', {
+      description: 'Output format: table, json, csv or markdown; dot or mermaid draw the graph of bgp-sessions, bgp-compat, ospf-sessions and edges',
+      validator: t.isEnum(ANSWER_FORMATS),
+    });
     columns = Option.String('--columns', { description: 'Only these columns, in this order (comma-separated names)' });
     sort = Option.String('--sort', { description: 'Sort rows by this column (col:desc, or --sort=-col, for descending)' });
   }
@@ -102,6 +119,7 @@ export interface ContainerFlagValues {
   memory: string | undefined;
   jvmOpts: string | undefined;
   startupTimeout: number | undefined;
+  restart: boolean;
   apiKey: string | undefined;
 }
 
@@ -136,6 +154,11 @@ export function apiKeyOf(flags: Pick<ContainerFlagValues, 'apiKey'>): string {
 
 /** How to run netq's container, from the container flags. */
 export function managedOptionsOf(flags: ContainerFlagValues, ephemeral: boolean): ManagedBatfishOptions {
+  if (flags.restart && ephemeral) {
+    throw new InputError('--restart replaces the shared Batfish, and --ephemeral starts a private one: they cannot be combined', {
+      hint: 'drop one of them',
+    });
+  }
   let memoryBytes: number | undefined;
   if (flags.memory !== undefined) {
     memoryBytes = parseMemory(flags.memory);
@@ -147,6 +170,7 @@ export function managedOptionsOf(flags: ContainerFlagValues, ephemeral: boolean)
     ...(memoryBytes ? { memoryBytes } : {}),
     ...(flags.jvmOpts ? { jvmOpts: flags.jvmOpts } : {}),
     startupTimeoutMs: (flags.startupTimeout ?? 180) * 1000,
+    ...(flags.restart ? { restart: true } : {}),
     ephemeral,
   };
 }
@@ -225,4 +249,25 @@ export function formatOf(flags: { format: string }): OutputFormat {
   const format = OUTPUT_FORMATS.find((f) => f === flags.format);
   if (!format) throw new InputError(`--format '${flags.format}' is not one of ${OUTPUT_FORMATS.join(', ')}`);
   return format;
+}
+
+/**
+ * clipanion reads a negative number after an option (`--timeout -1`) as another option and says
+ * only "Not enough arguments to option --timeout". Binding it to the option (`--timeout=-1`) lets
+ * the option's validator say what is wrong with the value. Arguments after `--` are left alone.
+ */
+export function bindNegativeNumbers(argv: readonly string[]): string[] {
+  const bound: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') return [...bound, ...argv.slice(i)];
+    const next = argv[i + 1];
+    if (/^--[a-z][a-z0-9-]*$/.test(arg) && next !== undefined && /^-\d+(\.\d+)?$/.test(next)) {
+      bound.push(`${arg}=${next}`);
+      i++;
+    } else {
+      bound.push(arg);
+    }
+  }
+  return bound;
 }

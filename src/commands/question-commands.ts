@@ -9,11 +9,14 @@ import type { QuestionAsk } from '../app/site-run.js';
 import type { QuestionParameters } from '../batfish/question.js';
 import { InputError } from '../errors.js';
 import { DATAPLANE_QUESTIONS, HEADER_FIELDS, PATH_FIELDS, QUESTION_COMMANDS, flagOf, type QuestionCommandSpec } from '../questions/catalog.js';
+import { isGraphQuestion } from '../render/answer-graph.js';
 import { NetqCommand, type AbstractCommandClass } from './base.js';
 import { SiteCommand } from './site-command.js';
 
 const DATAPLANE_NOTE =
   'This question needs the data plane: the first answer for a snapshot waits while Batfish computes routes, which can take minutes on large networks (the spinner shows that phase).';
+const PICTURE_NOTE =
+  '`--format dot` (Graphviz) and `--format mermaid` draw the answer as a graph: nodes, and one line per session coloured by status (green ok, grey dashed: the peer is outside the snapshot, red: broken), peers outside the snapshot drawn apart. `--format markdown` puts the Mermaid graph above the table.';
 const EXIT_CODES = 'Exit codes: 0 ok, 2 bad command line, site or parameter, 3 Batfish failed or is unreachable, 4 Docker, 70 bug.';
 
 function entry(command: string): QuestionCommandSpec {
@@ -48,7 +51,7 @@ function usageOf(spec: QuestionCommandSpec) {
   return Command.Usage({
     category: spec.category,
     description: spec.description,
-    details: [spec.details, DATAPLANE_QUESTIONS.has(spec.template) ? DATAPLANE_NOTE : '', EXIT_CODES].filter(Boolean).join('\n\n'),
+    details: [spec.details, isGraphQuestion(spec.template) ? PICTURE_NOTE : '', DATAPLANE_QUESTIONS.has(spec.template) ? DATAPLANE_NOTE : '', EXIT_CODES].filter(Boolean).join('\n\n'),
     examples: spec.examples,
   });
 }

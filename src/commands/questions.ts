@@ -6,6 +6,7 @@ import { DATAPLANE_QUESTIONS } from '../questions/catalog.js';
 import { OUTPUT_FORMATS, renderJson, renderText } from '../render/index.js';
 import type { QuestionAsk } from '../app/site-run.js';
 import { serverTemplate, serverTemplates } from '../app/templates.js';
+import { NETQ_VERSION } from '../version.js';
 import { NetqCommand, Verbose } from './base.js';
 import { BatfishFlags, batfishTargetOf } from './flags.js';
 import { SiteCommand } from './site-command.js';
@@ -42,7 +43,7 @@ export class QuestionsCommand extends Verbose(BatfishFlags(QuestionsFlags)) {
     const rows = templates.map((q) => ({ name: q.name, description: q.description, tags: q.tags, dataPlane: needsDataplane(q) }));
     const format = this.format;
     if (format === 'json') {
-      this.context.stdout.write(renderJson({ batfishVersion, questions: rows }));
+      this.context.stdout.write(renderJson({ netqVersion: NETQ_VERSION, batfishVersion, questions: rows }));
       return ExitCode.ok;
     }
     const table = {
@@ -95,6 +96,10 @@ export class AskCommand extends SiteCommand(AskFlags) {
   }
 
   async printParameters(): Promise<number> {
+    const format = this.format;
+    if (format === 'dot' || format === 'mermaid') {
+      throw new InputError(`--format ${format} draws an answer, and --help-params lists parameters`, { hint: 'formats of --help-params: table, json, csv, markdown' });
+    }
     const target = batfishTargetOf(this);
     const template = await this.withProgress((onEvent) => serverTemplate(this.context.batfish, target, this.question, onEvent));
     const rows = template.orderedVariableNames
@@ -111,8 +116,8 @@ export class AskCommand extends SiteCommand(AskFlags) {
           Description: v.description,
         };
       });
-    if (this.format === 'json') {
-      this.context.stdout.write(renderJson({ question: template.name, description: template.description, dataPlane: needsDataplane(template), parameters: rows }));
+    if (format === 'json') {
+      this.context.stdout.write(renderJson({ netqVersion: NETQ_VERSION, question: template.name, description: template.description, dataPlane: needsDataplane(template), parameters: rows }));
       return ExitCode.ok;
     }
     this.context.stderr.write(`netq: ${template.name}: ${template.description}${needsDataplane(template) ? ' (needs the data plane)' : ''}\n`);
@@ -123,7 +128,7 @@ export class AskCommand extends SiteCommand(AskFlags) {
       })),
       rows,
     };
-    this.context.stdout.write(renderText(table, this.format, this.terminal()));
+    this.context.stdout.write(renderText(table, format, this.terminal()));
     return ExitCode.ok;
   }
 }

@@ -1,8 +1,8 @@
 import { Command, Option } from 'clipanion';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { LABELS, MANAGED_BY, NETQ_BATFISH_IMAGE, PINNED_BATFISH_IMAGE, formatMemory, urlOf } from '../docker/lifecycle.js';
-import { DockerError, ExitCode } from '../errors.js';
+import { CONTAINER_LOG, LABELS, MANAGED_BY, NETQ_BATFISH_IMAGE, PINNED_BATFISH_IMAGE, formatMemory, urlOf } from '../docker/lifecycle.js';
+import { ExitCode } from '../errors.js';
 import { renderJson, renderText } from '../render/index.js';
 import { NetqCommand, Verbose } from './base.js';
 import { ContainerFlags, apiKeyOf, managedOptionsOf } from './flags.js';
@@ -15,25 +15,27 @@ export class ServiceStartCommand extends Verbose(ContainerFlags(NetqCommand)) {
     category: CATEGORY,
     description: 'start the Batfish container netq manages (or report the one running)',
     details: `
-      Starts Batfish in Docker, published on 127.0.0.1 only, and waits until it answers. Commands
-      then reuse it instead of starting their own. If one is already running it is left as it is.
+      Starts Batfish in Docker on a bridge network of netq's own, published on 127.0.0.1 only, and
+      waits until it answers. Commands then reuse it instead of starting their own. If one is
+      already running it is left as it is (a warning says which flags it does not have); with
+      --restart it is replaced by one started with the flags given, unless another netq is using it.
       The container is labelled ${LABELS.managedBy}=${MANAGED_BY}; netq finds it by that label.
+      Its log is json-file, rotated at ${CONTAINER_LOG.maxSize} x ${CONTAINER_LOG.maxFiles}.
 
       Exit codes: 0 running, 2 bad flag, 4 Docker engine, image or start failure.
     `,
     examples: [
       ['Start Batfish with an 8 GiB memory limit', '$0 service start --memory 8g'],
       ['Start it on a fixed port', '$0 service start --port 9996'],
+      ['Replace the running one by one with more memory', '$0 service start --memory 16g --restart'],
     ],
   });
 
   async run(): Promise<number> {
-    const options = managedOptionsOf(this, false);
+    const request = managedOptionsOf(this, false);
     const apiKey = apiKeyOf(this);
-    const managed = await this.withProgress(async (onEvent) => {
-      const containers = this.context.batfish.containers(onEvent, apiKey);
-      return containers.ensure({ ...options, image: await containers.resolveImage(options.image) });
-    });
+    const managed = await this.withProgress((onEvent) => this.context.batfish.containers(onEvent, apiKey).ensure(request));
+    await managed.release();
     this.context.stderr.write(`netq: Batfish ${managed.started ? 'started' : 'already running'}: ${managed.info.name} (${managed.info.image})\n`);
     this.context.stdout.write(`${managed.url}\n`);
     return ExitCode.ok;
@@ -46,8 +48,9 @@ export class ServiceStopCommand extends Verbose(NetqCommand) {
     category: CATEGORY,
     description: 'stop and remove every Batfish container netq started',
     details: `
-      Removes the containers labelled ${LABELS.managedBy}=${MANAGED_BY}, running or not. Snapshots
-      uploaded to them are lost with them. Containers netq did not start are never touched.
+      Removes the containers labelled ${LABELS.managedBy}=${MANAGED_BY}, running or not, and netq's
+      network. Snapshots uploaded to them are lost with them. Containers netq did not start are
+      never touched.
 
       Exit codes: 0 done (also when there was nothing to remove), 4 Docker engine failure.
     `,
@@ -71,7 +74,9 @@ export class ServiceStatusCommand extends Verbose(ContainerFlags(ServiceStatusFl
     category: CATEGORY,
     description: 'show the Batfish containers netq manages',
     details: `
-      One row per container: name, image, state, Batfish version, URL, uptime and memory limit.
+      One row per container: name, image, the image that one was built on (for an image made by
+      netq service build), state, what the server itself reports as its version
+      (GET /v2/version), URL, uptime and memory limit.
 
       Exit codes: 0 a netq Batfish is running, 1 none is running, 4 Docker engine failure.
     `,
@@ -84,43 +89,51 @@ export class ServiceStatusCommand extends Verbose(ContainerFlags(ServiceStatusFl
   async run(): Promise<number> {
     const apiKey = apiKeyOf(this);
     const { batfish } = this.context;
-    const list = await this.withProgress((onEvent) => batfish.containers(onEvent, apiKey).list());
     const now = this.context.clock.now();
-    const rows = await Promise.all(
-      list.map(async (c) => {
-        const url = c.running && c.hostPort ? urlOf(c) : undefined;
-        const version = url
-          ? await batfish.version(url, apiKey).then(
-              (v) => v.batfish,
-              () => 'not answering',
-            )
-          : undefined;
-        const uptimeSeconds = c.running && c.startedAt ? Math.max(0, Math.round((now - Date.parse(c.startedAt)) / 1000)) : undefined;
-        return {
-          name: c.name,
-          id: c.id.slice(0, 12),
-          image: c.image,
-          state: c.state,
-          ephemeral: c.labels[LABELS.ephemeral] === 'true',
-          batfishVersion: version ?? null,
-          url: url ?? null,
-          uptimeSeconds: uptimeSeconds ?? null,
-          memoryLimit: c.memoryLimitBytes ? formatMemory(c.memoryLimitBytes) : null,
-        };
-      }),
-    );
+    const rows = await this.withProgress(async (onEvent) => {
+      const containers = batfish.containers(onEvent, apiKey);
+      const list = await containers.list();
+      return Promise.all(
+        list.map(async (c) => {
+          const url = c.running && !c.paused && c.hostPort ? urlOf(c) : undefined;
+          const [version, base] = await Promise.all([
+            url
+              ? batfish.version(url, apiKey).then(
+                  (v) => v.batfish,
+                  () => 'not answering',
+                )
+              : undefined,
+            containers.baseImageOf(c),
+          ]);
+          const uptimeSeconds = c.running && c.startedAt ? Math.max(0, Math.round((now - Date.parse(c.startedAt)) / 1000)) : undefined;
+          return {
+            name: c.name,
+            id: c.id.slice(0, 12),
+            image: c.image,
+            baseImage: base ?? null,
+            state: c.state,
+            ephemeral: c.labels[LABELS.ephemeral] === 'true',
+            batfishVersion: version ?? null,
+            url: url ?? null,
+            uptimeSeconds: uptimeSeconds ?? null,
+            memoryLimit: c.memoryLimitBytes ? formatMemory(c.memoryLimitBytes) : null,
+          };
+        }),
+      );
+    });
     if (this.format === 'json') {
       this.context.stdout.write(renderJson({ containers: rows }));
     } else if (rows.length === 0) {
       this.context.stderr.write('netq: no netq Batfish container (netq service start starts one)\n');
     } else {
       const table = {
-        columns: ['Name', 'Image', 'State', 'Batfish', 'URL', 'Uptime', 'Memory'].map((name) => ({ name, schema: 'String' })),
+        columns: ['Name', 'Image', 'Built on', 'State', 'Batfish version', 'URL', 'Uptime', 'Memory'].map((name) => ({ name, schema: 'String' })),
         rows: rows.map((r) => ({
           Name: r.ephemeral ? `${r.name} (ephemeral)` : r.name,
           Image: r.image,
+          'Built on': r.baseImage,
           State: r.state,
-          Batfish: r.batfishVersion,
+          'Batfish version': r.batfishVersion,
           URL: r.url,
           Uptime: r.uptimeSeconds === null ? null : formatDuration(r.uptimeSeconds),
           Memory: r.memoryLimit ?? 'no limit',
@@ -167,8 +180,8 @@ export class ServiceLogsCommand extends Verbose(ServiceLogsFlags) {
       this.context.stdout.write(await engine.logs(container.id, tail));
       return ExitCode.ok;
     }
-    const stream = await engine.followLogs(container.id, tail);
-    this.context.signal.addEventListener('abort', () => stream.destroy(), { once: true });
+    // The stream ends on the first Ctrl-C (the signal), and so does the command.
+    const stream = await engine.followLogs(container.id, tail, this.context.signal);
     stream.pipe(this.context.stdout, { end: false });
     await new Promise<void>((resolve) => {
       stream.on('end', resolve);
@@ -180,7 +193,7 @@ export class ServiceLogsCommand extends Verbose(ServiceLogsFlags) {
 
 abstract class ServiceBuildFlags extends NetqCommand {
   baseImage = Option.String('--base-image', { description: `Base image (the BATFISH_IMAGE build argument; default ${PINNED_BATFISH_IMAGE})` });
-  tag = Option.String('--tag', NETQ_BATFISH_IMAGE, { description: `Tag of the built image (default ${NETQ_BATFISH_IMAGE})` });
+  tag = Option.String('--tag', { description: `Tag of the built image (default ${NETQ_BATFISH_IMAGE})` });
 }
 
 export class ServiceBuildCommand extends Verbose(ServiceBuildFlags) {
@@ -191,8 +204,10 @@ export class ServiceBuildCommand extends Verbose(ServiceBuildFlags) {
     details: `
       Builds Dockerfile-batfish (shipped with netq) on top of the pinned ${PINNED_BATFISH_IMAGE},
       or on --base-image, and tags it ${NETQ_BATFISH_IMAGE}. Commands prefer this image when it
-      exists. The build context is streamed to the engine as a tar; errors inside the build output
-      fail the command, and the image is checked afterwards.
+      exists. The image carries the label ${LABELS.baseImage} naming its base, which
+      netq service status shows. The build needs the base image here or pullable (a mirror, or
+      docker load of a saved copy). Errors inside the build output fail the command, and the image
+      is checked afterwards.
 
       Exit codes: 0 built, 4 Docker engine or build failure.
     `,
@@ -205,31 +220,16 @@ export class ServiceBuildCommand extends Verbose(ServiceBuildFlags) {
   async run(): Promise<number> {
     const progress = this.progress();
     try {
-      const engine = this.context.batfish.engine();
-      await engine.ping();
-      const base = this.baseImage ?? PINNED_BATFISH_IMAGE;
-      progress.phase(`building ${this.tag} from ${base}`);
-      try {
-        const spec = { contextDir: packageRoot(), files: ['Dockerfile-batfish'], dockerfile: 'Dockerfile-batfish', tag: this.tag, buildArgs: { BATFISH_IMAGE: base } };
-        await engine.buildImage(spec, (event) => {
-          if (this.verbose) progress.note(`netq: build: ${event.text}`);
-          progress.phase(`building ${this.tag}: ${event.text.slice(0, 60)}`);
-        });
-      } catch (error) {
-        if (!(error instanceof DockerError)) throw error;
-        throw new DockerError(`${error.message} (base image ${base})`, {
-          hint: `check that ${base} exists locally (docker images) or can be pulled from your registry, or pass another --base-image`,
-          cause: error,
-        });
-      }
-      if (!(await engine.imageExists(this.tag))) {
-        throw new DockerError(`the build of ${this.tag} reported success but the image is missing`, {
-          hint: 'run again with --verbose to see the build output',
-        });
-      }
+      const containers = this.context.batfish.containers(() => {}, '');
+      const options = { contextDir: packageRoot(), ...(this.baseImage ? { base: this.baseImage } : {}), ...(this.tag ? { tag: this.tag } : {}) };
+      progress.phase(`building ${options.tag ?? containers.names.localImage} from ${options.base ?? containers.names.pinnedImage}`);
+      const built = await containers.buildImage(options, (event) => {
+        if (this.verbose) progress.note(`netq: build: ${event.text}`);
+        progress.phase(`building: ${event.text.slice(0, 60)}`);
+      });
       progress.stop();
-      this.context.stderr.write(`netq: built ${this.tag} (base ${base})\n`);
-      this.context.stdout.write(`${this.tag}\n`);
+      this.context.stderr.write(`netq: built ${built.tag} (base ${built.base})\n`);
+      this.context.stdout.write(`${built.tag}\n`);
       return ExitCode.ok;
     } finally {
       progress.stop();

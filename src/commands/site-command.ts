@@ -1,6 +1,9 @@
 import { askEverySite, siteSources, type SiteOutcome } from '../app/all-sites.js';
 import { askSite, type QuestionAsk, type SiteQuestionsRequest } from '../app/site-run.js';
-import { formatEverySite, formatSiteAnswers, type AnswerOutputOptions } from '../output.js';
+import { InputError } from '../errors.js';
+import { checkOutputOptions, formatEverySite, formatSiteAnswers, type AnswerFormat, type AnswerOutputOptions } from '../output.js';
+import { bundledTemplates } from '../questions/bundled.js';
+import { isDifferentialTemplate } from '../questions/catalog.js';
 import { Verbose, type AbstractCommandClass, type NetqCommand } from './base.js';
 import { BatfishFlags, OutputFlags, SiteFlags, batfishTargetOf, checkAllSitesFlags, referenceSourceOf, snapshotSettingsOf, snapshotSourceOf } from './flags.js';
 
@@ -14,13 +17,40 @@ export function SiteCommand<TBase extends AbstractCommandClass<NetqCommand>>(Bas
     /** The questions the flags ask for: a pure function of the flags. */
     abstract questions(): QuestionAsk[];
 
+    /** `--table NAME` of a command that answers several questions; undefined for the others. */
+    tableChoice(): string | undefined {
+      return undefined;
+    }
+
     /** Asks the questions about the site the flags name (or every site with --all) and prints the answers. */
     async run(): Promise<number> {
       const questions = this.questions();
-      if (this.all) return this.emit(formatEverySite(await this.askEverySite(questions), questions.length, this.outputOptions()));
+      await this.checkRequest(questions);
+      if (this.all) return this.emit(formatEverySite(await this.askEverySite(questions), this.outputOptions()));
       const request = this.siteRequest(questions);
       const results = await this.withProgress((onEvent, deps) => askSite(this.context.batfish, request, deps));
       return this.emit(formatSiteAnswers(results, this.outputOptions()));
+    }
+
+    /**
+     * What can be refused before anything is asked: an output choice that cannot work (a picture
+     * of an answer that is no graph, CSV of several tables) and a differential question without
+     * a reference snapshot (pybatfish refuses it too).
+     */
+    async checkRequest(questions: QuestionAsk[]): Promise<void> {
+      const differential = referenceSourceOf(this) !== undefined;
+      checkOutputOptions({ questions, all: this.all, differential }, this.outputOptions());
+      if (differential) return;
+      const templates = await bundledTemplates();
+      const comparing = questions.filter((q) => {
+        const template = templates.get(q.question.toLowerCase());
+        return template !== undefined && isDifferentialTemplate(template);
+      });
+      if (comparing.length > 0) {
+        throw new InputError(`${comparing.map((q) => q.question).join(', ')} compares two snapshots, and no reference snapshot was given`, {
+          hint: 'name the snapshot to compare with: --reference-dir DIR or --reference REGION/SITE (one site at a time)',
+        });
+      }
     }
 
     /** The site (and reference) the flags name, as a request to the application layer. */
@@ -43,7 +73,14 @@ export function SiteCommand<TBase extends AbstractCommandClass<NetqCommand>>(Bas
     }
 
     outputOptions(): AnswerOutputOptions {
-      return { format: this.format, columns: this.columns, sort: this.sort, terminal: this.terminal(), verbose: this.verbose };
+      return {
+        format: this.format as AnswerFormat,
+        columns: this.columns,
+        sort: this.sort,
+        table: this.tableChoice(),
+        terminal: this.terminal(),
+        verbose: this.verbose,
+      };
     }
   }
   return SiteCommandBase;

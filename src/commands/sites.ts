@@ -4,6 +4,7 @@ import * as t from 'typanion';
 import { ExitCode } from '../errors.js';
 import { OUTPUT_FORMATS, renderJson, renderText } from '../render/index.js';
 import { listSiteSummaries } from '../sites/inventory.js';
+import { NETQ_VERSION } from '../version.js';
 import { NetqCommand, Verbose } from './base.js';
 
 abstract class SitesFlags extends NetqCommand {
@@ -41,7 +42,7 @@ export class SitesCommand extends Verbose(SitesFlags) {
     const sites = await listSiteSummaries(regionsDir, this.region);
     const format = this.format;
     if (format === 'json') {
-      this.context.stdout.write(renderJson({ regionsDir, sites }));
+      this.context.stdout.write(renderJson({ netqVersion: NETQ_VERSION, regionsDir, sites }));
       return ExitCode.ok;
     }
     const table = {

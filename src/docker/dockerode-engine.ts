@@ -1,7 +1,7 @@
 import Docker from 'dockerode';
 import { PassThrough, type Readable } from 'node:stream';
 import { DockerError } from '../errors.js';
-import type { BuildSpec, ContainerInfo, ContainerSpec, DockerEngine, ProgressEvent } from './engine.js';
+import type { BuildSpec, ContainerInfo, ContainerSpec, DockerEngine, ImageInfo, NetworkInfo, ProgressEvent } from './engine.js';
 
 const BATFISH_PORT = '9996/tcp';
 
@@ -43,14 +43,17 @@ export class DockerodeEngine implements DockerEngine {
       id: data.Id,
       name: data.Name.replace(/^\//, ''),
       image: data.Config.Image,
+      imageId: data.Image,
       labels: data.Config.Labels ?? {},
       state: data.State.Status,
       running: data.State.Running,
+      paused: data.State.Paused,
       exitCode: data.State.ExitCode,
       oomKilled: data.State.OOMKilled,
       ...(data.State.StartedAt && !data.State.StartedAt.startsWith('0001') ? { startedAt: data.State.StartedAt } : {}),
       ...(binding?.HostPort ? { hostPort: Number(binding.HostPort), hostIp: binding.HostIp } : {}),
       ...(data.HostConfig?.Memory ? { memoryLimitBytes: data.HostConfig.Memory } : {}),
+      env: data.Config.Env ?? [],
     };
   }
 
@@ -69,6 +72,9 @@ export class DockerodeEngine implements DockerEngine {
               { HostIp: '127.0.0.1', HostPort: spec.publish.hostPort ? String(spec.publish.hostPort) : '' },
             ],
           },
+          NetworkMode: spec.network,
+          // json-file whatever the engine's default driver: rotated, and readable by `service logs`.
+          LogConfig: { Type: 'json-file', Config: { 'max-size': spec.log.maxSize, 'max-file': String(spec.log.maxFiles) } },
           ...(spec.memoryBytes ? { Memory: spec.memoryBytes, MemorySwap: spec.memoryBytes } : {}),
         },
       }),
@@ -78,6 +84,16 @@ export class DockerodeEngine implements DockerEngine {
 
   async startContainer(id: string): Promise<void> {
     await this.#call(`start container ${id.slice(0, 12)}`, () => this.#docker.getContainer(id).start());
+  }
+
+  async unpauseContainer(id: string): Promise<void> {
+    try {
+      await this.#docker.getContainer(id).unpause();
+    } catch (error) {
+      // 409: not paused (any more).
+      if (statusOf(error) === 409) return;
+      throw this.#translate(error, `unpause container ${id.slice(0, 12)}`);
+    }
   }
 
   async stopContainer(id: string, timeoutSeconds: number): Promise<void> {
@@ -107,50 +123,107 @@ export class DockerodeEngine implements DockerEngine {
     return demux(Buffer.isBuffer(data) ? data : Buffer.from(String(data)));
   }
 
-  async followLogs(id: string, tail: number): Promise<Readable> {
+  async followLogs(id: string, tail: number, signal?: AbortSignal): Promise<Readable> {
     const stream = (await this.#call(`follow the logs of container ${id.slice(0, 12)}`, () =>
       this.#docker.getContainer(id).logs({ stdout: true, stderr: true, tail, follow: true }),
     )) as unknown as Readable;
     const out = new PassThrough();
     this.#docker.modem.demuxStream(stream, out, out);
     stream.on('end', () => out.end());
+    stream.on('error', () => out.end());
+    // Ending the output must also close the engine's response, or its socket keeps netq running.
+    const stop = (): void => {
+      stream.destroy();
+      out.end();
+    };
+    out.on('close', () => {
+      signal?.removeEventListener('abort', stop);
+      stream.destroy();
+    });
+    if (signal?.aborted) stop();
+    else signal?.addEventListener('abort', stop, { once: true });
     return out;
   }
 
-  async imageExists(ref: string): Promise<boolean> {
+  async inspectImage(ref: string): Promise<ImageInfo | undefined> {
     try {
-      await this.#docker.getImage(ref).inspect();
-      return true;
+      const data = await this.#docker.getImage(ref).inspect();
+      return { id: data.Id, labels: data.Config?.Labels ?? {} };
     } catch (error) {
-      if (statusOf(error) === 404) return false;
+      if (statusOf(error) === 404) return undefined;
       throw this.#translate(error, `inspect image ${ref}`);
     }
   }
 
-  async pullImage(ref: string, onProgress: (event: ProgressEvent) => void): Promise<void> {
+  async pullImage(ref: string, onProgress: (event: ProgressEvent) => void, signal?: AbortSignal): Promise<void> {
+    signal?.throwIfAborted();
     const stream = await this.#call(`pull ${ref}`, () => this.#docker.pull(ref) as Promise<Readable>);
-    await this.#follow(stream, `pull ${ref}`, onProgress);
+    await this.#follow(stream, `pull ${ref}`, onProgress, signal);
   }
 
-  async buildImage(spec: BuildSpec, onProgress: (event: ProgressEvent) => void): Promise<void> {
+  async buildImage(spec: BuildSpec, onProgress: (event: ProgressEvent) => void, signal?: AbortSignal): Promise<void> {
     const { contextDir, files, dockerfile, tag, buildArgs } = spec;
+    signal?.throwIfAborted();
     // dockerode packs the listed files into a tar stream, so the context never sits in memory.
     const stream = await this.#call(`build ${tag}`, () =>
       this.#docker.buildImage({ context: contextDir, src: files }, { t: tag, dockerfile, buildargs: buildArgs, rm: true, forcerm: true }),
     );
-    await this.#follow(stream as Readable, `build ${tag}`, onProgress);
+    await this.#follow(stream as Readable, `build ${tag}`, onProgress, signal);
+  }
+
+  async inspectNetwork(name: string): Promise<NetworkInfo | undefined> {
+    try {
+      const data = (await this.#docker.getNetwork(name).inspect()) as { Id: string; Name: string; Driver: string; Labels?: Record<string, string> | null };
+      return { id: data.Id, name: data.Name, driver: data.Driver, labels: data.Labels ?? {} };
+    } catch (error) {
+      if (statusOf(error) === 404) return undefined;
+      throw this.#translate(error, `inspect network ${name}`);
+    }
+  }
+
+  async createNetwork(name: string, labels: Record<string, string>): Promise<void> {
+    try {
+      // CheckDuplicate: engines before API 1.44 would otherwise create a second network of that name.
+      await this.#docker.createNetwork({ Name: name, Driver: 'bridge', Labels: labels, CheckDuplicate: true });
+    } catch (error) {
+      if (statusOf(error) === 409) return;
+      throw this.#translate(error, `create network ${name}`);
+    }
+  }
+
+  async removeNetwork(name: string): Promise<void> {
+    try {
+      await this.#docker.getNetwork(name).remove();
+    } catch (error) {
+      if (statusOf(error) === 404) return;
+      throw this.#translate(error, `remove network ${name}`);
+    }
   }
 
   /** Reads a pull or build progress stream; an `error` inside the stream fails the operation. */
-  #follow(stream: Readable, what: string, onProgress: (event: ProgressEvent) => void): Promise<void> {
+  #follow(stream: Readable, what: string, onProgress: (event: ProgressEvent) => void, signal?: AbortSignal): Promise<void> {
     return new Promise((resolve, reject) => {
       let failure: string | undefined;
+      let settled = false;
+      const settle = (error?: unknown): void => {
+        if (settled) return;
+        settled = true;
+        signal?.removeEventListener('abort', onAbort);
+        if (error === undefined) resolve();
+        else reject(error);
+      };
+      // Closing the stream makes the engine drop the pull or build.
+      const onAbort = (): void => {
+        stream.destroy();
+        settle(signal?.reason);
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
       this.#docker.modem.followProgress(
         stream,
         (error: Error | null) => {
-          if (error) reject(this.#translate(error, what));
-          else if (failure) reject(new DockerError(`could not ${what}: ${failure}`, { hint: hintFor(what) }));
-          else resolve();
+          if (error) settle(this.#translate(error, what));
+          else if (failure) settle(new DockerError(`could not ${what}: ${failure}`, { hint: hintFor(what) }));
+          else settle();
         },
         (event: { stream?: string; status?: string; progress?: string; id?: string; error?: string; errorDetail?: { message?: string } }) => {
           if (event.error || event.errorDetail) {
@@ -202,10 +275,9 @@ export class DockerodeEngine implements DockerEngine {
 }
 
 function hintFor(what: string): string {
-  if (what.startsWith('pull')) {
-    return 'check the image name and your registry access, or build the image here with netq service build (--base-image to choose its base)';
-  }
-  if (what.startsWith('build')) return 'check that the base image (--base-image, default the pinned batfish/batfish tag) exists locally or can be pulled';
+  // The container manager replaces this hint with the ways that work without the registry.
+  if (what.startsWith('pull')) return 'check the image name and your access to its registry';
+  if (what.startsWith('build')) return 'check that the base image (--base-image) exists here (docker images) or can be pulled';
   return 'check the Docker engine (docker info) and run again with --verbose';
 }
 

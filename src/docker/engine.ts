@@ -4,11 +4,16 @@ import type { Readable } from 'node:stream';
 export interface ContainerInfo {
   id: string;
   name: string;
+  /** The image reference it was created from, e.g. `batfish/batfish:2025.07.07.2423`. */
   image: string;
+  /** The id of that image (`sha256:…`), which stays right when the tag moves on. */
+  imageId: string;
   labels: Record<string, string>;
-  /** `created`, `running`, `exited`, ... */
+  /** `created`, `running`, `paused`, `exited`, ... */
   state: string;
+  /** True while the process runs, also when paused. */
   running: boolean;
+  paused: boolean;
   exitCode: number;
   oomKilled: boolean;
   /** When the container was started (ISO time), if it was. */
@@ -17,6 +22,8 @@ export interface ContainerInfo {
   hostPort?: number;
   hostIp?: string;
   memoryLimitBytes?: number;
+  /** The container's environment (`NAME=value`), the image's included. */
+  env: string[];
 }
 
 export interface ContainerSpec {
@@ -27,6 +34,24 @@ export interface ContainerSpec {
   /** Container port (e.g. `9996/tcp`) to publish on 127.0.0.1; hostPort 0 = random. */
   publish: { containerPort: string; hostPort: number };
   memoryBytes?: number;
+  /** The (bridge) network to attach the container to instead of the engine's default bridge. */
+  network: string;
+  /** A json-file log rotated at `maxSize` (e.g. `10m`), keeping `maxFiles` files. */
+  log: { maxSize: string; maxFiles: number };
+}
+
+/** What netq needs to know of an image. */
+export interface ImageInfo {
+  id: string;
+  labels: Record<string, string>;
+}
+
+/** What netq needs to know of a network. */
+export interface NetworkInfo {
+  id: string;
+  name: string;
+  driver: string;
+  labels: Record<string, string>;
 }
 
 /** An image build: `dockerfile` among `files` of `contextDir`, tagged `tag`. */
@@ -54,15 +79,24 @@ export interface DockerEngine {
   inspectContainer(id: string): Promise<ContainerInfo | undefined>;
   createContainer(spec: ContainerSpec): Promise<string>;
   startContainer(id: string): Promise<void>;
+  unpauseContainer(id: string): Promise<void>;
   stopContainer(id: string, timeoutSeconds: number): Promise<void>;
   /** Removes a container (forcing a running one); a missing container is not an error. */
   removeContainer(id: string): Promise<void>;
   /** The last `tail` lines of the container's stdout and stderr. */
   logs(id: string, tail: number): Promise<string>;
-  /** Follows the logs until the stream ends. */
-  followLogs(id: string, tail: number): Promise<Readable>;
-  imageExists(ref: string): Promise<boolean>;
-  pullImage(ref: string, onProgress: (event: ProgressEvent) => void): Promise<void>;
+  /** Follows the logs until the stream ends, or ends it when `signal` aborts. */
+  followLogs(id: string, tail: number, signal?: AbortSignal): Promise<Readable>;
+  /** An image by reference or id; undefined when the engine does not have it. */
+  inspectImage(ref: string): Promise<ImageInfo | undefined>;
+  /** Pulls an image; `signal` abandons the pull (rejecting with the signal's reason). */
+  pullImage(ref: string, onProgress: (event: ProgressEvent) => void, signal?: AbortSignal): Promise<void>;
   /** Builds an image from a context folder; build args passed as given. */
-  buildImage(spec: BuildSpec, onProgress: (event: ProgressEvent) => void): Promise<void>;
+  buildImage(spec: BuildSpec, onProgress: (event: ProgressEvent) => void, signal?: AbortSignal): Promise<void>;
+  /** A network by name; undefined when there is none. */
+  inspectNetwork(name: string): Promise<NetworkInfo | undefined>;
+  /** Creates a bridge network; one of that name created meanwhile (by a concurrent netq) is not an error. */
+  createNetwork(name: string, labels: Record<string, string>): Promise<void>;
+  /** Removes a network; a missing one is not an error. */
+  removeNetwork(name: string): Promise<void>;
 }

@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import type { BuildSpec, ContainerInfo, ContainerSpec, DockerEngine, ProgressEvent } from './engine.js';
+import type { BuildSpec, ContainerInfo, ContainerSpec, DockerEngine, ImageInfo, NetworkInfo, ProgressEvent } from './engine.js';
 
 /**
  * Loads dockerode (and its ssh/grpc dependencies) on the first call only, so commands that talk
@@ -30,6 +30,9 @@ export class LazyDockerEngine implements DockerEngine {
   async startContainer(id: string): Promise<void> {
     return (await this.#get()).startContainer(id);
   }
+  async unpauseContainer(id: string): Promise<void> {
+    return (await this.#get()).unpauseContainer(id);
+  }
   async stopContainer(id: string, timeoutSeconds: number): Promise<void> {
     return (await this.#get()).stopContainer(id, timeoutSeconds);
   }
@@ -39,16 +42,25 @@ export class LazyDockerEngine implements DockerEngine {
   async logs(id: string, tail: number): Promise<string> {
     return (await this.#get()).logs(id, tail);
   }
-  async followLogs(id: string, tail: number): Promise<Readable> {
-    return (await this.#get()).followLogs(id, tail);
+  async followLogs(id: string, tail: number, signal?: AbortSignal): Promise<Readable> {
+    return (await this.#get()).followLogs(id, tail, signal);
   }
-  async imageExists(ref: string): Promise<boolean> {
-    return (await this.#get()).imageExists(ref);
+  async inspectImage(ref: string): Promise<ImageInfo | undefined> {
+    return (await this.#get()).inspectImage(ref);
   }
-  async pullImage(ref: string, onProgress: (event: ProgressEvent) => void): Promise<void> {
-    return (await this.#get()).pullImage(ref, onProgress);
+  async pullImage(ref: string, onProgress: (event: ProgressEvent) => void, signal?: AbortSignal): Promise<void> {
+    return (await this.#get()).pullImage(ref, onProgress, signal);
   }
-  async buildImage(spec: BuildSpec, onProgress: (event: ProgressEvent) => void): Promise<void> {
-    return (await this.#get()).buildImage(spec, onProgress);
+  async buildImage(spec: BuildSpec, onProgress: (event: ProgressEvent) => void, signal?: AbortSignal): Promise<void> {
+    return (await this.#get()).buildImage(spec, onProgress, signal);
+  }
+  async inspectNetwork(name: string): Promise<NetworkInfo | undefined> {
+    return (await this.#get()).inspectNetwork(name);
+  }
+  async createNetwork(name: string, labels: Record<string, string>): Promise<void> {
+    return (await this.#get()).createNetwork(name, labels);
+  }
+  async removeNetwork(name: string): Promise<void> {
+    return (await this.#get()).removeNetwork(name);
   }
 }

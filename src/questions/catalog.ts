@@ -3,6 +3,7 @@
  * question template and its variables. A unit test checks every mapping against the templates a
  * stock server serves, so a flag can never name a variable that does not exist.
  */
+import type { QuestionTemplate } from '../batfish/question.js';
 
 /** A flag that sets one template variable. */
 export interface VariableFlag {
@@ -86,7 +87,8 @@ export const QUESTION_COMMANDS: QuestionCommandSpec[] = [
     examples: [
       ['Sessions of the nyc site', '$0 bgp-sessions -r north_america -s nyc'],
       ['Only sessions that will not come up, as JSON', '$0 bgp-sessions -r north_america -s nyc --status NOT_COMPATIBLE,NOT_ESTABLISHED --format json'],
-      ['Sessions from as2 routers to as3 routers of a snapshot folder', "$0 bgp-sessions --snapshot-dir ./example --nodes 'as2.*' --remote-nodes 'as3.*'"],
+      ['Sessions from as2 routers to as3 routers of a snapshot folder', "$0 bgp-sessions --snapshot-dir test/fixtures/networks/example-live --nodes 'as2.*' --remote-nodes 'as3.*'"],
+      ['The sessions as a picture (Graphviz)', '$0 bgp-sessions -r north_america -s nyc --format dot | dot -Tsvg > nyc-bgp.svg'],
     ],
   },
   {
@@ -101,7 +103,10 @@ export const QUESTION_COMMANDS: QuestionCommandSpec[] = [
       { variable: 'status', description: 'Only this compatibility status (e.g. UNIQUE_MATCH, NO_MATCH_FOUND, UNKNOWN_REMOTE)', kind: 'string' },
       { variable: 'type', description: 'Only this session type (IBGP, EBGP_SINGLEHOP, ...)', kind: 'string' },
     ],
-    examples: [['Peers that cannot be matched at nyc', '$0 bgp-compat -r north_america -s nyc --status NO_MATCH_FOUND']],
+    examples: [
+      ['Peers that cannot be matched at nyc', '$0 bgp-compat -r north_america -s nyc --status NO_MATCH_FOUND'],
+      ['Every peering as a Mermaid graph (GitHub and GitLab draw it)', '$0 bgp-compat -r north_america -s nyc --format mermaid'],
+    ],
   },
   {
     command: 'bgp-peers',
@@ -198,7 +203,10 @@ export const QUESTION_COMMANDS: QuestionCommandSpec[] = [
     description: 'show whether OSPF adjacencies are compatible',
     details: 'Asks `ospfSessionCompatibility`.',
     flags: [nodes, remoteNodes, { variable: 'statuses', description: 'Only these statuses (e.g. ESTABLISHED, AREA_MISMATCH)', kind: 'string' }],
-    examples: [['OSPF adjacencies at bangalore', '$0 ospf-sessions -r asia -s bangalore']],
+    examples: [
+      ['OSPF adjacencies at bangalore', '$0 ospf-sessions -r asia -s bangalore'],
+      ['As a picture', '$0 ospf-sessions -r asia -s bangalore --format dot | dot -Tpng > bangalore-ospf.png'],
+    ],
   },
   {
     command: 'traceroute',
@@ -271,4 +279,13 @@ export const QUESTION_COMMANDS: QuestionCommandSpec[] = [
 /** `remoteNodes` → `--remote-nodes`. */
 export function flagOf(flag: VariableFlag): string {
   return flag.flag ?? `--${flag.variable.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+}
+
+/**
+ * Whether a template compares two snapshots: Batfish marks such templates `"differential": true`
+ * at the top of the template (compareFilters, comparePeerGroupPolicies, compareRoutePolicies,
+ * differentialReachability). pybatfish refuses to ask them without a reference snapshot.
+ */
+export function isDifferentialTemplate(template: Pick<QuestionTemplate, 'raw'>): boolean {
+  return template.raw.differential === true;
 }

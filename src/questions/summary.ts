@@ -51,6 +51,25 @@ export function summarize(answers: TableAnswer[]): SiteSummary {
   };
 }
 
+/** The sums of several sites' summaries: the roll-up of `summary --all`. */
+export function sumSummaries(summaries: SiteSummary[]): SiteSummary {
+  const total: SiteSummary = {
+    files: { total: 0, passed: 0, partiallyRecognized: 0, failed: 0, empty: 0, other: 0 },
+    nodes: 0,
+    bgpSessions: { total: 0, ok: 0, external: 0, broken: 0 },
+    undefinedReferences: 0,
+    duplicateIps: 0,
+  };
+  for (const s of summaries) {
+    for (const key of Object.keys(total.files) as Array<keyof SiteSummary['files']>) total.files[key] += s.files[key];
+    for (const key of Object.keys(total.bgpSessions) as Array<keyof SiteSummary['bgpSessions']>) total.bgpSessions[key] += s.bgpSessions[key];
+    total.nodes += s.nodes;
+    total.undefinedReferences += s.undefinedReferences;
+    total.duplicateIps += s.duplicateIps;
+  }
+  return total;
+}
+
 /** The summary as a two-column table for people. */
 export function summaryRows(summary: SiteSummary): Array<{ Check: string; Result: string }> {
   const f = summary.files;

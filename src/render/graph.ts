@@ -21,6 +21,10 @@ export interface SessionEdge {
   state: 'ok' | 'external' | 'broken';
   /** Drawn thick: a finding names this session. */
   failing: boolean;
+  /** A group the local node belongs to (e.g. `AS 65001`), drawn as a box around its members. */
+  nodeGroup?: string;
+  /** The group of the remote node; a peer outside the snapshot stays in its own box. */
+  remoteGroup?: string;
 }
 
 export interface GraphOptions {
@@ -48,6 +52,8 @@ interface GraphNode {
    * unresolved: the far end of a broken session that Batfish could not match to a device.
    */
   kind: 'device' | 'outside' | 'unresolved';
+  /** The group box a device is drawn in, if any. */
+  group?: string;
 }
 
 interface GraphEdge {
@@ -65,6 +71,8 @@ interface GraphEdge {
 interface Graph {
   nodes: GraphNode[];
   edges: GraphEdge[];
+  /** Group names in natural order, each with its devices. */
+  groups: Array<{ id: string; name: string; nodes: GraphNode[] }>;
 }
 
 /**
@@ -97,6 +105,15 @@ function buildGraph(input: readonly SessionEdge[]): Graph {
     ]),
   );
   const node = (name: string): GraphNode => nodes.get(name)!;
+  // The first group named for a device is its box; peers outside the snapshot have none.
+  for (const e of input) {
+    const local = node(e.node);
+    if (e.nodeGroup && local.kind === 'device') local.group ??= e.nodeGroup;
+    const remote = node(e.remote);
+    if (e.remoteGroup && remote.kind === 'device') remote.group ??= e.remoteGroup;
+  }
+  const groupNames = [...new Set([...nodes.values()].map((n) => n.group).filter((g): g is string => g !== undefined))].sort(compareNames);
+  const groups = groupNames.map((name, i) => ({ id: `g${i}`, name, nodes: [...nodes.values()].filter((n) => n.group === name) }));
 
   // Identical sessions (same ends, status and failing mark) collapse into one line with a count.
   const directed = new Map<string, GraphEdge>();
@@ -119,7 +136,7 @@ function buildGraph(input: readonly SessionEdge[]): Graph {
     }
   }
   edges.sort((a, b) => compareNames(a.from.name, b.from.name) || compareNames(a.to.name, b.to.name) || a.status.localeCompare(b.status));
-  return { nodes: [...nodes.values()], edges };
+  return { nodes: [...nodes.values()], edges, groups };
 }
 
 /** Natural order, so `leaf2` comes before `leaf10`. */
@@ -146,7 +163,7 @@ function mermaidText(text: string): string {
  * and every session a finding names drawn thick.
  */
 export function toMermaid(edges: readonly SessionEdge[], options: GraphOptions = {}): string {
-  const { nodes, edges: lines } = buildGraph(edges);
+  const { nodes, edges: lines, groups } = buildGraph(edges);
   const labels = options.labels ?? 'problems';
   const out: string[] = [];
   if (options.title) out.push('---', `title: ${JSON.stringify(options.title.replace(/[\r\n]+/g, ' '))}`, '---');
@@ -155,10 +172,16 @@ export function toMermaid(edges: readonly SessionEdge[], options: GraphOptions =
   out.push(`  classDef unresolved stroke:${EDGE_COLORS.broken},stroke-dasharray:4 3`);
   out.push(`  classDef broken stroke:${EDGE_COLORS.broken},stroke-width:2px`);
   const brokenNodes = troubledNodes(lines);
-  for (const n of nodes.filter((n) => n.kind !== 'outside')) {
+  const mermaidNode = (n: GraphNode, indent: string): string => {
     const cls = n.kind === 'unresolved' ? ':::unresolved' : brokenNodes.has(n.id) ? ':::broken' : '';
-    out.push(`  ${n.id}["${mermaidText(n.name)}"]${cls}`);
+    return `${indent}${n.id}["${mermaidText(n.name)}"]${cls}`;
+  };
+  for (const g of groups) {
+    out.push(`  subgraph ${g.id}["${mermaidText(g.name)}"]`);
+    for (const n of g.nodes) out.push(mermaidNode(n, '    '));
+    out.push('  end');
   }
+  for (const n of nodes.filter((n) => n.kind !== 'outside' && n.group === undefined)) out.push(mermaidNode(n, '  '));
   const outside = nodes.filter((n) => n.kind === 'outside');
   if (outside.length > 0) {
     out.push('  subgraph outside_snapshot["outside the snapshot"]');
@@ -200,7 +223,7 @@ function dotHtml(text: string): string {
  * bold, and a legend. Render it with `dot -Tsvg`.
  */
 export function toDot(edges: readonly SessionEdge[], options: GraphOptions = {}): string {
-  const { nodes, edges: lines } = buildGraph(edges);
+  const { nodes, edges: lines, groups } = buildGraph(edges);
   const labels = options.labels ?? 'problems';
   const font = 'Helvetica,Arial,sans-serif';
   const out: string[] = ['digraph sessions {'];
@@ -210,15 +233,22 @@ export function toDot(edges: readonly SessionEdge[], options: GraphOptions = {})
   out.push(`  node [shape=box, style="rounded,filled", fillcolor="#ffffff", color="#455a64", fontname=${dotString(font)}, fontsize=12];`);
   out.push(`  edge [fontname=${dotString(font)}, fontsize=10, arrowsize=0.7];`);
   const brokenNodes = troubledNodes(lines);
-  for (const n of nodes.filter((n) => n.kind !== 'outside')) {
+  const dotNode = (n: GraphNode, indent: string): string => {
     const extra =
       n.kind === 'unresolved'
         ? `, style="rounded,dashed", color=${dotString(EDGE_COLORS.broken)}`
         : brokenNodes.has(n.id)
           ? `, color=${dotString(EDGE_COLORS.broken)}, penwidth=2`
           : '';
-    out.push(`  ${n.id} [label=${dotString(n.name)}${extra}];`);
+    return `${indent}${n.id} [label=${dotString(n.name)}${extra}];`;
+  };
+  for (const g of groups) {
+    out.push(`  subgraph cluster_${g.id} {`);
+    out.push(`    label=${dotString(g.name)}; style="rounded,filled"; color="#b0bec5"; fillcolor="#f5f7f8"; fontcolor="#37474f"; fontsize=12;`);
+    for (const n of g.nodes) out.push(dotNode(n, '    '));
+    out.push('  }');
   }
+  for (const n of nodes.filter((n) => n.kind !== 'outside' && n.group === undefined)) out.push(dotNode(n, '  '));
   const outside = nodes.filter((n) => n.kind === 'outside');
   if (outside.length > 0) {
     out.push('  subgraph cluster_outside {');

@@ -1,4 +1,4 @@
-import { toText } from './values.js';
+import { cellText, csvText } from './values.js';
 
 /** A column to render: its name and the Batfish schema its cells follow. */
 export interface RenderColumn {
@@ -15,7 +15,12 @@ export interface RenderTable {
   rows: Array<Record<string, unknown>>;
 }
 
-/** Every cell as text, in column order. */
+/** Every cell as a table or Markdown shows it, in column order. */
 export function cellTexts(table: RenderTable): string[][] {
-  return table.rows.map((row) => table.columns.map((c) => toText(c.schema, row[c.name])));
+  return table.rows.map((row) => table.columns.map((c) => cellText(c.schema, row[c.name])));
+}
+
+/** Every cell as a CSV field holds it (lists as JSON arrays), in column order. */
+export function csvCellTexts(table: RenderTable): string[][] {
+  return table.rows.map((row) => table.columns.map((c) => csvText(c.schema, row[c.name])));
 }

@@ -18,9 +18,9 @@ const MIN_COLUMN_WIDTH = 8;
 export function renderTable(table: RenderTable, options: TableOptions): string {
   const headers = table.columns.map((c) => c.name);
   const rows = cellTexts(table);
-  const natural = headers.map((header, i) =>
-    Math.max(lineWidth(header), ...rows.map((row) => lineWidth(row[i] ?? ''))),
-  );
+  // A loop, not Math.max(...rows): spreading 100 000 rows overflows the call stack.
+  const natural = headers.map((header) => lineWidth(header));
+  for (const row of rows) row.forEach((cell, i) => (natural[i] = Math.max(natural[i] ?? 0, lineWidth(cell))));
   const limit = options.width;
   // Each column costs its content, one space of padding either side, and one border character.
   const overhead = headers.length * 3 + 1;
@@ -34,15 +34,37 @@ export function renderTable(table: RenderTable, options: TableOptions): string {
   // terminal detection, and netq decides colour from stdout and NO_COLOR itself.
   const bold = (text: string): string =>
     options.color ? text.split('\n').map((l) => `\u001b[1m${l}\u001b[22m`).join('\n') : text;
-  const t = new Table({
-    head: headers.map((h, i) => bold(wrapText(h, fitted[i]!))),
-    style: { head: [], border: [] },
-    colWidths: fitted.map((w) => w + 2),
-  });
   const paint = options.color ? colorStatus : (text: string) => text;
-  for (const row of rows) t.push(...physicalRows(row.map((cell, i) => wrapText(cell, fitted[i]!)), paint));
-  return `${t.toString()}\n`;
+  const head = headers.map((h, i) => bold(wrapText(h, fitted[i]!)));
+  // cli-table3 draws the header (top border, titles, separator). Its per-cell cost (option merging
+  // and a regular expression built for every cell) makes 100 000 rows take tens of seconds even in
+  // chunks, so the rows are drawn here in exactly its format: a space of padding either side of
+  // each cell, a separator line between rows, none above the continuation lines of a row.
+  const header = new Table({ head, style: { head: [], border: [] }, colWidths: fitted.map((w) => w + 2) }).toString().split('\n');
+  const border = (left: string, mid: string, right: string): string => left + fitted.map((w) => '─'.repeat(w + 2)).join(mid) + right;
+  const separator = border('├', '┼', '┤');
+  const out = header.slice(0, -1);
+  // The header's own bottom line is replaced by the separator above the first row.
+  rows.forEach((row) => {
+    out.push(separator);
+    const lines = row.map((cell, i) => wrapText(cell, fitted[i]!).split('\n'));
+    const height = Math.max(1, ...lines.map((l) => l.length));
+    for (let line = 0; line < height; line++) {
+      out.push(`│${lines.map((l, i) => ` ${padCell(paint(l[line] ?? ''), fitted[i]!)} `).join('│')}│`);
+    }
+  });
+  out.push(header.at(-1)!);
+  return `${out.join('\n')}\n`;
 }
+
+/** A cell's text padded to the column width, counting what shows (not colour codes). */
+function padCell(text: string, width: number): string {
+  const shown = text.includes('\u001b') ? text.replace(ANSI, '') : text;
+  return text + ' '.repeat(Math.max(0, width - [...shown].length));
+}
+
+// eslint-disable-next-line no-control-regex -- matching the colour codes netq itself writes
+const ANSI = /\u001b\[[0-9;]*m/g;
 
 const GREEN = ['ESTABLISHED', 'UNIQUE_MATCH', 'DYNAMIC_MATCH', 'COMPATIBLE', 'PASSED', 'ACCEPTED', 'DELIVERED_TO_SUBNET', 'EXITS_NETWORK', 'PERMIT', 'PERMITTED'];
 /** Sessions to peers outside the snapshot: expected at the edge, worth a look. */
@@ -58,22 +80,6 @@ const COLORS = new Map<string, string>([
 export function colorStatus(text: string): string {
   const code = COLORS.get(text.trim());
   return code ? `\u001b[${code}m${text}\u001b[39m` : text;
-}
-
-/** Border characters of a row that continues the row above: no separator line is drawn. */
-const CONTINUATION = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
-
-/**
- * One table row per text line. cli-table3 slows down badly (cubic in the cell's length) on
- * multi-line cells, and traces run to hundreds of lines, so it only ever sees single lines; the
- * lines after the first are drawn without a separator above them.
- */
-function physicalRows(cells: string[], paint: (line: string) => string): Table.HorizontalTableRow[] {
-  const lines = cells.map((c) => c.split('\n').map(paint));
-  const height = Math.max(1, ...lines.map((l) => l.length));
-  return Array.from({ length: height }, (_, i) =>
-    lines.map((l) => (i === 0 ? (l[0] ?? '') : { content: l[i] ?? '', chars: CONTINUATION })),
-  );
 }
 
 /** Shrinks the widest column one step at a time until the sum fits; undefined when it cannot. */
@@ -108,20 +114,27 @@ function renderRecords(headers: string[], rows: string[][], color: boolean): str
   return blocks.length ? `${blocks.join('\n')}\n` : `${headers.join('  ')}\n`;
 }
 
-/** Wraps each line at spaces where it can and mid-word where it must, so nothing is cut off. */
+/**
+ * Wraps each line at spaces where it can and mid-word where it must, so nothing is cut off. An
+ * indented line (a step of a trace) continues indented two more spaces, so its parts read as one.
+ */
 export function wrapText(text: string, width: number): string {
   const out: string[] = [];
   for (const line of text.split('\n')) {
-    let rest = line;
-    while ([...rest].length > width) {
-      const chars = [...rest];
-      const head = chars.slice(0, width + 1).join('');
+    const indent = /^ */.exec(line)![0].length;
+    const hang = indent > 0 && indent + 2 < width / 2 ? ' '.repeat(indent + 2) : '';
+    let rest = [...line];
+    let lead = indent;
+    while (rest.length > width) {
+      const head = rest.slice(0, width + 1).join('');
+      // A break only after the indentation, so no line is left empty.
       const space = head.lastIndexOf(' ');
-      const cut = space > 0 ? space : width;
-      out.push([...rest].slice(0, cut).join('').trimEnd());
-      rest = [...rest].slice(space > 0 ? cut + 1 : cut).join('');
+      const cut = space > lead ? space : width;
+      out.push(rest.slice(0, cut).join('').trimEnd());
+      rest = [...hang, ...rest.slice(space > lead ? cut + 1 : cut)];
+      lead = hang.length;
     }
-    out.push(rest);
+    out.push(rest.join(''));
   }
   return out.join('\n');
 }

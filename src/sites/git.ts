@@ -66,14 +66,16 @@ export async function filesAtRef(dir: string, ref: string, tmpDir: string): Prom
 }
 
 /**
- * The files under `dir` that differ between `ref` and the work tree (committed or not), as paths
- * relative to `dir` with `/` separators: what a merge request changed since its target branch.
+ * The files under `dir` that differ between `ref` and the work tree (committed or not, and new
+ * files git does not ignore), as paths relative to `dir` with `/` separators: what a merge request
+ * changed since its target branch.
  */
 export async function changedSince(dir: string, ref: string): Promise<string[]> {
   try {
     const cwd = path.resolve(dir);
-    const { stdout } = await run('git', ['diff', '--name-only', '-z', '--relative', ref, '--', '.'], { cwd, maxBuffer: MAX_BUFFER });
-    return stdout.split('\0').filter(Boolean);
+    const changed = await run('git', ['diff', '--name-only', '-z', '--relative', ref, '--', '.'], { cwd, maxBuffer: MAX_BUFFER });
+    const added = await run('git', ['ls-files', '--others', '--exclude-standard', '-z', '--', '.'], { cwd, maxBuffer: MAX_BUFFER });
+    return [...new Set([...changed.stdout.split('\0'), ...added.stdout.split('\0')].filter(Boolean))];
   } catch (error) {
     const stderr = String((error as { stderr?: string }).stderr ?? '').trim();
     throw new InputError(`git could not compare ${dir} with ${ref}${stderr ? `: ${stderr.split('\n')[0]}` : ''}`, {

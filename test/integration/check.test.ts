@@ -4,6 +4,7 @@ import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { Ajv } from 'ajv';
 import * as draft04 from 'ajv-draft-04';
 import addFormatsModule from 'ajv-formats';
 import { XMLParser } from 'fast-xml-parser';
@@ -88,6 +89,10 @@ describe('netq check', () => {
     assert.equal(doc.findings[0]!.row.Node, 'as2border2');
     assert.match(doc.findings[0]!.fingerprint, /^[0-9a-f]{32}$/);
     assert.equal(doc.checks[0]!.status, 'fail');
+    const reportAjv = new Ajv({ allErrors: true, strict: false });
+    addFormats(reportAjv);
+    const validateReport = reportAjv.compile(JSON.parse(await readFile(path.join(FIXTURES_DIR, '..', '..', 'schemas', 'netq-check-report.schema.json'), 'utf8')) as object);
+    assert.ok(validateReport(doc), JSON.stringify(validateReport.errors));
 
     const ajv = new Draft04({ allErrors: true, strict: false });
     addFormats(ajv);
@@ -133,5 +138,45 @@ describe('netq check', () => {
     const sameAsBase = await runNetq(['check', '-r', 'lab', '-s', 'edge', '--base-dir', path.join(EXAMPLE), '--batfish-url', sim.url, '--format', 'json'], { cwd: repo });
     assert.equal(sameAsBase.code, 0, sameAsBase.stderr);
     assert.deepEqual((JSON.parse(sameAsBase.stdout) as { findings: Array<{ baseline: string }> }).findings.map((f) => f.baseline), ['existing']);
+  });
+
+  it('with --all --changed-since checks only the sites whose files changed', async () => {
+    const repo = await labRepo('repo-changed');
+    await cp(path.join(EXAMPLE), path.join(repo, 'regions', 'lab', 'core'), { recursive: true });
+    execFileSync('git', ['-c', 'user.email=ci@example.com', '-c', 'user.name=ci', 'add', '.'], { cwd: repo });
+    execFileSync('git', ['-c', 'user.email=ci@example.com', '-c', 'user.name=ci', 'commit', '-qm', 'two sites'], { cwd: repo });
+    await writeFile(path.join(repo, 'regions', 'lab', 'core', 'configs', 'extra.cfg'), 'hostname extra\n');
+    const before = sim.requests.length;
+    const { code, stdout, stderr } = await runNetq(['check', '--all', '--changed-since', 'HEAD', '--batfish-url', sim.url, '--format', 'json'], { cwd: repo });
+    assert.equal(code, 0, stderr);
+    assert.match(stderr, /netq: check: 1 of 2 site\(s\) changed since HEAD: lab\/core/);
+    const doc = JSON.parse(stdout) as { checks: Array<{ site: string }> };
+    assert.deepEqual([...new Set(doc.checks.map((c) => c.site))], ['lab/core']);
+    const uploads = sim.requests.slice(before).filter((r) => r.method === 'POST' && /\/snapshots\//.test(r.path)).map((r) => r.path);
+    assert.ok(uploads.every((p) => /\/snapshots\/core-/.test(p)), uploads.join(' '));
+
+    const nothing = await runNetq(['check', '--all', '--changed-since', 'HEAD', '-r', 'lab', '--batfish-url', sim.url], { cwd: path.join(repo) });
+    assert.equal(nothing.code, 0);
+    await rm(path.join(repo, 'regions', 'lab', 'core', 'configs', 'extra.cfg'));
+    const none = await runNetq(['check', '--all', '--changed-since', 'HEAD', '--batfish-url', sim.url], { cwd: repo });
+    assert.equal(none.code, 0, none.stderr);
+    assert.match(none.stderr, /0 of 2 site\(s\) changed since HEAD/);
+  });
+
+  it('with --format github writes annotations on stdout and appends the markdown report to GITHUB_STEP_SUMMARY', async () => {
+    const checks = path.join(tmp, 'gh.yaml');
+    await writeFile(checks, ONE_ROW_CHECKS);
+    const summary = path.join(tmp, 'step-summary.md');
+    await writeFile(summary, '# earlier step\n');
+    const { code, stdout, stderr } = await runNetq(['check', '--snapshot-dir', EXAMPLE, '--checks', checks, '--batfish-url', sim.url, '--format', 'github'], {
+      env: { GITHUB_STEP_SUMMARY: summary },
+    });
+    assert.equal(code, 1, stderr);
+    const annotations = stdout.split('\n').filter((l) => l.startsWith('::error'));
+    assert.equal(annotations.length, 1, stdout);
+    assert.match(annotations[0]!, /title=[^:]*no as2 to as3 sessions/);
+    const text = await readFile(summary, 'utf8');
+    assert.ok(text.startsWith('# earlier step\n'), 'appended, not overwritten');
+    assert.match(text, /no as2 to as3 sessions/);
   });
 });

@@ -244,7 +244,8 @@ describe('Batfish client against the simulator', () => {
       assert.ok(e instanceof BatfishHttpError);
       assert.equal(e.status, 500);
       assert.match(e.message, /^Batfish answered 500 to POST \/v2\/networks\/net1\/work: org\.batfish\.common\.BatfishException: Failed to queue work: java\.util\.NoSuchElementException: No value present$/);
-      assert.match(e.details ?? '', /\tat org\.batfish/);
+      assert.equal(e.details, undefined, 'the stack trace is not shown without --verbose');
+      assert.match(e.verboseDetails ?? '', /\tat org\.batfish/);
       return true;
     });
     assert.equal(server.seen('POST', /\/work$/).length, 1);
@@ -335,16 +336,106 @@ describe('Batfish client against the simulator', () => {
     assert.ok(Date.now() - started < 5000);
   });
 
-  it('reports work lost when the server restarts mid-poll', async () => {
-    const server = await simulator({ parseMs: 2000 });
+  it('parses again a snapshot whose parse a server restart lost', async () => {
+    const server = await simulator({ parseMs: 1000 });
     const s = session(server.url);
     setTimeout(() => server.restart(), 300);
-    await assert.rejects(initExample(s), (e: unknown) => e instanceof BatfishWorkError && e.status === 'LOST' && /restarted/.test(e.hint ?? ''));
+    const health = await initExample(s);
+    assert.equal(health.files['configs/as2border2.cfg'], 'PASSED');
+    const parses = server.seen('POST', /\/work$/).map(jsonBody) as WorkItem[];
+    assert.equal(parses.length, 2, 'the lost parse was queued again');
+    assert.notEqual(parses[0]!.id, parses[1]!.id);
+    assert.ok(server.seen('GET', /\/networks\/net1\/work$/).length >= 1, 'it checked the incomplete work first');
+  });
+
+  it('reports an answer lost when the server restarts mid-poll', async () => {
+    const server = await simulator({ answerMs: 2000 });
+    const s = session(server.url);
+    await initExample(s);
+    setTimeout(() => server.restart(), 300);
+    await assert.rejects(
+      ask(s, { network: 'net1', snapshot: 'example', question: 'fileParseStatus', parameters: {}, deadline: Date.now() + 10_000 }),
+      (e: unknown) => e instanceof BatfishWorkError && e.status === 'LOST' && /restarted/.test(e.hint ?? ''),
+    );
   });
 
   it('refuses a server that speaks another API major version', async () => {
     const server = await simulator({ version: { Batfish: '2099.01.01', api_version: '3.0.0' } });
     await assert.rejects(session(server.url).connect(1000), /speaks API version 3\.0\.0; netq speaks version 2/);
+  });
+});
+
+describe('hardening of the client (issue 9)', () => {
+  it('warns once per session about plain HTTP to a host that is not loopback, and never for loopback', async () => {
+    // 0.0.0.0 is not a loopback address, yet on this machine it reaches a server listening on every address.
+    const server = await simulator({ host: '0.0.0.0' });
+    const warnings: string[] = [];
+    const http = new BatfishHttp({ url: server.url, apiKey: DEFAULT_API_KEY, clock: systemClock });
+    const remote = new BatfishSession(new BatfishClient(http), { clock: systemClock, newId: uuidv4, onWarning: (w) => warnings.push(w) });
+    await remote.connect(2000);
+    await remote.connect(2000);
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0]!, /^0\.0\.0\.0:\d+ is reached over plain HTTP: the API key and every config netq uploads cross the network unencrypted/);
+    const port = new URL(server.url).port;
+    for (const url of [`http://127.0.0.1:${port}`, `http://localhost:${port}`, `http://127.1.2.3:${port}`]) {
+      const local = new BatfishSession(new BatfishClient(new BatfishHttp({ url, apiKey: DEFAULT_API_KEY, clock: systemClock })), {
+        clock: systemClock,
+        newId: uuidv4,
+        onWarning: (w) => warnings.push(w),
+      });
+      await local.connect(2000);
+    }
+    assert.equal(warnings.length, 1, 'no warning for loopback addresses');
+  });
+
+  it('ends a request at the deadline it is given, and takes a timeout longer than a timer can', async () => {
+    const server = await simulator({ faults: [{ method: 'GET', path: /\/networks\/net1$/, hang: true }] });
+    const http = new BatfishHttp({ url: server.url, apiKey: DEFAULT_API_KEY, clock: systemClock });
+    const started = Date.now();
+    await assert.rejects(http.request({ method: 'GET', path: '/networks/net1', deadline: Date.now() + 400 }), (e: unknown) => {
+      assert.ok(e instanceof BatfishUnreachableError);
+      assert.match(e.message, /did not answer GET \/v2\/networks\/net1 within 0\.\d s$/);
+      assert.match(e.hint ?? '', /--timeout/);
+      return true;
+    });
+    assert.ok(Date.now() - started < 3000, `ended after ${Date.now() - started} ms`);
+    const warnings: string[] = [];
+    const onWarning = (w: Error): void => void warnings.push(w.name);
+    process.on('warning', onWarning);
+    try {
+      await http.request({ method: 'GET', path: '/version', timeoutMs: 3_000_000_000, deadline: Date.now() + 3_000_000_000 });
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('warning', onWarning);
+    }
+    assert.deepEqual(warnings, []);
+  });
+
+  it('sends a clean-up request even after the run was interrupted', async () => {
+    const server = await simulator();
+    const controller = new AbortController();
+    controller.abort(new Error('SIGINT'));
+    const http = new BatfishHttp({ url: server.url, apiKey: DEFAULT_API_KEY, clock: systemClock, signal: controller.signal });
+    await assert.rejects(http.request({ method: 'GET', path: '/version' }), /SIGINT/);
+    await assert.rejects(http.request({ method: 'DELETE', path: '/networks/net1/questions/q', cleanup: true }), (e: unknown) => e instanceof BatfishHttpError && e.status === 404);
+    assert.deepEqual(server.seen().map((r) => `${r.method} ${r.path}`), ['DELETE /v2/networks/net1/questions/q']);
+  });
+
+  it('lists the incomplete work of a network with the snapshot each item works on', async () => {
+    const server = await simulator({ parseMs: 5000 });
+    const s = session(server.url);
+    const zip = await zipOf(EXAMPLE, 'busy');
+    try {
+      await s.client.ensureNetwork('net1');
+      await s.client.uploadSnapshot('net1', 'busy', createReadStream(zip.zipPath), zip.sizeBytes, 10_000);
+    } finally {
+      await zip.dispose();
+    }
+    const item: WorkItem = { containerName: 'net1', id: uuidv4(), requestParams: { testrig: 'busy', si: '', sv: '', initinfo: '' }, testrigName: 'busy' };
+    await s.client.queueWork(item);
+    const work = await s.client.incompleteWork('net1');
+    assert.deepEqual(work.map((w) => [w.id, w.snapshot, w.requestParams.sv]), [[item.id, 'busy', '']]);
+    assert.match(work[0]!.code, /^(UNASSIGNED|ASSIGNED)$/);
   });
 });
 

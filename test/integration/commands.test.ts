@@ -84,9 +84,12 @@ describe('netq bgp-sessions', () => {
   it('prints CSV and Markdown for machines and wikis', async () => {
     const csv = await runNetq(['bgp-sessions', '--snapshot-dir', EXAMPLE, '--nodes', 'as2.*', '--remote-nodes', 'as3.*', '--batfish-url', sim.url, '--format', 'csv']);
     assert.equal(csv.code, 0);
-    assert.equal(csv.stdout.split('\r\n')[1], 'as2border2,default,2,,10.23.21.2,3,as3border1,,10.23.21.3,IPV4_UNICAST,EBGP_SINGLEHOP,ESTABLISHED');
+    // Item 2 of issue 11: a list cell is a JSON array in CSV, so an item holding ', ' stays one item.
+    assert.equal(csv.stdout.split('\r\n')[1], 'as2border2,default,2,,10.23.21.2,3,as3border1,,10.23.21.3,"[""IPV4_UNICAST""]",EBGP_SINGLEHOP,ESTABLISHED');
     const md = await runNetq(['bgp-sessions', '--snapshot-dir', EXAMPLE, '--nodes', 'as2.*', '--remote-nodes', 'as3.*', '--batfish-url', sim.url, '-f', 'markdown']);
-    assert.equal(md.stdout.split('\n')[2], '| as2border2 | default | 2 |  | 10.23.21.2 | 3 | as3border1 |  | 10.23.21.3 | IPV4_UNICAST | EBGP_SINGLEHOP | ESTABLISHED |');
+    // Item 5 of issue 11: Markdown of a session answer has its Mermaid graph above the table.
+    assert.match(md.stdout, /^```mermaid\n/);
+    assert.equal(md.stdout.split('```\n\n')[1]!.split('\n')[2], '| as2border2 | default | 2 |  | 10.23.21.2 | 3 | as3border1 |  | 10.23.21.3 | IPV4_UNICAST | EBGP_SINGLEHOP | ESTABLISHED |');
   });
 
   it('fits the table to an 80-column terminal and colours only a terminal without NO_COLOR', async () => {
@@ -291,7 +294,10 @@ describe('first-class question commands', () => {
     assert.match(table.stdout, /^== fileParseStatus ==\n[\s\S]*\n== initIssues ==\n[\s\S]*\n== parseWarning ==\n/);
     const second = sim.requests.length;
     const json = await runNetq(['parse-status', '-r', 'asia', '-s', 'bangalore', '--batfish-url', sim.url, '-f', 'json', '--no-aggregate']);
-    const docs = JSON.parse(json.stdout) as Array<{ question: { name: string; parameters: unknown }; columns: Array<{ name: string }> }>;
+    // Item 1 of issue 11: parse-status prints one document holding its three answers.
+    const doc = JSON.parse(json.stdout) as { site: string; answers: Record<string, { question: { name: string; parameters: unknown }; columns: Array<{ name: string }> }> };
+    assert.equal(doc.site, 'bangalore');
+    const docs = Object.values(doc.answers);
     assert.deepEqual(docs.map((d) => d.question.name), ['fileParseStatus', 'initIssues', 'parseWarning']);
     assert.deepEqual(docs[2]!.question.parameters, { aggregateDuplicates: false });
     assert.deepEqual(docs[2]!.columns.map((c) => c.name), ['Filename', 'Line', 'Text', 'Parser_Context', 'Comment']);
@@ -406,7 +412,8 @@ describe('--all sites', () => {
     const asked = answerWork(sim.requests.slice(before)).map((w) => [w.containerName, (w.requestParams.testrig ?? '').replace(/-[0-9a-f]{16}$/, '')]);
     assert.deepEqual(asked.sort(), [['asia', 'bangalore'], ['north_america', 'nyc']]);
     const region = await runNetq(['bgp-sessions', '--all', '-r', 'asia', '--batfish-url', sim.url, '-f', 'json']);
-    const docs = JSON.parse(region.stdout) as Array<{ network: string; snapshot: string }>;
+    // Item 1 of issue 11: --all is one document, the per-site envelopes under `sites`.
+    const docs = (JSON.parse(region.stdout) as { sites: Array<{ network: string; snapshot: string }> }).sites;
     assert.deepEqual(docs.map((d) => d.network), ['asia']);
   });
 
@@ -417,10 +424,11 @@ describe('--all sites', () => {
     await writeFile(path.join(regions, 'lab', 'good', 'configs', 'r1.cfg'), 'hostname r1\n');
     const { code, stdout, stderr } = await runNetq(['bgp-sessions', '--all', '--regions-dir', regions, '--batfish-url', sim.url, '-f', 'json']);
     assert.equal(code, 2);
-    const docs = JSON.parse(stdout) as Array<{ snapshot?: string; site?: string; error?: { exitCode: number } }>;
+    // Item 1 of issue 11: one document; entries name region and site apart.
+    const docs = (JSON.parse(stdout) as { sites: Array<{ snapshot?: string; region?: string; site?: string; error?: { exitCode: number } }> }).sites;
     assert.equal(docs.length, 2);
     assert.match(docs[0]!.snapshot ?? '', /^good-/);
-    assert.deepEqual([docs[1]!.site, docs[1]!.error?.exitCode], ['lab/nothing', 2]);
+    assert.deepEqual([docs[1]!.region, docs[1]!.site, docs[1]!.error?.exitCode], ['lab', 'nothing', 2]);
     assert.match(stderr, /netq: error: lab\/nothing: site lab\/nothing .* has no device configs/);
     const bad = await runNetq(['bgp-sessions', '--all', '-s', 'nyc', '--batfish-url', sim.url]);
     assert.equal(bad.code, 2);
@@ -429,8 +437,9 @@ describe('--all sites', () => {
   it('summary --all prints one line per site', async () => {
     const { code, stdout } = await runNetq(['summary', '--all', '--batfish-url', sim.url, '-f', 'json']);
     assert.equal(code, 0);
-    const sites = JSON.parse(stdout) as Array<{ site: string; nodes: number }>;
-    assert.deepEqual(sites.map((s) => s.site), ['asia/bangalore', 'north_america/nyc']);
+    // Item 1 of issue 11: one document; each entry has the single summary's shape.
+    const sites = (JSON.parse(stdout) as { sites: Array<{ region: string; site: string; nodes: number }> }).sites;
+    assert.deepEqual(sites.map((s) => `${s.region}/${s.site}`), ['asia/bangalore', 'north_america/nyc']);
   });
 });
 
@@ -553,7 +562,8 @@ describe('netq sites', () => {
     assert.equal(code, 0);
     const lines = stdout.trimEnd().split('\r\n');
     assert.equal(lines[0], 'Region,Site,Configs,Warnings');
-    assert.match(lines[1]!, /^lab,a,2,"?1 empty file in site lab\/a/);
+    // Item 2 of issue 11: the Warnings list is a JSON array in CSV.
+    assert.match(lines[1]!, /^lab,a,2,"\[""1 empty file in site lab\/a/);
     assert.match(lines[2]!, /^lab,b,0,.*has no device configs/);
   });
 

@@ -1,11 +1,10 @@
 import { Readable } from 'node:stream';
-import type { BuildSpec, ContainerInfo, ContainerSpec, DockerEngine, ProgressEvent } from '../../src/docker/engine.js';
+import type { BuildSpec, ContainerInfo, ContainerSpec, DockerEngine, ImageInfo, NetworkInfo, ProgressEvent } from '../../src/docker/engine.js';
 import { DockerError } from '../../src/errors.js';
 
 /**
- * What a container created by the fake engine does once started. Counts are of
- * `inspectContainer` calls after the start, the first being 1, since a readiness loop inspects
- * once per check.
+ * What a container of the fake engine does once running. Counts are of `inspectContainer` calls
+ * while it runs, the first being 1, since a readiness loop inspects once per check.
  */
 export type ContainerScript =
   /** Batfish answers from the `afterInspects`-th check on (1: at once). */
@@ -31,14 +30,21 @@ interface FakeContainer {
   logLines: string[];
 }
 
+/** The id the fake engine gives an image reference. */
+export const imageIdOf = (ref: string): string => `sha256:${ref}`;
+
 /**
  * An in-memory Docker engine for unit tests of the container manager: it records every call,
- * keeps containers and images in maps, and makes started containers behave as scripted (become
- * ready, never answer, exit, be OOM-killed). `answers(url)` is the readiness probe to pair with it.
+ * keeps containers, images and networks in maps, and makes running containers behave as scripted
+ * (become ready, never answer, exit, be OOM-killed). `answers(url)` is the readiness probe to pair
+ * with it.
  */
 export class FakeDockerEngine implements DockerEngine {
   readonly calls: EngineCall[] = [];
   readonly images = new Set<string>();
+  /** Labels of images, by reference (images without an entry have none). */
+  readonly imageLabels = new Map<string, Record<string, string>>();
+  readonly networks = new Map<string, NetworkInfo>();
   readonly #containers = new Map<string, FakeContainer>();
   #nextId = 1;
   #nextPort = 49153;
@@ -70,33 +76,49 @@ export class FakeDockerEngine implements DockerEngine {
     return this.#containers.get(id)?.spec;
   }
 
-  /** Adds a container that exists already, as another netq (or a person) left it. */
-  addContainer(info: Partial<ContainerInfo> & { labels: Record<string, string> }): ContainerInfo {
+  /**
+   * Adds a container that exists already, as another netq (or a person) left it; it answers at
+   * once unless `script` says otherwise.
+   */
+  addContainer(info: Partial<ContainerInfo> & { labels: Record<string, string> }, script: ContainerScript = { kind: 'ready', afterInspects: 0 }): ContainerInfo {
     const id = info.id ?? this.#newId();
+    const image = info.image ?? 'batfish/batfish:test';
     const full: ContainerInfo = {
       id,
       name: `existing-${id.slice(0, 6)}`,
-      image: 'batfish/batfish:test',
+      image,
+      imageId: imageIdOf(image),
       state: 'running',
       running: true,
+      paused: false,
       exitCode: 0,
       oomKilled: false,
       startedAt: '2026-01-01T00:00:00.000Z',
       hostPort: this.#nextPort++,
       hostIp: '127.0.0.1',
+      env: [],
       ...info,
     };
-    this.#containers.set(id, { info: full, spec: undefined, script: { kind: 'ready' }, inspects: 0, logLines: [] });
+    this.#containers.set(id, { info: full, spec: undefined, script, inspects: 0, logLines: [] });
     return { ...full };
   }
 
-  /** The readiness probe: true when a running container on that URL's port has Batfish answering. */
+  /** What `docker pause` does. */
+  pause(id: string): void {
+    Object.assign(this.#need(id).info, { state: 'paused', paused: true });
+  }
+
+  /** What `docker kill` does. */
+  kill(id: string): void {
+    Object.assign(this.#need(id).info, { state: 'exited', running: false, paused: false, exitCode: 137 });
+  }
+
+  /** The readiness probe: true when a running, unpaused container on that URL's port has Batfish answering. */
   answers = async (url: string): Promise<boolean> => {
     const port = Number(new URL(url).port);
     const container = [...this.#containers.values()].find((c) => c.info.hostPort === port && c.info.running);
-    if (!container) return false;
+    if (!container || container.info.paused) return false;
     const { script } = container;
-    if (container.spec === undefined) return true;
     return script.kind === 'ready' && container.inspects >= (script.afterInspects ?? 1);
   };
 
@@ -114,7 +136,7 @@ export class FakeDockerEngine implements DockerEngine {
     this.#record('inspectContainer', [id]);
     const container = this.#containers.get(id);
     if (!container) return undefined;
-    if (container.info.state === 'running' && container.spec) {
+    if (container.info.running && !container.info.paused) {
       container.inspects++;
       const { script } = container;
       if ((script.kind === 'exits' || script.kind === 'oom') && container.inspects >= (script.afterInspects ?? 1)) {
@@ -128,6 +150,7 @@ export class FakeDockerEngine implements DockerEngine {
   async createContainer(spec: ContainerSpec): Promise<string> {
     this.#record('createContainer', [spec]);
     if (!this.images.has(spec.image)) throw new DockerError(`No such image: ${spec.image}`);
+    if (!this.networks.has(spec.network)) throw new DockerError(`network ${spec.network} not found`);
     const id = this.#newId();
     const logLines = Array.from({ length: this.logLineCount }, (_, i) => `batfish log line ${i + 1}`);
     this.#containers.set(id, {
@@ -135,11 +158,14 @@ export class FakeDockerEngine implements DockerEngine {
         id,
         name: spec.name,
         image: spec.image,
+        imageId: imageIdOf(spec.image),
         labels: { ...spec.labels },
         state: 'created',
         running: false,
+        paused: false,
         exitCode: 0,
         oomKilled: false,
+        env: [...spec.env],
         ...(spec.memoryBytes ? { memoryLimitBytes: spec.memoryBytes } : {}),
       },
       spec,
@@ -164,10 +190,15 @@ export class FakeDockerEngine implements DockerEngine {
     });
   }
 
+  async unpauseContainer(id: string): Promise<void> {
+    this.#record('unpauseContainer', [id]);
+    Object.assign(this.#need(id).info, { state: 'running', paused: false });
+  }
+
   async stopContainer(id: string, timeoutSeconds: number): Promise<void> {
     this.#record('stopContainer', [id, timeoutSeconds]);
     const container = this.#containers.get(id);
-    if (container) Object.assign(container.info, { state: 'exited', running: false });
+    if (container) Object.assign(container.info, { state: 'exited', running: false, paused: false });
   }
 
   async removeContainer(id: string): Promise<void> {
@@ -186,9 +217,11 @@ export class FakeDockerEngine implements DockerEngine {
     return Readable.from(this.#need(id).logLines.slice(-tail).map((line) => `${line}\n`));
   }
 
-  async imageExists(ref: string): Promise<boolean> {
-    this.#record('imageExists', [ref]);
-    return this.images.has(ref);
+  async inspectImage(ref: string): Promise<ImageInfo | undefined> {
+    this.#record('inspectImage', [ref]);
+    const name = ref.startsWith('sha256:') ? ref.slice('sha256:'.length) : ref;
+    if (!this.images.has(name)) return undefined;
+    return { id: imageIdOf(name), labels: { ...this.imageLabels.get(name) } };
   }
 
   async pullImage(ref: string, onProgress: (event: ProgressEvent) => void): Promise<void> {
@@ -199,10 +232,31 @@ export class FakeDockerEngine implements DockerEngine {
     this.images.add(ref);
   }
 
+  /** Builds as Dockerfile-batfish does: the image is labelled with its base. */
   async buildImage(spec: BuildSpec, onProgress: (event: ProgressEvent) => void): Promise<void> {
     this.#record('buildImage', [spec]);
-    onProgress({ text: `Step 1/1 : FROM ${spec.buildArgs.BATFISH_IMAGE ?? 'base'}` });
+    const base = spec.buildArgs.BATFISH_IMAGE ?? 'base';
+    onProgress({ text: `Step 1/1 : FROM ${base}` });
+    if (!this.images.has(base)) throw new DockerError(`could not build ${spec.tag}: pull access denied for ${base}`);
     this.images.add(spec.tag);
+    this.imageLabels.set(spec.tag, { 'io.netq.base-image': base });
+  }
+
+  async inspectNetwork(name: string): Promise<NetworkInfo | undefined> {
+    this.#record('inspectNetwork', [name]);
+    const network = this.networks.get(name);
+    return network ? { ...network } : undefined;
+  }
+
+  async createNetwork(name: string, labels: Record<string, string>): Promise<void> {
+    this.#record('createNetwork', [name, labels]);
+    if (!this.networks.has(name)) this.networks.set(name, { id: `net-${name}`, name, driver: 'bridge', labels: { ...labels } });
+  }
+
+  async removeNetwork(name: string): Promise<void> {
+    this.#record('removeNetwork', [name]);
+    if ([...this.#containers.values()].some((c) => c.spec?.network === name)) throw new DockerError(`error while removing network: network ${name} has active endpoints`);
+    this.networks.delete(name);
   }
 
   #record(method: keyof DockerEngine, args: unknown[]): void {

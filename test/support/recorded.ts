@@ -36,6 +36,8 @@ export const RECORDED_ANSWERS: RecordedAnswer[] = [
     file: 'traceroute__example-live__start-host2_dstIps-1.0.1.1.json',
   },
   { question: 'unusedStructures', network: 'unit-tests', parameters: {}, file: 'unusedStructures__unit-tests__all.json' },
+  // Hand-built, not recorded: the BGP edges of the example network with EdgesAnswerer's columns (ORIGIN.md).
+  { question: 'bgpEdges', network: 'example-live', parameters: {}, file: 'bgpEdges__example-live__all.json' },
 ];
 
 /** Reads a recorded answer file: a COMPAREANSWER array of answer elements. */

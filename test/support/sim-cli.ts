@@ -2,11 +2,12 @@
  * `npm run sim`: starts the Batfish simulator so anyone can try netq by hand.
  *
  *   npm run sim -- --port 9996
+ *   npm run sim -- --fault 'POST /work$ 500 once body~"sv"'     # the first parse request fails
  *
  * Prints the URL to give netq as --batfish-url, then logs each request to stderr until Ctrl-C.
  */
 import { parseArgs } from 'node:util';
-import { startSimulator } from './simulator.js';
+import { javaStackTrace, startSimulator, type Fault } from './simulator.js';
 
 const { values } = parseArgs({
   options: {
@@ -15,8 +16,32 @@ const { values } = parseArgs({
     'fail-parse': { type: 'boolean', default: false },
     'fail-dataplane': { type: 'boolean', default: false },
     'worker-delay': { type: 'string', default: '0' },
+    fault: { type: 'string', multiple: true, default: [] },
   },
 });
+
+/**
+ * `METHOD PATH-REGEX ACTION [once|Nx] [body~REGEX]`, ACTION being an HTTP status, `drop`, `hang` or
+ * `delay=MS`: e.g. `POST /work$ 500 once body~"sv"` (the first parse request answers 500),
+ * `POST /work$ drop once` (the first work request loses its connection), `GET /version$ hang`.
+ */
+function parseFault(spec: string): Fault {
+  const [method, pathPattern, action, ...rest] = spec.trim().split(/\s+/);
+  if (!method || !pathPattern || !action) throw new Error(`--fault '${spec}': expected METHOD PATH-REGEX ACTION [once|Nx] [body~REGEX]`);
+  const fault: Fault = { method: method.toUpperCase(), path: new RegExp(pathPattern) };
+  if (action === 'drop') fault.drop = true;
+  else if (action === 'hang') fault.hang = true;
+  else if (action.startsWith('delay=')) fault.delayMs = Number(action.slice('delay='.length));
+  else if (/^\d{3}$/.test(action)) fault.respond = { status: Number(action), body: javaStackTrace(`java.lang.RuntimeException: injected ${action}`) };
+  else throw new Error(`--fault '${spec}': unknown action '${action}'`);
+  for (const token of rest) {
+    if (token === 'once') fault.times = 1;
+    else if (/^\d+x$/.test(token)) fault.times = Number(token.slice(0, -1));
+    else if (token.startsWith('body~')) fault.body = new RegExp(token.slice('body~'.length));
+    else throw new Error(`--fault '${spec}': unknown token '${token}'`);
+  }
+  return fault;
+}
 
 // Switches for the Batfish stand-in image (test/support/standin-image.ts), set through its ENV:
 // a slow start like the JVM's, or a crash at start with some log lines.
@@ -41,6 +66,7 @@ const sim = await startSimulator({
   failParse: values['fail-parse'],
   failDataplane: values['fail-dataplane'],
   workerStartDelayMs: Number(values['worker-delay']) * 1000,
+  faults: values.fault.map(parseFault),
 });
 process.stdout.write(`${sim.url}\n`);
 process.stderr.write(

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import yauzl from 'yauzl';
@@ -18,10 +19,18 @@ import {
   loadRecordedElements,
 } from './recorded.js';
 
+/**
+ * A fault injected into matching requests: an error answer, a dropped connection, a delay or no
+ * answer at all. A request matches when method, path and body all match; `times` limits how many
+ * matching requests the fault takes (the first ones), so "500 once on the parse request" is
+ * `{ method: 'POST', path: /\/work$/, body: /"sv"/, times: 1, respond: { status: 500 } }`.
+ */
 export interface Fault {
   method?: string;
   /** Matched against the path (without query), e.g. /\/work$/ . */
   path: RegExp;
+  /** Matched against the body as text (a work item's JSON, a question): picks one kind of request. */
+  body?: RegExp;
   /** How many matching requests it applies to (default: all). */
   times?: number;
   /** Wait this long before answering (or before passing the request on). */
@@ -30,6 +39,13 @@ export interface Fault {
   respond?: { status: number; body?: string; contentType?: string };
   /** Close the connection without an answer. */
   drop?: boolean;
+  /** Never answer: hold the connection open until the client gives up or the simulator stops. */
+  hang?: boolean;
+}
+
+/** A stack-trace body like the ones Batfish sends with a 500, for `respond`. */
+export function javaStackTrace(message: string): string {
+  return STACK(message);
 }
 
 export interface SimulatorOptions {
@@ -50,6 +66,10 @@ export interface SimulatorOptions {
   /** Data-plane computation fails, as for a network Batfish cannot simulate. */
   failDataplane?: boolean;
   faults?: Fault[];
+  /** Called with each request as it arrives (before it is handled): a test's hook to act "during" a request. */
+  onRequest?: (request: LoggedRequest) => void;
+  /** Serve HTTPS with this key and certificate (PEM), as Batfish behind a TLS proxy. */
+  tls?: { key: string | Buffer; cert: string | Buffer };
   /** Templates folder with stable/ and experimental/ (default: test/fixtures/batfish-questions). */
   templatesDir?: string;
 }
@@ -64,6 +84,7 @@ export interface LoggedRequest {
   bodyText?: string;
   /** For a zip body (a snapshot upload): the paths of the files in it, in zip order, folders left out. */
   zipEntries?: string[];
+  /** The status answered; 0 while in progress, -1 for a dropped connection, -2 for one never answered. */
   status: number;
 }
 
@@ -180,7 +201,8 @@ export class BatfishSimulator {
       const fp = fingerprintFixture(recorded.network);
       if (fp) this.#fixtureFingerprints.set(recorded.network, fp);
     }
-    this.#server = http.createServer((req, res) => void this.#handle(req, res));
+    const handler = (req: IncomingMessage, res: ServerResponse): void => void this.#handle(req, res);
+    this.#server = options.tls ? https.createServer({ key: options.tls.key, cert: options.tls.cert }, handler) : http.createServer(handler);
     this.#server.keepAliveTimeout = 1000;
   }
 
@@ -198,7 +220,8 @@ export class BatfishSimulator {
 
   get url(): string {
     const address = this.#server.address() as AddressInfo;
-    return `http://${this.options.host ?? '127.0.0.1'}:${address.port}`;
+    const host = this.options.host ?? '127.0.0.1';
+    return `${this.options.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
   }
 
   async stop(): Promise<void> {
@@ -248,8 +271,19 @@ export class BatfishSimulator {
         })
       : Promise.resolve();
     if (!zipped && body.length > 0) entry.bodyText = body.toString('utf8');
-    const fault = this.#fault(entry);
+    this.options.onRequest?.(entry);
+    const fault = this.#fault(entry, body);
     if (fault?.delayMs) await sleep(fault.delayMs);
+    if (fault?.hang) {
+      await logged;
+      entry.status = -2;
+      // Nothing is ever written; the socket closes when the client gives up or the simulator stops.
+      await new Promise<void>((resolve) => {
+        if (req.socket.destroyed) resolve();
+        else req.socket.once('close', () => resolve());
+      });
+      return;
+    }
     if (fault?.drop) {
       await logged;
       entry.status = -1;
@@ -273,10 +307,11 @@ export class BatfishSimulator {
     res.end(reply.body);
   }
 
-  #fault(entry: LoggedRequest): Fault | undefined {
+  #fault(entry: LoggedRequest, body: Buffer): Fault | undefined {
     for (const fault of this.options.faults ?? []) {
       if (fault.method && fault.method !== entry.method) continue;
       if (!fault.path.test(entry.path)) continue;
+      if (fault.body && !fault.body.test(body.toString('utf8'))) continue;
       const used = this.#faultUses.get(fault) ?? 0;
       if (fault.times !== undefined && used >= fault.times) continue;
       this.#faultUses.set(fault, used + 1);

@@ -1,9 +1,13 @@
 /**
  * Builds the Batfish stand-in image for the Docker tests: a root filesystem holding this machine's
- * node binary, the libraries `ldd` lists for it, and the simulator bundled into one file, imported
- * with `docker import` (no registry needed). It listens on 9996 like batfish/batfish.
+ * node binary, the libraries `ldd` lists for it, and the stand-in program (test/support/standin-main.ts,
+ * the simulator) bundled into one file, imported with `docker import` (no registry needed). It
+ * listens on 9996 like batfish/batfish, and says what it is: GET /v2/version reports
+ * STANDIN_VERSION, never a Batfish release.
  *
  *   tsx test/support/standin-image.ts [TAG]     (default netq-test/batfish-standin:base)
+ *
+ * Every image here is under netq-test/, never under a name netq itself uses.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -13,16 +17,19 @@ import { build } from 'esbuild';
 import { FIXTURES_DIR } from './recorded.js';
 
 export const STANDIN_IMAGE = 'netq-test/batfish-standin:base';
+/** What the stand-in answers to GET /v2/version. */
+export const STANDIN_VERSION = 'standin-simulator (not Batfish)';
 
 /** Builds the image unless it exists (or always, with force). Returns its tag. */
 export async function buildStandinImage(tag = STANDIN_IMAGE, force = false): Promise<string> {
-  if (!force && spawnSync('docker', ['image', 'inspect', tag], { stdio: 'ignore' }).status === 0) return tag;
+  const previous = imageId(tag);
+  if (!force && previous) return tag;
   const root = mkdtempSync(path.join(os.tmpdir(), 'netq-standin-'));
   try {
     const app = path.join(root, 'app');
     // The bundle sits in app/support so the simulator finds its fixtures at app/fixtures.
     await build({
-      entryPoints: [path.join(path.dirname(FIXTURES_DIR), 'support', 'sim-cli.ts')],
+      entryPoints: [path.join(path.dirname(FIXTURES_DIR), 'support', 'standin-main.ts')],
       bundle: true,
       platform: 'node',
       format: 'esm',
@@ -44,24 +51,41 @@ export async function buildStandinImage(tag = STANDIN_IMAGE, force = false): Pro
       'docker',
       [
         'import',
-        '--change', 'CMD ["/usr/local/bin/node", "/app/support/sim.mjs", "--host", "0.0.0.0", "--port", "9996"]',
+        '--change', 'CMD ["/usr/local/bin/node", "/app/support/sim.mjs"]',
         '--change', 'EXPOSE 9996',
         '--change', 'ENV HOME=/data',
+        '--change', `ENV NETQ_SIM_VERSION="${STANDIN_VERSION}"`,
         '-', tag,
       ],
       { input: tar, stdio: ['pipe', 'ignore', 'inherit'], maxBuffer: 1024 * 1024 * 1024 },
     );
+    // The image this one replaces would be left untagged: remove it, unless a container still uses it.
+    if (previous && previous !== imageId(tag)) spawnSync('docker', ['image', 'rm', previous], { stdio: 'ignore' });
     return tag;
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
 }
 
-/** A variant of an image with extra environment (a crash at start, a slow start). */
+/** A variant of an image with extra environment (a crash at start, a slow start, a slow parse). */
 export function buildVariant(base: string, tag: string, env: Record<string, string>): string {
+  const previous = imageId(tag);
   const dockerfile = `FROM ${base}\n${Object.entries(env).map(([k, v]) => `ENV ${k}=${v}`).join('\n')}\n`;
   execFileSync('docker', ['build', '-q', '-t', tag, '-'], { input: dockerfile, stdio: ['pipe', 'ignore', 'inherit'] });
+  if (previous && previous !== imageId(tag)) spawnSync('docker', ['image', 'rm', previous], { stdio: 'ignore' });
   return tag;
+}
+
+/** The id of an image, or undefined when the engine does not have it. */
+export function imageId(ref: string): string | undefined {
+  const result = spawnSync('docker', ['image', 'inspect', '--format', '{{.Id}}', ref], { encoding: 'utf8' });
+  return result.status === 0 ? result.stdout.trim() : undefined;
+}
+
+/** Removes images by reference; missing ones are skipped. */
+export function removeImages(refs: string[]): void {
+  const present = refs.filter((ref) => imageId(ref));
+  if (present.length) spawnSync('docker', ['image', 'rm', '-f', ...present], { stdio: 'ignore' });
 }
 
 function sharedLibraries(binary: string): string[] {

@@ -1,0 +1,64 @@
+/**
+ * The speed bench's Batfish: the test simulator (test/support/simulator.ts) in its own process, so
+ * its work (unzipping a 250 MB upload, serving a 40 MB answer) never stalls the bench's clock.
+ * Forked by bench/sim-control.ts, which drives it over the IPC channel.
+ */
+import { readFileSync } from 'node:fs';
+import { startSimulator, type Fault, type SimulatorOptions } from '../test/support/simulator.js';
+import type { SimCommand, SimReply, WorkTime } from './sim-control.js';
+
+/** The API key of the process's own requests (work times), so request counts leave them out. */
+const OWN_KEY = 'netq-bench-own-requests';
+
+const sim = await startSimulator({ parseMs: 0, dataplaneMs: 0, answerMs: 0 });
+/** Work items already counted, with what they took on the server. */
+const counted = new Map<string, WorkTime>();
+
+async function workTimes(): Promise<WorkTime[]> {
+  for (const network of sim.networks.values()) {
+    for (const snapshot of network.snapshots.values()) {
+      // The simulator keeps each item's status with its start (task.obtained) and end; ask for it as a client would.
+      for (const item of snapshot.completed) {
+        if (counted.has(item.id)) continue;
+        const response = await fetch(`${sim.url}/v2/networks/${encodeURIComponent(network.name)}/work/${item.id}`, {
+          headers: { 'X-Batfish-Apikey': OWN_KEY, 'X-Batfish-Version': '2025.07.07.2423' },
+        });
+        const status = (await response.json()) as { task?: { obtained?: string; terminated?: string } };
+        const start = Date.parse(status.task?.obtained ?? '');
+        const end = Date.parse(status.task?.terminated ?? '');
+        counted.set(item.id, { kind: item.workType, ms: Number.isFinite(start) && Number.isFinite(end) ? end - start : 0 });
+      }
+    }
+  }
+  return [...counted.values()];
+}
+
+async function handle(command: SimCommand): Promise<SimReply> {
+  switch (command.cmd) {
+    case 'configure': {
+      const faults: Fault[] = (command.faults ?? []).map((f) => ({
+        ...(f.method ? { method: f.method } : {}),
+        path: new RegExp(f.path),
+        respond: { status: 200, body: readFileSync(f.bodyFile, 'utf8'), contentType: 'application/json' },
+      }));
+      const options: SimulatorOptions = { ...sim.options, ...command.delays, faults };
+      sim.options = options;
+      return { ok: true };
+    }
+    case 'reset':
+      // Forget every network: the next run of any site is a cold one (upload and parse).
+      sim.networks.clear();
+      return { ok: true };
+    case 'stats':
+      return { ok: true, requests: sim.requests.filter((r) => r.headers['x-batfish-apikey'] !== OWN_KEY).length, work: await workTimes() };
+  }
+}
+
+process.on('message', (message: { id: number; command: SimCommand }) => {
+  void handle(message.command).then(
+    (reply) => process.send?.({ id: message.id, reply }),
+    (error: unknown) => process.send?.({ id: message.id, reply: { ok: false, error: String(error) } }),
+  );
+});
+process.on('disconnect', () => void sim.stop().then(() => process.exit(0)));
+process.send?.({ id: 0, reply: { ok: true, url: sim.url } });

@@ -1,0 +1,133 @@
+import { readFileSync, readlinkSync } from 'node:fs';
+import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+
+/**
+ * A process, told apart from every other one this machine ran: its pid, the boot it runs in
+ * (`/proc/sys/kernel/random/boot_id`) and its pid namespace (netq in a CI job container that
+ * shares the host's engine has pids of its own).
+ */
+export interface ProcessIdentity {
+  pid: number;
+  bootId: string;
+  pidNamespace: string;
+}
+
+/** What netq asks about this machine's processes; tests pass a fake. */
+export interface HostProcesses {
+  /** This process; undefined where the system does not say (no /proc, e.g. macOS). */
+  self(): ProcessIdentity | undefined;
+  /** True only when the process is surely gone: same boot and pid namespace as this one, and its pid is free. */
+  isGone(owner: ProcessIdentity): boolean;
+  /** False when `pid` is surely not running here (it may still be another process that reused it). */
+  pidAlive(pid: number): boolean;
+}
+
+let cachedSelf: ProcessIdentity | null | undefined;
+
+/** The processes of the machine netq runs on (Linux /proc). */
+export const localProcesses: HostProcesses = {
+  self() {
+    if (cachedSelf === undefined) {
+      try {
+        cachedSelf = {
+          pid: process.pid,
+          bootId: readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim(),
+          pidNamespace: readlinkSync('/proc/self/ns/pid'),
+        };
+      } catch {
+        cachedSelf = null;
+      }
+    }
+    return cachedSelf ?? undefined;
+  },
+  isGone(owner) {
+    const self = this.self();
+    if (!self || owner.bootId !== self.bootId || owner.pidNamespace !== self.pidNamespace) return false;
+    return !this.pidAlive(owner.pid);
+  },
+  pidAlive(pid) {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch (error) {
+      // EPERM: it exists but belongs to another user.
+      return (error as NodeJS.ErrnoException).code !== 'ESRCH';
+    }
+  },
+};
+
+/** The labels that name an ephemeral container's owner, and back. */
+export const OWNER_LABELS = {
+  pid: 'io.netq.owner-pid',
+  bootId: 'io.netq.owner-boot-id',
+  pidNamespace: 'io.netq.owner-pid-ns',
+} as const;
+
+export function ownerLabels(owner: ProcessIdentity | undefined): Record<string, string> {
+  if (!owner) return {};
+  return { [OWNER_LABELS.pid]: String(owner.pid), [OWNER_LABELS.bootId]: owner.bootId, [OWNER_LABELS.pidNamespace]: owner.pidNamespace };
+}
+
+export function ownerOf(labels: Record<string, string>): ProcessIdentity | undefined {
+  const pid = Number(labels[OWNER_LABELS.pid]);
+  const bootId = labels[OWNER_LABELS.bootId];
+  const pidNamespace = labels[OWNER_LABELS.pidNamespace];
+  if (!Number.isInteger(pid) || pid <= 0 || !bootId || !pidNamespace) return undefined;
+  return { pid, bootId, pidNamespace };
+}
+
+/**
+ * Which netq processes of this user use a shared container: each holds a lease file while it does,
+ * `<dir>/<container id>.<pid>` holding the process identity. A lease whose process is gone (its pid
+ * is free, or it was written in an earlier boot) does not count and is deleted when seen.
+ */
+export class ContainerLeases {
+  constructor(
+    private readonly dir: string,
+    private readonly processes: HostProcesses,
+  ) {}
+
+  /** Records that this process uses the container; returns the release (safe to call twice). */
+  async take(containerId: string): Promise<() => Promise<void>> {
+    const self = this.processes.self() ?? { pid: process.pid, bootId: '', pidNamespace: '' };
+    await mkdir(this.dir, { recursive: true });
+    const file = path.join(this.dir, `${containerId}.${self.pid}`);
+    await writeFile(file, JSON.stringify(self));
+    let released = false;
+    return async () => {
+      if (released) return;
+      released = true;
+      await rm(file, { force: true });
+    };
+  }
+
+  /** The other live processes holding a lease on the container. */
+  async holders(containerId: string): Promise<number[]> {
+    const names = await readdir(this.dir).catch(() => [] as string[]);
+    const self = this.processes.self();
+    const holders: number[] = [];
+    for (const name of names.filter((n) => n.startsWith(`${containerId}.`))) {
+      const file = path.join(this.dir, name);
+      const lease = await readFile(file, 'utf8').then(
+        (text) => JSON.parse(text) as Partial<ProcessIdentity>,
+        () => undefined,
+      );
+      const pid = lease?.pid;
+      if (typeof pid !== 'number' || pid === (self?.pid ?? process.pid)) continue;
+      const earlierBoot = Boolean(self?.bootId && lease?.bootId && lease.bootId !== self.bootId);
+      if (earlierBoot || !this.processes.pidAlive(pid)) {
+        await rm(file, { force: true });
+        continue;
+      }
+      holders.push(pid);
+    }
+    return holders;
+  }
+
+  /** Deletes the leases of a container that is gone. */
+  async forget(containerId: string): Promise<void> {
+    const names = await readdir(this.dir).catch(() => [] as string[]);
+    await Promise.all(names.filter((n) => n.startsWith(`${containerId}.`)).map((n) => rm(path.join(this.dir, n), { force: true })));
+  }
+}
