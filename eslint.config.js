@@ -33,7 +33,7 @@ export default tseslint.config(
     files: ['src/**/*.ts'],
     rules: {
       ...importRule(undefined),
-      'no-restricted-properties': ['error', { object: 'process', property: 'exit', message: 'Return an exit code; only src/cli.ts ends the process.' }],
+      'no-restricted-properties': ['error', { object: 'process', property: 'exit', message: 'Return an exit code; only src/main.ts ends the process.' }],
     },
   },
   { files: ['src/batfish/**/*.ts'], rules: importRule('src/batfish/', [upward]) },
@@ -41,7 +41,7 @@ export default tseslint.config(
   { files: ['src/sites/**/*.ts'], rules: importRule('src/sites/', [upward]) },
   { files: ['src/render/**/*.ts'], rules: importRule('src/render/', [upward, batfishInternals]) },
   {
-    files: ['src/cli.ts'],
+    files: ['src/main.ts'],
     rules: { 'no-restricted-properties': 'off' },
   },
 );

@@ -57,7 +57,10 @@ export function deviceConfig(hostname: string, bytes: number, random: () => numb
         }
         break;
       default:
-        text = `router bgp ${64512 + int(1000)}\n neighbor ${ip()} remote-as ${64512 + int(1000)}\n neighbor ${ip()} description ${pick(WORDS)} peer ${int(100)}\n neighbor ${ip()} route-map RM-${pick(WORDS).toUpperCase()} in\n!\n`;
+        text =
+          `router bgp ${64512 + int(1000)}\n neighbor ${ip()} remote-as ${64512 + int(1000)}\n` +
+          ` neighbor ${ip()} description ${pick(WORDS)} peer ${int(100)}\n` +
+          ` neighbor ${ip()} route-map RM-${pick(WORDS).toUpperCase()} in\n!\n`;
     }
     parts.push(text);
     size += text.length;

@@ -22,7 +22,7 @@ import { STANDIN_IMAGE, buildStandinImage, buildVariant } from '../test/support/
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' }, 'startup-delay-ms': { type: 'string', default: '0' } } });
 const runs = Number(values.runs);
-const BIN = path.join(REPO_ROOT, 'dist', 'cli.js');
+const BIN = path.join(REPO_ROOT, 'dist', 'bin', 'netq.js');
 // Under Docker names of its own (src/docker/names.ts), so the bench never touches a real netq setup.
 const ENV = { ...process.env, NO_COLOR: '1', NETQ_DOCKER_NAMESPACE: 'bench' };
 const LABEL = 'io.netq.managed-by=netq-bench';

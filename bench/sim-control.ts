@@ -68,7 +68,10 @@ export class SimControl {
     return reply;
   }
 
-  configure(delays: { parseMs: number; dataplaneMs: number; answerMs: number }, faults: Array<{ method?: string; path: string; bodyFile: string }> = []): Promise<unknown> {
+  configure(
+    delays: { parseMs: number; dataplaneMs: number; answerMs: number },
+    faults: Array<{ method?: string; path: string; bodyFile: string }> = [],
+  ): Promise<unknown> {
     return this.send({ cmd: 'configure', delays, faults });
   }
 

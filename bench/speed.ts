@@ -21,7 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { answerBody, ensureLargeSite, routesAnswerElement, writeSmallSites } from './generate.js';
 import { measure, median, type RunOptions, type RunResult } from './measure.js';
-import { SimControl } from './sim-control.js';
+import { SimControl, type SimDelta } from './sim-control.js';
 
 const SECTIONS = ['startup', 'site', 'many', 'all', 'answers', 'large'] as const;
 type Section = (typeof SECTIONS)[number];
@@ -45,9 +45,14 @@ for (const name of only) if (!(SECTIONS as readonly string[]).includes(name)) th
 if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs takes a whole number from 1');
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const pkg = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { bin: string | Record<string, string> };
-const BIN = path.join(REPO_ROOT, typeof pkg.bin === 'string' ? pkg.bin : pkg.bin.netq!);
 const NODE = process.execPath;
+
+/** The program users run: package.json's `bin` (read after the build, which may change it). */
+function netqBin(): string {
+  const pkg = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { bin: string | Record<string, string> };
+  return path.join(REPO_ROOT, typeof pkg.bin === 'string' ? pkg.bin : pkg.bin.netq!);
+}
+let BIN = '';
 
 /** One line of the table. */
 interface Row {
@@ -86,6 +91,18 @@ async function netq(args: string[], stateDir: string, options: RunOptions = {}):
   return result;
 }
 
+/**
+ * Runs netq against the simulator and returns what the simulator saw too. A run that sent no
+ * request did not do the job being timed (a half-built CLI exits 0 doing nothing): that stops the bench.
+ */
+async function netqAsking(sim: SimControl, args: string[], stateDir: string, options: RunOptions = {}): Promise<{ result: RunResult; seen: SimDelta }> {
+  const observed = await sim.observe(() => netq(args, stateDir, options));
+  if (!observed.result.timedOut && observed.seen.requests === 0) {
+    throw new Error(`netq ${args.join(' ')} sent no request to the simulator (${path.relative(REPO_ROOT, BIN)}; stderr: ${observed.result.stderr.trim() || 'none'})`);
+  }
+  return observed;
+}
+
 function freshDir(name: string): string {
   const dir = path.join(work, name);
   rmSync(dir, { recursive: true, force: true });
@@ -109,7 +126,9 @@ async function startup(): Promise<void> {
   progress(`start-up: netq --version and node -e 0, ${runs} runs each`);
   const state = freshDir('state-startup');
   await measure(NODE, ['-e', '0']);
-  await netq(['--version'], state);
+  const versionFile = path.join(work, 'version.txt');
+  await netq(['--version'], state, { stdoutFile: versionFile });
+  if (!/\d+\.\d+/.test(readFileSync(versionFile, 'utf8'))) throw new Error(`netq --version printed no version (${path.relative(REPO_ROOT, BIN)})`);
   const node: RunResult[] = [];
   const cli: RunResult[] = [];
   for (let i = 0; i < runs; i++) {
@@ -118,9 +137,21 @@ async function startup(): Promise<void> {
   }
   const base = medianOf(node, (r) => r.ms)!;
   const wall = medianOf(cli, (r) => r.ms)!;
-  rows.push({ figure: 'start-up: netq --version, wall', value: seconds(wall), target: `≤ ${seconds(base + 100)} (node + 0.10 s)`, baseline: `${seconds(base)} node -e 0`, met: wall <= base + 100 });
+  rows.push({
+    figure: 'start-up: netq --version, wall',
+    value: seconds(wall),
+    target: `≤ ${seconds(base + 100)} (node + 0.10 s)`,
+    baseline: `${seconds(base)} node -e 0`,
+    met: wall <= base + 100,
+  });
   const rss = medianOf(cli, (r) => r.rssKiB);
-  rows.push({ figure: 'start-up: netq --version, peak RSS', value: mib(rss), target: '≤ 60 MiB', baseline: `${mib(medianOf(node, (r) => r.rssKiB))} node -e 0`, met: rss !== undefined && rss <= 60 * 1024 });
+  rows.push({
+    figure: 'start-up: netq --version, peak RSS',
+    value: mib(rss),
+    target: '≤ 60 MiB',
+    baseline: `${mib(medianOf(node, (r) => r.rssKiB))} node -e 0`,
+    met: rss !== undefined && rss <= 60 * 1024,
+  });
 }
 
 // ---------------------------------------------------------------- 2. one small site: re-ask and cold
@@ -138,13 +169,13 @@ async function site(sim: SimControl): Promise<void> {
   const state = freshDir('state-site');
   const dir = smallRegions();
   const ask = ['bgp-sessions', '-r', 'north_america', '-s', 'nyc', '--regions-dir', dir, '--batfish-url', sim.url];
-  await netq(ask, state);
+  await netqAsking(sim, ask, state);
   const cold: RunResult[] = [];
   const unchanged: Array<{ run: RunResult; requests: number }> = [];
   for (let i = 0; i < runs; i++) {
     appendFileSync(path.join(dir, 'north_america/nyc/configs/core-rtr01.cfg'), `! bench change ${i}\n`);
-    cold.push((await sim.observe(() => netq(ask, state))).result);
-    const { result, seen } = await sim.observe(() => netq(ask, state));
+    cold.push((await netqAsking(sim, ask, state)).result);
+    const { result, seen } = await netqAsking(sim, ask, state);
     unchanged.push({ run: result, requests: seen.requests });
   }
   const requests = median(unchanged.map((u) => u.requests));
@@ -168,11 +199,11 @@ async function many(sim: SimControl): Promise<void> {
     ['parse-status', ['parse-status', ...site]],
   ];
   // The snapshot is there (and its data plane computed) before the timed runs.
-  for (const [, args] of commands) await netq(args, state);
+  for (const [, args] of commands) await netqAsking(sim, args, state);
   const seen = new Map<string, Array<{ ms: number; workMs: number; items: number }>>(commands.map(([name]) => [name, []]));
   for (let i = 0; i < runs; i++) {
     for (const [name, args] of commands) {
-      const { result, seen: server } = await sim.observe(() => netq(args, state));
+      const { result, seen: server } = await netqAsking(sim, args, state);
       seen.get(name)!.push({ ms: result.ms, workMs: server.workMs, items: server.items });
     }
   }
@@ -207,12 +238,14 @@ async function all(sim: SimControl): Promise<void> {
       await sim.reset();
       const state = freshDir('state-all');
       const args = ['bgp-sessions', '--all', '-r', 'bench', '--regions-dir', dir, '--batfish-url', sim.url, ...(concurrency ? ['--concurrency', concurrency] : [])];
-      const { result, seen } = await sim.observe(() => netq(args, state));
+      const { result, seen } = await netqAsking(sim, args, state);
       samples.push({ ms: result.ms, workMs: seen.workMs });
     }
     const ratio = median(samples.map((s) => s.ms / Math.max(1, s.workMs)));
     rows.push({
-      figure: `--all, ${siteCount} cold sites (concurrency ${concurrency ?? 'default'}; parse ${delays.parseMs / 1000}, data plane ${delays.dataplaneMs / 1000}, answer ${delays.answerMs / 1000} s): wall ÷ server bound`,
+      figure:
+        `--all, ${siteCount} cold sites (concurrency ${concurrency ?? 'default'}; parse ${delays.parseMs / 1000}, ` +
+        `data plane ${delays.dataplaneMs / 1000}, answer ${delays.answerMs / 1000} s): wall ÷ server bound`,
       value: `${times(ratio)} (${seconds(median(samples.map((s) => s.ms)))})`,
       target: '≤ 1.10x',
       baseline: `server ${seconds(median(samples.map((s) => s.workMs)))}`,
@@ -263,9 +296,10 @@ async function answers(sim: SimControl): Promise<void> {
   writeFileSync(path.join(snapshot, 'configs', 'r1.cfg'), 'hostname r1\n');
   await sim.configure({ parseMs: 0, dataplaneMs: 0, answerMs: 0 }, [{ method: 'GET', path: '^/v2/networks/bigans/questions/[^/]+/answer$', bodyFile: answerFile }]);
   const state = freshDir('state-answers');
-  const ask = (format: string, network = 'bigans'): string[] => ['routes', '--snapshot-dir', snapshot, '--network', network, '--batfish-url', sim.url, '--format', format];
-  await netq(ask('csv'), state);
-  await netq(ask('csv', 'empty'), state);
+  const ask = (format: string, network = 'bigans'): string[] =>
+    ['routes', '--snapshot-dir', snapshot, '--network', network, '--batfish-url', sim.url, '--format', format];
+  await netqAsking(sim, ask('csv'), state);
+  await netqAsking(sim, ask('csv', 'empty'), state);
   const readOnce = "JSON.parse(require('node:fs').readFileSync(process.argv[1], 'utf8'))";
   const copy: number[] = [];
   for (let i = 0; i < runs; i++) {
@@ -282,14 +316,17 @@ async function answers(sim: SimControl): Promise<void> {
     const samples: RunResult[] = [];
     const extra: number[] = [];
     for (let i = 0; i < runs; i++) {
-      const empty = await netq(ask(format, 'empty'), state, { stdoutFile: path.join(work, `empty.${format}`) });
-      const result = await netq(ask(format), state, { stdoutFile: path.join(work, `out.${format}`), timeoutMs: limit(format) });
+      const empty = (await netqAsking(sim, ask(format, 'empty'), state, { stdoutFile: path.join(work, `empty.${format}`) })).result;
+      const outFile = path.join(work, `out.${format}`);
+      const result = (await netqAsking(sim, ask(format), state, { stdoutFile: outFile, timeoutMs: limit(format) })).result;
       samples.push(result);
       if (result.timedOut) break;
+      if (statSync(outFile).size < rowCount) throw new Error(`netq routes --format ${format} printed ${statSync(outFile).size} bytes for ${rowCount} rows`);
       if (result.rssKiB !== undefined && empty.rssKiB !== undefined) extra.push(result.rssKiB - empty.rssKiB);
     }
     const wall = medianOf(samples.filter((s) => !s.timedOut), (r) => r.ms);
-    rows.push({ figure: `${figure}, wall`, value: wall === undefined ? `> ${seconds(limit(format))} (stopped)` : seconds(wall), target: '', baseline: '', met: undefined });
+    const value = wall === undefined ? `> ${seconds(limit(format))} (stopped)` : seconds(wall);
+    rows.push({ figure: `${figure}, wall`, value, target: '', baseline: '', met: undefined });
     const extraKiB = extra.length ? median(extra) : undefined;
     rows.push({
       figure: `${figure}, peak RSS over an empty answer's`,
@@ -314,7 +351,7 @@ async function large(sim: SimControl): Promise<void> {
   const baselineScript = 'zip -r -q "$1" "$2" && curl -sS -f -o /dev/null -T "$1" -X POST -H "Content-Type: application/octet-stream" "$3"';
   const hasTools = ['zip', 'curl'].every((tool) => spawnSync(tool, ['--help'], { stdio: 'ignore' }).status === 0);
   const warmState = freshDir('state-large-warm');
-  await netq(ask, warmState);
+  await netqAsking(sim, ask, warmState);
   const cold: RunResult[] = [];
   const baseline: RunResult[] = [];
   const unchanged: RunResult[] = [];
@@ -330,8 +367,8 @@ async function large(sim: SimControl): Promise<void> {
       rmSync(zipFile, { force: true });
     }
     await sim.reset();
-    cold.push(await netq(ask, freshDir('state-large-cold')));
-    unchanged.push(await netq(ask, warmState));
+    cold.push((await netqAsking(sim, ask, freshDir('state-large-cold'))).result);
+    unchanged.push((await netqAsking(sim, ask, warmState)).result);
   }
   const base = medianOf(baseline, (r) => r.ms);
   const wall = medianOf(cold, (r) => r.ms)!;
@@ -364,7 +401,10 @@ function printTable(): void {
   const widths = all[0]!.map((_, i) => Math.max(...all.map((c) => c[i]!.length)));
   const line = (c: string[]): string => c.map((text, i) => text.padEnd(widths[i]!)).join('  ').trimEnd();
   const out = process.stdout;
-  out.write(`netq speed bench: median of ${runs} run${runs === 1 ? '' : 's'}, seed ${seed}, ${os.cpus().length} cores, node ${process.version}, simulator with zero work delays unless a figure says otherwise\n`);
+  out.write(
+    `netq speed bench: median of ${runs} run${runs === 1 ? '' : 's'}, seed ${seed}, ${os.cpus().length} cores, node ${process.version}, ` +
+      'simulator with zero work delays unless a figure says otherwise\n',
+  );
   for (const note of notes) out.write(`note: ${note}\n`);
   out.write(`${line(all[0]!)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}\n`);
   for (const c of all.slice(1)) out.write(`${line(c)}\n`);
@@ -375,6 +415,7 @@ function printTable(): void {
 
 const started = performance.now();
 build();
+BIN = netqBin();
 const sim = await SimControl.start();
 try {
   const steps: Record<Section, () => Promise<void>> = {

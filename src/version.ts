@@ -1,7 +1,17 @@
-import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
 
-const require = createRequire(import.meta.url);
-const pkg = require('../package.json') as { version: string };
-
-/** netq's own version, from package.json. */
-export const NETQ_VERSION: string = pkg.version;
+/**
+ * netq's own version, from its package.json: the nearest one above this file, which is the same
+ * file whether this runs from src/, dist/ or the bundled dist/bin/.
+ */
+export const NETQ_VERSION: string = (() => {
+  for (let dir = new URL('.', import.meta.url); ; dir = new URL('..', dir)) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL('package.json', dir), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'netq' && typeof pkg.version === 'string') return pkg.version;
+    } catch {
+      // No package.json here: look one folder up.
+    }
+    if (dir.pathname === '/') return '0.0.0';
+  }
+})();

@@ -6,6 +6,7 @@ import type { DockerEngine } from '../docker/engine.js';
 import { BatfishContainers, type BatfishRequest } from '../docker/lifecycle.js';
 import { dockerNamesOf } from '../docker/names.js';
 import { NETQ_VERSION } from '../version.js';
+import { fileTemplateCache } from './template-cache.js';
 import type { NetqEventListener } from './events.js';
 
 /**
@@ -121,6 +122,7 @@ export class BatfishProvider {
         signal: this.deps.signal,
       });
       const version = await session.connect(target.connectTimeoutMs);
+      session.useTemplateCache(fileTemplateCache(this.deps.stateDir, url, version.batfish));
       return { session, url, version, requestCount: () => http.requestCount, release };
     } catch (error) {
       await release().catch(() => undefined);

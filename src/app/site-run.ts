@@ -7,7 +7,6 @@ import type { Clock } from '../clock.js';
 import { NetqError, toNetqError } from '../errors.js';
 import { hashSnapshotFiles } from '../sites/hash.js';
 import { DEFAULT_DIR_NETWORK, snapshotName, snapshotPattern } from '../sites/naming.js';
-import { packageSnapshot } from '../sites/packager.js';
 import { resolveSite, resolveSnapshotDir, scanSnapshot, type SiteLocation, type SnapshotScan } from '../sites/sites.js';
 import type { NetqEventListener } from './events.js';
 import type { BatfishConnection, BatfishProvider, BatfishTarget } from './provider.js';
@@ -115,6 +114,8 @@ export class SiteRun {
     readonly reused: boolean,
     private readonly deadline: number,
     private readonly onEvent: NetqEventListener,
+    /** --fresh: answers Batfish stored earlier are not reused. */
+    private readonly fresh: boolean,
   ) {}
 
   /** Uploads (or reuses) the site's snapshot, and the reference's for differential answers. */
@@ -130,8 +131,9 @@ export class SiteRun {
     if (reference) await ensureSnapshot(batfish, reference, settings.fresh, deadline, deps);
     const reused = await ensureSnapshot(batfish, site, settings.fresh, deadline, deps);
     const inUse = [site.snapshot, ...(reference ? [reference.snapshot] : [])];
-    await batfish.session.pruneSnapshots(site.network, snapshotPattern(site.location.site), settings.keepSnapshots, inUse, deadline);
-    return new SiteRun(batfish, site, reference, reused, deadline, deps.onEvent);
+    // Only an upload adds a snapshot; when nothing was uploaded there is nothing new to prune.
+    if (!reused) await batfish.session.pruneSnapshots(site.network, snapshotPattern(site.location.site), settings.keepSnapshots, inUse, deadline);
+    return new SiteRun(batfish, site, reference, reused, deadline, deps.onEvent, settings.fresh);
   }
 
   get network(): string {
@@ -156,6 +158,7 @@ export class SiteRun {
     const prepared = typeof question === 'string' ? await this.prepare({ question, parameters }) : question;
     const { network, snapshot } = this.site;
     const answer = await this.batfish.session.ask({
+      fresh: this.fresh,
       network,
       snapshot,
       question: prepared,
@@ -207,6 +210,8 @@ async function ensureSnapshot(batfish: BatfishConnection, prepared: PreparedSnap
     return true;
   }
   deps.onEvent({ type: 'phase', text: `packaging ${scan.files.length} files of ${location.site}` });
+  // The zip library is loaded only when something is uploaded: an unchanged site never needs it.
+  const { packageSnapshot } = await import('../sites/packager.js');
   const zip = await packageSnapshot(scan.files, snapshot, deps.tmpDir);
   try {
     deps.onEvent({ type: 'upload', network, snapshot, sizeBytes: zip.sizeBytes, files: scan.files.length });

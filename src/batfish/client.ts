@@ -105,15 +105,12 @@ export class BatfishClient {
 
   /** The templates the server offers, keyed by their lower-cased instance name. */
   async questionTemplates(): Promise<Map<string, QuestionTemplate>> {
-    const json = await this.#json({
-      method: 'GET',
-      path: '/question_templates',
-      query: { verbose: 'false' },
-    });
-    if (!isObject(json)) throw new BatfishAnswerError('Batfish sent question templates that are not a JSON object');
-    const templates = new Map<string, QuestionTemplate>();
-    for (const [key, text] of Object.entries(json)) templates.set(key.toLowerCase(), parseTemplate(text, key));
-    return templates;
+    return parseTemplates(await this.questionTemplatesJson());
+  }
+
+  /** `GET /question_templates` as the server sent it (what netq's template cache keeps). */
+  async questionTemplatesJson(): Promise<unknown> {
+    return this.#json({ method: 'GET', path: '/question_templates', query: { verbose: 'false' } });
   }
 
   /** Creates the network unless it exists (GET, then POST on 404, as pybatfish's set_network). */
@@ -304,4 +301,12 @@ export class BatfishClient {
       throw error;
     }
   }
+}
+
+/** The templates of a `GET /question_templates` body, keyed by their lower-cased instance name. */
+export function parseTemplates(json: unknown): Map<string, QuestionTemplate> {
+  if (!isObject(json)) throw new BatfishAnswerError('Batfish sent question templates that are not a JSON object');
+  const templates = new Map<string, QuestionTemplate>();
+  for (const [key, text] of Object.entries(json)) templates.set(key.toLowerCase(), parseTemplate(text, key));
+  return templates;
 }

@@ -1,8 +1,9 @@
+import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import type { Clock } from '../clock.js';
 import { BatfishError, BatfishHttpError, BatfishTimeoutError, BatfishUnreachableError, BatfishWorkError, InputError } from '../errors.js';
 import { isObject, parseTableAnswer, type TableAnswer } from './answer.js';
-import type { BatfishClient, BatfishVersion, SnapshotMetadata, WorkItem, WorkStatus } from './client.js';
+import { parseTemplates, type BatfishClient, type BatfishVersion, type SnapshotMetadata, type WorkItem, type WorkStatus } from './client.js';
 import { isTlsErrorCode, plainHttpWarning } from './http.js';
 import { definedParameters, instantiateQuestion, serializeQuestion, type QuestionParameters, type QuestionTemplate } from './question.js';
 import { awaitWork, describeStatus, runWork } from './work.js';
@@ -43,6 +44,16 @@ export interface SessionOptions {
   signal?: AbortSignal;
 }
 
+/**
+ * Where a server's question templates are kept between runs. They ship inside the server, so a
+ * copy keyed by the server and its version stays true, and an unchanged re-ask skips the fetch.
+ */
+export interface TemplateCache {
+  /** The `GET /question_templates` body kept for this server and version, or undefined. */
+  load(): Promise<unknown>;
+  save(json: unknown): Promise<void>;
+}
+
 /** A question checked against its template, ready to upload under a throw-away name. */
 export interface PreparedQuestion {
   template: QuestionTemplate;
@@ -58,6 +69,8 @@ export interface AskRequest {
   question: PreparedQuestion;
   referenceSnapshot?: string;
   deadline: number;
+  /** Ask again even if Batfish has stored an answer to this question about this snapshot. */
+  fresh?: boolean;
 }
 
 /** Batfish names allowed by pybatfish; the server does not check, so netq does. */
@@ -69,6 +82,9 @@ const NAME_PATTERN = /^[A-Za-z0-9_-]{1,150}$/;
  */
 export class BatfishSession {
   #templates: Map<string, QuestionTemplate> | undefined;
+  #templateCache: TemplateCache | undefined;
+  /** The server's version, once connected: part of every kept question's name. */
+  #version: BatfishVersion | undefined;
   #warnedPlainHttp = false;
 
   constructor(
@@ -112,6 +128,7 @@ export class BatfishSession {
         { hint: 'use a Batfish release that serves the v2 API (any release since 2019)' },
       );
     }
+    this.#version = version;
     return version;
   }
 
@@ -157,6 +174,12 @@ export class BatfishSession {
     checkName('network', network);
     checkName('snapshot', snapshot);
     const client = this.client.withDeadline(deadline);
+    // The common case first: the snapshot is there and parsed, one request says so.
+    const known = request.fresh ? undefined : await optionalMetadata(client, network, snapshot);
+    if (known && PARSED_STATUSES.has(known.status)) {
+      this.options.onPhase?.(`reusing snapshot ${snapshot}`);
+      return 'parsed';
+    }
     await client.ensureNetwork(network);
     if (!(await client.listSnapshots(network)).includes(snapshot)) return 'missing';
     const metadata = await optionalMetadata(client, network, snapshot);
@@ -330,46 +353,72 @@ export class BatfishSession {
   }
 
   /**
-   * Asks a prepared question on a parsed snapshot and returns the validated table. The question is
-   * deleted afterwards whatever happened, an interrupt included.
+   * Asks a prepared question on a parsed snapshot and returns the validated table.
+   *
+   * The question is kept on the server under a name made from its content and the server's
+   * version (`__netq_<template>_<hash>`), so asking the same question about the same snapshot again
+   * reads the answer Batfish stored the first time: one request, no work. Snapshot names carry a hash
+   * of their input, so a stored answer is never read for other configs, other parameters or another
+   * Batfish version. `fresh` asks again whatever is stored.
    */
   async ask(request: AskRequest): Promise<TableAnswer> {
     const { network, snapshot, referenceSnapshot } = request;
     const { template } = request.question;
     const client = this.client.withDeadline(request.deadline);
-    // Each ask uploads under a name of its own, so concurrent asks of one question never collide.
-    const questionName = `__${template.name}_${this.options.newId()}`;
-    const question = structuredClone(request.question.question);
-    (question.instance as Record<string, unknown>).instanceName = questionName;
-    let refused = false;
-    try {
-      try {
-        await client.putQuestion(network, questionName, serializeQuestion(question));
-      } catch (error) {
-        refused = error instanceof BatfishHttpError;
-        throw error;
-      }
-      const requestParams: Record<string, string> = { answer: '', questionname: questionName, testrig: snapshot };
-      if (referenceSnapshot) Object.assign(requestParams, { deltatestrig: referenceSnapshot, differential: '' });
-      const label = `answering ${template.name} on ${snapshot}`;
-      this.options.onPhase?.(label);
-      await runWork(
-        client,
-        { containerName: network, id: this.options.newId(), requestParams, testrigName: snapshot },
-        this.#pollOptions(label, request.deadline, `asking ${template.name}`),
-      );
-      return parseTableAnswer(await client.answer(network, questionName, snapshot, referenceSnapshot));
-    } finally {
-      // Questions are uploaded under throw-away names; leave the server's network tidy. An
-      // interrupted PUT may still have reached the server, so only a refused one is not deleted.
-      if (!refused) await client.deleteQuestion(network, questionName).catch(() => undefined);
+    const questionName = stableQuestionName(template.name, this.#version?.batfish ?? '', request.question.question);
+    let questionExists = false;
+    if (!request.fresh) {
+      const stored = await storedAnswer(client, network, questionName, snapshot, referenceSnapshot);
+      if (stored.answer) return stored.answer;
+      questionExists = stored.questionExists;
     }
+    if (!questionExists) {
+      const question = structuredClone(request.question.question);
+      (question.instance as Record<string, unknown>).instanceName = questionName;
+      await client.putQuestion(network, questionName, serializeQuestion(question));
+    }
+    const requestParams: Record<string, string> = { answer: '', questionname: questionName, testrig: snapshot };
+    if (referenceSnapshot) Object.assign(requestParams, { deltatestrig: referenceSnapshot, differential: '' });
+    const label = `answering ${template.name} on ${snapshot}`;
+    this.options.onPhase?.(label);
+    const item = { containerName: network, id: this.options.newId(), requestParams, testrigName: snapshot };
+    const pollOptions = this.#pollOptions(label, request.deadline, `asking ${template.name}`);
+    try {
+      await runWork(client, item, pollOptions);
+    } catch (error) {
+      // Another netq asks the same question about the same snapshot right now: Batfish refuses a
+      // second identical work item and names the first, whose answer serves both.
+      const first = error instanceof BatfishHttpError && error.status === 400 ? /duplicate of existing WorkID: '([^']+)'/.exec(error.body)?.[1] : undefined;
+      if (!first) throw error;
+      await awaitWork(client, { ...item, id: first }, pollOptions);
+    }
+    return parseTableAnswer(await client.answer(network, questionName, snapshot, referenceSnapshot));
   }
 
-  /** Every template the server offers, sorted by name; fetched once per session. */
+  /** Keeps the server's templates between runs (set once the server's version is known). */
+  useTemplateCache(cache: TemplateCache): void {
+    this.#templateCache = cache;
+  }
+
+  /** Every template the server offers, sorted by name; fetched once per session (or read from the cache). */
   async templates(deadline?: number): Promise<QuestionTemplate[]> {
-    this.#templates ??= await this.client.withDeadline(deadline).questionTemplates();
+    this.#templates ??= await this.#loadTemplates(deadline);
     return [...this.#templates.values()].sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  async #loadTemplates(deadline?: number): Promise<Map<string, QuestionTemplate>> {
+    const cached = await this.#templateCache?.load().catch(() => undefined);
+    if (cached !== undefined) {
+      try {
+        return parseTemplates(cached);
+      } catch {
+        // A damaged copy: fetch the templates again.
+      }
+    }
+    const json = await this.client.withDeadline(deadline).questionTemplatesJson();
+    const templates = parseTemplates(json);
+    await this.#templateCache?.save(json).catch(() => undefined);
+    return templates;
   }
 
   /** A template by instance name (case-insensitive). */
@@ -471,4 +520,41 @@ export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
   return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+/**
+ * The name a question is kept under: its template and a hash of the server's version and of the
+ * question as uploaded (parameters included), so equal questions share one stored answer.
+ */
+export function stableQuestionName(template: string, batfishVersion: string, question: Record<string, unknown>): string {
+  const body = structuredClone(question);
+  (body.instance as Record<string, unknown>).instanceName = '';
+  const hash = createHash('sha256').update(`${batfishVersion}\0${serializeQuestion(body)}`).digest('hex').slice(0, 20);
+  return `__netq_${template}_${hash}`;
+}
+
+/**
+ * The answer Batfish stored for this question about this snapshot, if any. A stored FAILURE (or a
+ * body netq cannot read) is not reused: the question is asked again.
+ */
+async function storedAnswer(
+  client: BatfishClient,
+  network: string,
+  question: string,
+  snapshot: string,
+  referenceSnapshot: string | undefined,
+): Promise<{ answer?: TableAnswer; questionExists: boolean }> {
+  let json: unknown;
+  try {
+    json = await client.answer(network, question, snapshot, referenceSnapshot);
+  } catch (error) {
+    if (!(error instanceof BatfishHttpError && error.status === 404)) throw error;
+    // `Answer not found …`: the question is there, not yet answered about this snapshot.
+    return { questionExists: /^Answer not found/i.test(error.body.trim()) };
+  }
+  try {
+    return { answer: parseTableAnswer(json), questionExists: true };
+  } catch {
+    return { questionExists: true };
+  }
 }

@@ -1,10 +1,18 @@
-import Table from 'cli-table3';
+import type CliTable from 'cli-table3';
+import { createRequire } from 'node:module';
 import { type RenderTable, cellTexts } from './model.js';
 
 export interface TableOptions {
   /** Terminal width in columns; undefined when the output is not a terminal (no limit). */
   width?: number;
   color: boolean;
+}
+
+let loaded: typeof CliTable | undefined;
+/** cli-table3, loaded on the first table drawn: commands that print JSON or CSV never pay for it. */
+function cliTable(): typeof CliTable {
+  loaded ??= createRequire(import.meta.url)('cli-table3') as typeof CliTable;
+  return loaded;
 }
 
 /** Narrowest a wrapped column may get before netq switches to one record per block. */
@@ -40,7 +48,7 @@ export function renderTable(table: RenderTable, options: TableOptions): string {
   // and a regular expression built for every cell) makes 100 000 rows take tens of seconds even in
   // chunks, so the rows are drawn here in exactly its format: a space of padding either side of
   // each cell, a separator line between rows, none above the continuation lines of a row.
-  const header = new Table({ head, style: { head: [], border: [] }, colWidths: fitted.map((w) => w + 2) }).toString().split('\n');
+  const header = new (cliTable())({ head, style: { head: [], border: [] }, colWidths: fitted.map((w) => w + 2) }).toString().split('\n');
   const border = (left: string, mid: string, right: string): string => left + fitted.map((w) => '─'.repeat(w + 2)).join(mid) + right;
   const separator = border('├', '┼', '┤');
   const out = header.slice(0, -1);

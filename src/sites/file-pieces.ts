@@ -83,10 +83,10 @@ type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
 /**
  * Runs `work` on the pieces, as many at once as `limits` allow, and calls `consume` with each
  * result in piece order. Each piece gets a buffer of at least `length + 1` bytes to read into,
- * valid until its `consume` returns: buffers are reused, so reading a large site makes no
- * garbage for the collector to chase (fresh ones raised the peak by about 15 MiB hashing the
- * bench's 250 MB site). The first failure in piece order is thrown, once every piece already started has
- * settled (none is left holding a file open).
+ * valid until its `consume` returns: buffers are reused, so reading a large site leaves no
+ * garbage for the collector (fresh ones raised the peak by about 15 MiB hashing the bench's
+ * 250 MB site). The first failure in piece order is thrown, once every piece already started
+ * has settled (none is left holding a file open).
  */
 export async function inPieceOrder<T>(
   pieces: Iterable<FilePiece>,

@@ -8,7 +8,7 @@ import { REPO_ROOT } from '../support/harness.js';
 import { startSimulator, type BatfishSimulator } from '../support/simulator.js';
 
 const run = promisify(execFile);
-const BIN = path.join(REPO_ROOT, 'dist', 'cli.js');
+const BIN = path.join(REPO_ROOT, 'dist', 'bin', 'netq.js');
 let sim: BatfishSimulator;
 
 before(async () => {

@@ -22,7 +22,7 @@ import { promisify } from 'node:util';
 import { REPO_ROOT } from '../support/harness.js';
 import { STANDIN_IMAGE, STANDIN_VERSION, buildStandinImage, buildVariant, removeImages } from '../support/standin-image.js';
 
-const BIN = path.join(REPO_ROOT, 'dist', 'cli.js');
+const BIN = path.join(REPO_ROOT, 'dist', 'bin', 'netq.js');
 /** The names netq uses under NETQ_DOCKER_NAMESPACE=test (src/docker/names.ts). */
 const NS = {
   label: 'io.netq.managed-by=netq-test',

@@ -26,8 +26,8 @@ describe('examples/bgp-report.ts (the library API as a user calls it)', () => {
     assert.match(first.stderr, /uploading nyc-[0-9a-f]{16} \(5 files, \d+ bytes\)/);
     assert.match(first.stderr, /parsed nyc-[0-9a-f]{16}: 5 files: 5 passed/);
     const puts = sim.requests.filter((r) => r.method === 'PUT').map((r) => r.path);
-    assert.ok(puts.some((p) => /\/questions\/__bgpSessionStatus_/.test(p)), 'bgpSessionStatus was asked');
-    assert.ok(puts.some((p) => /\/questions\/__bgpSessionCompatibility_/.test(p)), 'bgpSessionCompatibility was asked');
+    assert.ok(puts.some((p) => /\/questions\/__netq_bgpSessionStatus_/.test(p)), 'bgpSessionStatus was asked');
+    assert.ok(puts.some((p) => /\/questions\/__netq_bgpSessionCompatibility_/.test(p)), 'bgpSessionCompatibility was asked');
 
     const uploads = sim.requests.filter((r) => r.method === 'POST' && /\/snapshots\//.test(r.path)).length;
     const second = await run(TSX, [EXAMPLE, 'north_america', 'nyc'], { cwd: REPO_ROOT, env });

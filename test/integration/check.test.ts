@@ -69,7 +69,7 @@ describe('netq check', () => {
     assert.equal(code, 0);
     const seen = sim.requests.slice(before);
     assert.equal(seen.filter((r) => r.method === 'POST' && /\/snapshots\/nyc-/.test(r.path)).length, 1, 'one upload');
-    const questions = seen.filter((r) => r.method === 'PUT').map((r) => /\/questions\/__([A-Za-z]+)_/.exec(r.path)?.[1]);
+    const questions = seen.filter((r) => r.method === 'PUT').map((r) => /\/questions\/__netq_([A-Za-z]+)_/.exec(r.path)?.[1]);
     assert.deepEqual([...questions].sort(), ['bgpSessionCompatibility', 'bgpSessionStatus', 'fileParseStatus', 'initIssues', 'ipOwners', 'undefinedReferences']);
   });
 

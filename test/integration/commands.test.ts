@@ -111,8 +111,10 @@ describe('netq bgp-sessions', () => {
       parameters: { status: 'NOT_COMPATIBLE', type: 'EBGP_SINGLEHOP' },
     });
     assert.ok(sim.requests.slice(before).some((r) => r.method === 'PUT'));
+    // Both runs ask the same question about the same snapshot: the second reads the first's answer.
     const questions = uploadedQuestions(sim.requests.slice(before));
-    assert.equal(questions.length, 2, 'one question per run');
+    assert.equal(questions.length, 1, 'one question, kept for both runs');
+    assert.equal(answerWork(sim.requests.slice(before)).length, 1, 'asked once; the second run reuses the answer');
     for (const question of questions) {
       assert.equal(templateOf(question), 'bgpSessionStatus');
       assert.equal(question.instance.variables.status?.value, 'NOT_COMPATIBLE');
@@ -409,7 +411,11 @@ describe('--all sites', () => {
     assert.match(stdout, /^== asia\/bangalore ==\n[\s\S]*\n== north_america\/nyc ==\n/);
     assert.match(stdout, /\n2 sites: 2 answered \(rows: asia\/bangalore 0, north_america\/nyc 0\)\n$/);
     assert.equal(sim.requests.slice(before).filter((r) => r.path === '/v2/version').length, 1, 'one connection for all sites');
-    const asked = answerWork(sim.requests.slice(before)).map((w) => [w.containerName, (w.requestParams.testrig ?? '').replace(/-[0-9a-f]{16}$/, '')]);
+    // Each site's answer is read (asked now, or stored by an earlier run about the same snapshot).
+    const asked = sim.requests
+      .slice(before)
+      .filter((r) => r.method === 'GET' && /\/answer$/.test(r.path) && r.status === 200)
+      .map((r) => [decodeURIComponent(r.path.split('/')[3]!), (r.query.snapshot ?? '').replace(/-[0-9a-f]{16}$/, '')]);
     assert.deepEqual(asked.sort(), [['asia', 'bangalore'], ['north_america', 'nyc']]);
     const region = await runNetq(['bgp-sessions', '--all', '-r', 'asia', '--batfish-url', sim.url, '-f', 'json']);
     // Item 1 of issue 11: --all is one document, the per-site envelopes under `sites`.
@@ -453,9 +459,8 @@ describe('netq summary', () => {
     assert.equal(doc.site, 'nyc');
     assert.deepEqual(doc.bgpSessions, { total: 0, ok: 0, external: 0, broken: 0 });
     assert.equal(doc.duplicateIps, 0);
-    const asked = sim.requests.slice(before).filter((r) => r.method === 'PUT').length;
-    assert.equal(asked, 5);
     const questions = uploadedQuestions(sim.requests.slice(before));
+    assert.equal(questions.length, 5);
     assert.deepEqual(questions.map(templateOf).sort(), ['bgpSessionCompatibility', 'fileParseStatus', 'ipOwners', 'nodeProperties', 'undefinedReferences']);
     assert.equal(questions.find((q) => templateOf(q) === 'ipOwners')!.instance.variables.duplicatesOnly?.value, true);
     for (const question of questions) assertAsked(sim.requests.slice(before), question);
@@ -614,21 +619,32 @@ function jsonBody(request: LoggedRequest): unknown {
   return JSON.parse(request.bodyText);
 }
 
-/** The questions uploaded (`PUT /networks/{n}/questions/{name}`), each checked to be named as its path. */
+/**
+ * The questions a run asked, as Batfish holds them. netq keeps each question on the server under a
+ * name made from its content, and reads a stored answer before asking again, so every ask shows as
+ * a `GET …/questions/{name}/answer`; the body is the one uploaded (now or by an earlier run).
+ */
 function uploadedQuestions(requests: LoggedRequest[]): QuestionBody[] {
-  return requests
-    .filter((r) => r.method === 'PUT' && /\/questions\/[^/]+$/.test(r.path))
-    .map((put) => {
-      const question = jsonBody(put) as QuestionBody;
-      assert.equal(question.instance.instanceName, decodeURIComponent(put.path.split('/').at(-1)!));
-      return question;
-    });
+  const asked = requests
+    .filter((r) => r.method === 'GET' && /\/questions\/[^/]+\/answer$/.test(r.path))
+    .map((r) => {
+      const parts = r.path.split('/');
+      return { network: decodeURIComponent(parts[3]!), name: decodeURIComponent(parts[5]!) };
+    })
+    .filter((q, i, all) => all.findIndex((o) => o.name === q.name && o.network === q.network) === i);
+  return asked.map(({ network, name }) => {
+    const text = sim.networks.get(network)?.questions.get(name);
+    assert.ok(text, `Batfish holds the question ${name}`);
+    const question = JSON.parse(text) as QuestionBody;
+    assert.equal(question.instance.instanceName, name);
+    return question;
+  });
 }
 
-/** The template a question was made from: `__bgpSessionStatus_<uuid>` → `bgpSessionStatus`. */
+/** The template a question was made from: `__netq_bgpSessionStatus_<hash>` → `bgpSessionStatus`. */
 function templateOf(question: QuestionBody): string {
-  const match = /^__(.+)_[0-9a-f-]{36}$/.exec(question.instance.instanceName);
-  assert.ok(match, `a throw-away question name: ${question.instance.instanceName}`);
+  const match = /^__(?:netq_)?(.+)_(?:[0-9a-f-]{36}|[0-9a-f]{20})$/.exec(question.instance.instanceName);
+  assert.ok(match, `a question named by netq: ${question.instance.instanceName}`);
   return match[1]!;
 }
 
@@ -642,8 +658,15 @@ function answerWork(requests: LoggedRequest[]): WorkBody[] {
 
 /** Asserts that a work item asked the uploaded question, on the snapshot that item names. */
 function assertAsked(requests: LoggedRequest[], question: QuestionBody): void {
-  const work = answerWork(requests).filter((w) => w.requestParams.questionname === question.instance.instanceName);
-  assert.equal(work.length, 1, `one work item asks ${question.instance.instanceName}`);
+  const name = question.instance.instanceName;
+  const work = answerWork(requests).filter((w) => w.requestParams.questionname === name);
+  if (work.length === 0) {
+    // Asked before about this snapshot: the stored answer was read, with no work at all.
+    const reads = requests.filter((r) => r.method === 'GET' && r.path.endsWith(`/questions/${name}/answer`));
+    assert.ok(reads.some((r) => r.status === 200), `${name}: a stored answer was read when no work asked it`);
+    return;
+  }
+  assert.equal(work.length, 1, `one work item asks ${name}`);
   assert.equal(work[0]!.requestParams.testrig, work[0]!.testrigName);
 }
 

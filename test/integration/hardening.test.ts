@@ -25,7 +25,7 @@ import { REPO_ROOT, runNetq } from '../support/harness.js';
 import { FIXTURES_DIR } from '../support/recorded.js';
 import { javaStackTrace, startSimulator, type BatfishSimulator, type LoggedRequest, type SimulatorOptions } from '../support/simulator.js';
 
-const BIN = path.join(REPO_ROOT, 'dist', 'cli.js');
+const BIN = path.join(REPO_ROOT, 'dist', 'bin', 'netq.js');
 const DC_AS_REUSE = path.join(FIXTURES_DIR, 'networks', 'dc-as-reuse');
 let tmp: string;
 let regions: string;
@@ -238,7 +238,7 @@ describe('messages (item 7)', () => {
     const args = ['bgp-sessions', ...(await site('trace')), '--batfish-url', sim.url];
     const quiet = await runNetq(args);
     assert.equal(quiet.code, 3);
-    assert.match(quiet.stderr, /netq: error: Batfish answered 500 to PUT \/v2\/networks\/lab\/questions\/__bgpSessionStatus_[0-9a-f-]{36}: java\.lang\.RuntimeException: injected failure\nhint: --verbose shows/);
+    assert.match(quiet.stderr, /netq: error: Batfish answered 500 to PUT \/v2\/networks\/lab\/questions\/__netq_bgpSessionStatus_[0-9a-f]{20}: java\.lang\.RuntimeException: injected failure\nhint: --verbose shows/);
     assert.ok(!quiet.stderr.includes('WorkMgr.simulated'), quiet.stderr);
     const verbose = await runNetq([...args, '--verbose']);
     assert.match(verbose.stderr, /\tat org\.batfish\.coordinator\.WorkMgr\.simulated/);
@@ -284,7 +284,7 @@ describe('messages (item 7)', () => {
     assert.match(stderr, /Invalid value for --timeout: must be at least 1 \(seconds\), got -1\n/);
   });
 
-  it('deletes its throw-away question when interrupted', async () => {
+  it('leaves no throw-away question behind when interrupted (questions are kept by content, for reuse)', async () => {
     const controller = new AbortController();
     const sim = await simulator({
       answerMs: 10_000,
@@ -298,7 +298,9 @@ describe('messages (item 7)', () => {
     assert.equal(code, 130, stderr);
     const [put] = sim.seen('PUT', /\/questions\//);
     assert.ok(put, 'the question was uploaded');
-    assert.deepEqual(sim.seen('DELETE', /\/questions\//).map((r) => [r.path, r.status]), [[put.path, 200]]);
+    const kept = [...(sim.networks.get('lab')?.questions.keys() ?? [])];
+    assert.deepEqual(kept, [decodeURIComponent(put.path.split('/').at(-1)!)]);
+    assert.ok(kept.every((name) => /^__netq_[A-Za-z]+_[0-9a-f]{20}$/.test(name)), kept.join(' '));
   });
 });
 

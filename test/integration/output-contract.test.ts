@@ -154,9 +154,12 @@ describe('questions asked as Batfish means them', () => {
   async function parseWarningVariables(extra: string[]): Promise<Record<string, { value?: unknown }>> {
     const before = sim.requests.length;
     await ok(['parse-status', '-r', 'asia', '-s', 'bangalore', ...url(), '-f', 'json', ...extra]);
-    const put = sim.requests.slice(before).find((r) => r.method === 'PUT' && /\/questions\/__parseWarning_/.test(r.path));
-    assert.ok(put?.bodyText, 'parseWarning was uploaded');
-    return (JSON.parse(put.bodyText) as { instance: { variables: Record<string, { value?: unknown }> } }).instance.variables;
+    // netq keeps questions by content and reads a stored answer first: the question asked is the one
+    // whose answer was read, as the server holds it.
+    const read = sim.requests.slice(before).find((r) => r.method === 'GET' && /\/questions\/__netq_parseWarning_[0-9a-f]{20}\/answer$/.test(r.path));
+    const text = read && sim.networks.get('asia')?.questions.get(decodeURIComponent(read.path.split('/')[5]!));
+    assert.ok(text, 'parseWarning was asked');
+    return (JSON.parse(text) as { instance: { variables: Record<string, { value?: unknown }> } }).instance.variables;
   }
 
   it("parse-status leaves parseWarning at the template's defaults unless --aggregate asks for grouping", async () => {

@@ -2,10 +2,18 @@
 import { PassThrough } from 'node:stream';
 import { runCli } from '../../src/cli.js';
 import { createServices, type ServiceOverrides } from '../../src/app/services.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+// netq keeps state (its start lock, template copies, hash caches) under $XDG_RUNTIME_DIR; tests get
+// a folder of their own, inherited by the netq processes they start, and removed when they end.
+const TEST_STATE = mkdtempSync(path.join(os.tmpdir(), 'netq-test-state-'));
+process.env.XDG_RUNTIME_DIR = TEST_STATE;
+process.on('exit', () => rmSync(TEST_STATE, { recursive: true, force: true }));
 
 export interface RunResult {
   code: number;

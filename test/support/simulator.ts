@@ -165,6 +165,9 @@ const KNOWN_COLUMNS: Record<string, Array<[string, string, boolean]>> = {
 const STACK = (message: string): string =>
   `${message}\n\tat org.batfish.coordinator.WorkMgr.simulated(WorkMgr.java:1)\n\tat org.batfish.coordinator.resources.Resource.simulated(Resource.java:1)\n`;
 
+// pybatfish names asked questions `__<template>_<uuid>`, netq `__netq_<template>_<hash>`; Batfish
+// itself goes by the question's class, the simulator by the template in the name.
+const QUESTION_NAME = /^__(?:netq_)?(.*)_(?:[0-9a-f-]{36}|[0-9a-f]{20})$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DEFAULT_KEY = '00000000000000000000000000000000';
 const IGNORED_TOP = new Set(['.DS_STORE', '__MACOSX', '.git', '.svn']);
@@ -545,7 +548,7 @@ export class BatfishSimulator {
       throw invalid(`unknown or missing question class`);
     }
     const instance = isRecord(question.instance) ? question.instance : {};
-    const template = this.#templateByName.get(String(instance.instanceName ?? '').replace(/^__(.*)_[0-9a-f-]{36}$/, '$1').toLowerCase());
+    const template = this.#templateByName.get(String(instance.instanceName ?? '').replace(QUESTION_NAME, '$1').toLowerCase());
     const allowed = new Set(['class', 'differential', 'instance', 'includeOneTableKeys', 'assertion', 'exclusions']);
     for (const key of Object.keys(template ?? {})) allowed.add(key);
     for (const key of Object.keys(question)) {
@@ -655,7 +658,7 @@ export class BatfishSimulator {
 
   #needsDataplane(questionText: string): boolean {
     const question = JSON.parse(questionText) as { instance?: { instanceName?: string } };
-    const name = String(question.instance?.instanceName ?? '').replace(/^__(.*)_[0-9a-f-]{36}$/, '$1');
+    const name = String(question.instance?.instanceName ?? '').replace(QUESTION_NAME, '$1');
     return DATAPLANE_QUESTIONS.has(name.toLowerCase());
   }
 
@@ -794,7 +797,7 @@ export class BatfishSimulator {
     if (text === undefined) return 'org.batfish.common.BatfishException: question was deleted';
     const question = JSON.parse(text) as Record<string, unknown>;
     const instance = question.instance as { instanceName: string; variables?: Record<string, { value?: unknown }> };
-    const templateName = instance.instanceName.replace(/^__(.*)_[0-9a-f-]{36}$/, '$1');
+    const templateName = instance.instanceName.replace(QUESTION_NAME, '$1');
     const template = this.#templateByName.get(templateName.toLowerCase());
     const templateVars = ((template?.instance as Record<string, unknown> | undefined)?.variables ?? {}) as Record<string, { value?: unknown }>;
     const given: Record<string, unknown> = {};

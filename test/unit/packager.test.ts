@@ -15,8 +15,10 @@ import { packageSnapshot } from '../../src/sites/packager.js';
 import { scanSnapshot, type SnapshotScan } from '../../src/sites/sites.js';
 
 // The zip is what Batfish unpacks, so these tests read it back the ways servers and tools do:
-// yauzl as the simulator does (fromBuffer, lazy entries), Info-ZIP's `unzip -t` (checks every
-// CRC) and Python's zipfile (pybatfish's own zip library), and compare with the files on disk.
+// yauzl as the simulator does (fromBuffer, lazy entries), Java as Batfish's UnzipUtility does
+// (java.util.zip.ZipFile to vet it, then ZipInputStream, which reads the local headers and checks
+// every CRC), Info-ZIP's `unzip -t` and Python's zipfile (pybatfish's zip library), and compare
+// with the files on disk. The tools that are not installed are left out.
 
 let tmp: string;
 let site: { site: string; dir: string };
@@ -83,6 +85,25 @@ function readZip(body: Buffer): Promise<ZipEntryRead[]> {
   });
 }
 
+/** Batfish's unzip (org.batfish.common.util.UnzipUtility): ZipFile first, then ZipInputStream. */
+const JAVA_UNZIP = `
+import java.util.zip.*;
+import java.io.*;
+public class BatfishUnzip {
+  public static void main(String[] args) throws Exception {
+    new ZipFile(args[0]).close();
+    try (ZipInputStream in = new ZipInputStream(new FileInputStream(args[0]))) {
+      byte[] buffer = new byte[65536];
+      for (ZipEntry entry = in.getNextEntry(); entry != null; entry = in.getNextEntry()) {
+        long size = 0;
+        for (int n; (n = in.read(buffer)) > 0; ) size += n;
+        System.out.println(entry.getName() + " " + size);
+      }
+    }
+  }
+}
+`;
+
 function hasTool(command: string, args: string[]): boolean {
   return spawnSync(command, args, { stdio: 'ignore' }).status === 0;
 }
@@ -113,7 +134,17 @@ async function assertValidSnapshot(zipPath: string, top: string): Promise<void> 
     // unzip -t inflates every entry and checks its CRC and sizes against the headers.
     const tested = execFileSync('unzip', ['-t', zipPath], { encoding: 'utf8' });
     assert.match(tested, /No errors detected/);
-    assert.equal(execFileSync('unzip', ['-p', zipPath, `${top}/configs/core/big.cfg`], { maxBuffer: 64 * 1024 * 1024 }).equals(expected['configs/core/big.cfg']!), true);
+    const big = execFileSync('unzip', ['-p', zipPath, `${top}/configs/core/big.cfg`], { maxBuffer: 64 * 1024 * 1024 });
+    assert.ok(big.equals(expected['configs/core/big.cfg']!), 'unzip -p big.cfg');
+  }
+  if (hasTool('java', ['-version'])) {
+    const source = path.join(tmp, 'BatfishUnzip.java');
+    await writeFile(source, JAVA_UNZIP);
+    const listed = execFileSync('java', [source, zipPath], { encoding: 'utf8' }).trim().split('\n');
+    assert.deepEqual(
+      listed,
+      entries.map((e) => `${e.name} ${e.content.length}`),
+    );
   }
   if (hasTool('python3', ['-c', 'import zipfile'])) {
     const script = 'import sys, zipfile\nz = zipfile.ZipFile(sys.argv[1])\nprint(z.testzip())\nprint(len(z.read(sys.argv[2])))';

@@ -8,10 +8,11 @@ import type { NetqContext } from '../../src/context.js';
 import { HEADER_FIELDS, PATH_FIELDS, QUESTION_COMMANDS, flagOf } from '../../src/questions/catalog.js';
 
 const context: NetqContext = { ...Cli.defaultContext, env: {}, colorDepth: 1, ...createServices({ env: {} }) };
+const cli = await createCli();
 
 /** The question a command line asks for, from the command's pure flags → request function. */
 function questionsOf(argv: string[]): Array<{ question: string; parameters: Record<string, unknown> }> {
-  const command = createCli().process(argv, context);
+  const command = cli.process(argv, context);
   assert.ok('questions' in command && typeof command.questions === 'function', `${argv[0]} has no questions()`);
   return command.questions();
 }
@@ -64,7 +65,7 @@ describe('question commands turn every flag into its template variable', () => {
   });
 
   it("lists a question command's own flags before the shared ones in --help", () => {
-    const usage = createCli().usage(QUESTION_COMMAND_CLASSES[0]!, { detailed: true });
+    const usage = cli.usage(QUESTION_COMMAND_CLASSES[0]!, { detailed: true });
     const at = (flag: string) => usage.indexOf(flag);
     assert.ok(at('--remote-nodes') > 0 && at('--status') > 0);
     for (const shared of ['--region', '--batfish-url', '--format', '--verbose']) assert.ok(at('--status') < at(shared), `--status before ${shared}`);
