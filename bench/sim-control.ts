@@ -27,8 +27,9 @@ export type SimReply = { ok: true; url?: string; requests?: number; work?: WorkT
 /** What the simulator saw between two `stats()` calls. */
 export interface SimDelta {
   requests: number;
-  /** Work items finished, and the server's own time on them. */
+  /** Work items finished (answers among them), and the server's own time on them. */
   items: number;
+  answers: number;
   workMs: number;
 }
 
@@ -87,7 +88,12 @@ export class SimControl {
     const items = (after.work ?? []).slice((before.work ?? []).length);
     return {
       result,
-      seen: { requests: (after.requests ?? 0) - (before.requests ?? 0), items: items.length, workMs: items.reduce((sum, w) => sum + w.ms, 0) },
+      seen: {
+        requests: (after.requests ?? 0) - (before.requests ?? 0),
+        items: items.length,
+        answers: items.filter((w) => w.kind.includes('ANSWERING')).length,
+        workMs: items.reduce((sum, w) => sum + w.ms, 0),
+      },
     };
   }
 

@@ -198,21 +198,27 @@ async function many(sim: SimControl): Promise<void> {
     ['summary', ['summary', ...site]],
     ['parse-status', ['parse-status', ...site]],
   ];
-  // The snapshot is there (and its data plane computed) before the timed runs.
-  for (const [, args] of commands) await netqAsking(sim, args, state);
-  const seen = new Map<string, Array<{ ms: number; workMs: number; items: number }>>(commands.map(([name]) => [name, []]));
+  // Each run is on a changed site, so the server answers every question (an unchanged one may
+  // have its answers kept from the run before): parse, data plane if needed, then the answers.
+  const config = path.join(smallRegions(), 'north_america/nyc/configs/core-rtr02.cfg');
+  for (const [name, args] of commands) {
+    appendFileSync(config, `! bench ${name} warm-up\n`);
+    await netqAsking(sim, args, state);
+  }
+  const seen = new Map<string, Array<{ ms: number; workMs: number; answers: number }>>(commands.map(([name]) => [name, []]));
   for (let i = 0; i < runs; i++) {
     for (const [name, args] of commands) {
+      appendFileSync(config, `! bench ${name} ${i}\n`);
       const { result, seen: server } = await netqAsking(sim, args, state);
-      seen.get(name)!.push({ ms: result.ms, workMs: server.workMs, items: server.items });
+      seen.get(name)!.push({ ms: result.ms, workMs: server.workMs, answers: server.answers });
     }
   }
   for (const [name] of commands) {
     const samples = seen.get(name)!;
     const ratio = median(samples.map((s) => s.ms / Math.max(1, s.workMs)));
-    const items = median(samples.map((s) => s.items));
+    const answers = median(samples.map((s) => s.answers));
     rows.push({
-      figure: `many questions: ${name} (${items} answers of ${answerMs / 1000} s), wall ÷ server work`,
+      figure: `many questions: ${name}, changed site (${answers} answers of ${answerMs / 1000} s), wall ÷ server work`,
       value: `${times(ratio)} (${seconds(median(samples.map((s) => s.ms)))})`,
       target: '≤ 1.30x',
       baseline: `server ${seconds(median(samples.map((s) => s.workMs)))}`,

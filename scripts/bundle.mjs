@@ -19,6 +19,9 @@ await build({
   // Bundled CommonJS packages call require(); give the ESM bundle one.
   banner: { js: "import { createRequire as __netqRequire } from 'node:module'; const require = __netqRequire(import.meta.url);" },
   legalComments: 'none',
+  // Smaller chunks compile faster at every start; names are kept so stack traces (--verbose) still read.
+  minify: true,
+  keepNames: true,
   logLevel: 'warning',
 });
 await chmod('dist/bin/netq.js', 0o755);

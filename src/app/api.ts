@@ -78,7 +78,7 @@ export async function site(spec: SiteSpec, options: SiteOptions = {}): Promise<N
     ...(options.provider ? { batfish: options.provider } : {}),
   });
   const onEvent = options.onEvent ?? ignoreEvents;
-  const deps = { cwd: services.cwd, clock: services.clock, tmpDir: services.tmpDir, onEvent };
+  const deps = { cwd: services.cwd, clock: services.clock, tmpDir: services.tmpDir, stateDir: services.batfish.deps.stateDir, onEvent };
   const settings = {
     ...(options.network ? { network: options.network } : {}),
     fresh: options.fresh ?? false,

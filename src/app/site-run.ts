@@ -41,6 +41,8 @@ export interface RunDeps {
   /** Where snapshot zips are written before upload. */
   tmpDir: string;
   onEvent: NetqEventListener;
+  /** netq's state folder: file hashes are cached there (without it every run reads every file). */
+  stateDir?: string;
 }
 
 /** A site (or snapshot folder) checked and named, before anything is sent to Batfish. */
@@ -82,7 +84,7 @@ export function sourceName(source: SnapshotSource): string {
 export async function prepareSnapshot(
   source: SnapshotSource,
   network: string | undefined,
-  deps: Pick<RunDeps, 'cwd' | 'onEvent'>,
+  deps: Pick<RunDeps, 'cwd' | 'onEvent' | 'stateDir'>,
   role?: 'reference' | 'base',
 ): Promise<PreparedSnapshot> {
   const location =
@@ -96,7 +98,7 @@ export async function prepareSnapshot(
     location,
     scan,
     network: network ?? location.region ?? DEFAULT_DIR_NETWORK,
-    snapshot: snapshotName(location.site, await hashSnapshotFiles(scan.files)),
+    snapshot: snapshotName(location.site, await hashSnapshotFiles(scan.files, { stateDir: deps.stateDir })),
   };
 }
 

@@ -71,7 +71,7 @@ export abstract class NetqCommand extends Command<NetqContext> {
     const progress = this.progress();
     const onEvent = progressListener(progress, this.verbose);
     try {
-      return await fn(onEvent, { cwd: this.context.cwd, clock: this.context.clock, tmpDir: this.context.tmpDir, onEvent });
+      return await fn(onEvent, { cwd: this.context.cwd, clock: this.context.clock, tmpDir: this.context.tmpDir, stateDir: this.context.batfish.deps.stateDir, onEvent });
     } finally {
       progress.stop();
     }

@@ -89,7 +89,7 @@ export class CheckCommand extends Verbose(BatfishFlags(SiteFlags(CheckFlags))) {
     };
     const report = sources.length
       ? await this.withProgress((onEvent, deps) => runChecks(this.context.batfish, request, deps))
-      : await runChecks(this.context.batfish, request, { cwd: this.context.cwd, clock: this.context.clock, tmpDir: this.context.tmpDir, onEvent: () => {} });
+      : await runChecks(this.context.batfish, request, { cwd: this.context.cwd, clock: this.context.clock, tmpDir: this.context.tmpDir, stateDir: this.context.batfish.deps.stateDir, onEvent: () => {} });
     for (const { format, path: file } of reports) {
       await writeReportFile(path.resolve(this.context.cwd, file), renderCheckReport(report, format).text);
     }
