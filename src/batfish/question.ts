@@ -231,7 +231,7 @@ function fieldsProblem(shape: ObjectShape, value: Record<string, unknown>, where
 }
 
 /** `; did you mean X?` for the closest name, when one is close enough to be a typo. */
-function suggestion(word: string, candidates: string[]): string {
+export function suggestion(word: string, candidates: string[]): string {
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of candidates) {

@@ -5,7 +5,7 @@
  */
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import { isObject } from '../batfish/answer.js';
-import { validateParameters, type QuestionTemplate, type TemplateVariable } from '../batfish/question.js';
+import { suggestion, validateParameters, type QuestionTemplate, type TemplateVariable } from '../batfish/question.js';
 import { InputError } from '../errors.js';
 import { CHECK_KINDS, kindByName, kindParameters, type CheckKind, type KindOption, type KindParameter } from './kinds.js';
 import type { CheckSpec, ChecksFile, Severity, SourcePosition, Waiver } from './model.js';
@@ -127,7 +127,7 @@ class Validator {
       }
       const key = String(keyNode.value);
       if (allowed && !allowed.includes(key)) {
-        this.#problem(keyNode, `unknown key '${key}' in ${where}${suggest(key, allowed)} (valid keys: ${allowed.join(', ')})`);
+        this.#problem(keyNode, `unknown key '${key}' in ${where}${suggestion(key, allowed)} (valid keys: ${allowed.join(', ')})`);
         continue;
       }
       entries.push({ key, keyNode, value: (pair.value as Node | null) ?? null });
@@ -228,7 +228,7 @@ class Validator {
         kind = kindByName(kindName);
         const names = CHECK_KINDS.map((k) => k.kind);
         if (!kind) {
-          this.#problem(kindEntry.value, `unknown check kind '${kindName}'${suggest(kindName, names)} (valid kinds: ${names.join(', ')})`);
+          this.#problem(kindEntry.value, `unknown check kind '${kindName}'${suggestion(kindName, names)} (valid kinds: ${names.join(', ')})`);
         }
       }
     }
@@ -344,7 +344,7 @@ class Validator {
           e.keyNode,
           fixed
             ? `parameter '${e.key}' of ${template?.name ?? ''} is set by ${kind.kind} itself (valid parameters: ${valid.join(', ') || 'none'})`
-            : `unknown parameter '${e.key}' for ${kind.kind}${suggest(e.key, valid)} (valid parameters: ${valid.join(', ') || 'none'})`,
+            : `unknown parameter '${e.key}' for ${kind.kind}${suggestion(e.key, valid)} (valid parameters: ${valid.join(', ') || 'none'})`,
         );
         continue;
       }
@@ -426,7 +426,7 @@ class Validator {
     }
     const template = this.templates.get(value.trim().toLowerCase());
     if (!template) {
-      this.#problem(entry.value, `unknown question '${value}'${suggest(value, names)} (netq questions lists the ${names.length} templates)`);
+      this.#problem(entry.value, `unknown question '${value}'${suggestion(value, names)} (netq questions lists the ${names.length} templates)`);
       return undefined;
     }
     return template.name;
@@ -447,7 +447,7 @@ class Validator {
       if (!variable) {
         this.#problem(
           e.keyNode,
-          `${template.name} has no parameter '${e.key}'${suggest(e.key, names)} (valid parameters: ${names.join(', ') || 'none'})`,
+          `${template.name} has no parameter '${e.key}'${suggestion(e.key, names)} (valid parameters: ${names.join(', ') || 'none'})`,
         );
         continue;
       }
@@ -489,7 +489,7 @@ class Validator {
       const check = checkEntry ? this.#text(checkEntry, 'check') : undefined;
       if (!checkEntry) this.#problem(item, 'this waiver has no `check` (the name of a check)');
       else if (check !== undefined && !checkNames.includes(check)) {
-        this.#problem(checkEntry.value, `waiver names check '${check}', which is not in checks${suggest(check, checkNames)} (checks: ${checkNames.join(', ')})`);
+        this.#problem(checkEntry.value, `waiver names check '${check}', which is not in checks${suggestion(check, checkNames)} (checks: ${checkNames.join(', ')})`);
         ok = false;
       }
 
@@ -556,17 +556,8 @@ export function variableProblem(
     throw error;
   }
   if (variable.minElements !== undefined || NUMERIC_TYPES.has(variable.type)) return undefined;
-  if (variable.type === 'headerConstraint' || variable.type === 'pathConstraint') {
-    const fields = variable.type === 'headerConstraint' ? HEADER_FIELDS : PATH_FIELDS;
-    const example = variable.type === 'headerConstraint' ? '{ dstIps: 10.0.0.1, applications: [SSH] }' : '{ startLocation: edge-sw01 }';
-    if (!isObject(value)) return `parameter '${name}' of ${template.name} takes a map, e.g. ${example} (found ${describe(value)})`;
-    const unknown = Object.keys(value).filter((k) => !fields.includes(k));
-    if (unknown.length) {
-      return `parameter '${name}' of ${template.name} has unknown field${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}${suggest(unknown[0] ?? '', fields)} (valid fields: ${fields.join(', ')})`;
-    }
-    return undefined;
-  }
-  if (STRUCTURED_TYPES.has(variable.type)) return undefined;
+  // Object-typed variables (header and path constraints, ...) had their fields checked above.
+  if (variable.type === 'headerConstraint' || variable.type === 'pathConstraint' || STRUCTURED_TYPES.has(variable.type)) return undefined;
   // Specifiers (nodeSpec, filterSpec, ...), prefixes and names are text to Batfish.
   if (typeof value !== 'string' && typeof value !== 'number') {
     return `parameter '${name}' of ${template.name} takes text (a ${variable.type}) (found ${describe(value)})`;
@@ -588,35 +579,6 @@ function describe(value: unknown): string {
   if (isObject(value)) return 'a map';
   if (typeof value === 'string') return `'${value}'`;
   return String(value);
-}
-
-/** `; did you mean X?` for the closest name, when one is close enough to be a typo. */
-function suggest(word: string, candidates: string[]): string {
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const candidate of candidates) {
-    const d = editDistance(word.toLowerCase(), candidate.toLowerCase());
-    if (d < bestDistance) {
-      best = candidate;
-      bestDistance = d;
-    }
-  }
-  return best !== undefined && bestDistance < word.length && bestDistance <= Math.max(1, Math.floor(word.length / 3))
-    ? `; did you mean ${best}?`
-    : '';
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost));
-    }
-    previous = current;
-  }
-  return previous[b.length] ?? 0;
 }
 
 // ---------------------------------------------------------------- the built-in set
