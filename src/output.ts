@@ -38,15 +38,7 @@ export interface EnvelopeColumn {
  * The JSON document netq prints for an answer. Its shape is a contract for scripts: fields are
  * only ever added.
  */
-export interface AnswerEnvelope {
-  netqVersion: string;
-  batfishVersion: string;
-  /** The region of the site, or null for a `--snapshot-dir` folder. */
-  region: string | null;
-  /** The site (or the snapshot folder's name). */
-  site: string;
-  network: string;
-  snapshot: string;
+export interface AnswerEnvelope extends SiteOrigin {
   /** The snapshot compared against, for a differential answer; null otherwise. */
   referenceSnapshot: string | null;
   question: { name: string; parameters: Record<string, unknown> };
@@ -57,13 +49,7 @@ export interface AnswerEnvelope {
 }
 
 /** Several answers about one snapshot (`parse-status`): one document, its answers by question. */
-export interface AnswersDocument {
-  netqVersion: string;
-  batfishVersion: string;
-  region: string | null;
-  site: string;
-  network: string;
-  snapshot: string;
+export interface AnswersDocument extends SiteOrigin {
   referenceSnapshot: string | null;
   /** Each answer's envelope, keyed by its question (the names `--table` takes). */
   answers: Record<string, AnswerEnvelope>;
@@ -116,8 +102,20 @@ export interface CommandText {
   exitCode: number;
 }
 
-/** Where an answer came from, as every document names it. */
-function origin(result: QuestionResult) {
+/** The site and snapshot a document is about, as every site document names them (first, in this order). */
+export interface SiteOrigin {
+  netqVersion: string;
+  batfishVersion: string;
+  /** The region of the site, or null for a `--snapshot-dir` folder. */
+  region: string | null;
+  /** The site (or the snapshot folder's name). */
+  site: string;
+  network: string;
+  snapshot: string;
+}
+
+/** The site origin of a result. */
+export function siteOrigin(result: QuestionResult): SiteOrigin {
   return {
     netqVersion: NETQ_VERSION,
     batfishVersion: result.batfishVersion.batfish,
@@ -125,8 +123,12 @@ function origin(result: QuestionResult) {
     site: result.location.site,
     network: result.network,
     snapshot: result.snapshot,
-    referenceSnapshot: result.referenceSnapshot ?? null,
   };
+}
+
+/** Where an answer came from, as every answer document names it. */
+function origin(result: QuestionResult): SiteOrigin & { referenceSnapshot: string | null } {
+  return { ...siteOrigin(result), referenceSnapshot: result.referenceSnapshot ?? null };
 }
 
 export function answerEnvelope(result: QuestionResult): AnswerEnvelope {

@@ -2,10 +2,9 @@ import { Command } from 'clipanion';
 import type { SiteOutcome } from '../app/all-sites.js';
 import { askSite, sourceName, type QuestionAsk, type QuestionResult } from '../app/site-run.js';
 import { ExitCode, InputError } from '../errors.js';
-import { allSitesDocument, allSitesExitCode, siteErrorsText, type AnswerOutputOptions, type CommandText } from '../output.js';
+import { allSitesDocument, allSitesExitCode, siteErrorsText, siteOrigin, type AnswerOutputOptions, type CommandText, type SiteOrigin } from '../output.js';
 import { SUMMARY_QUESTIONS, sumSummaries, summarize, summaryRows, type SiteSummary } from '../questions/summary.js';
 import { renderJson, renderText, type OutputFormat } from '../render/index.js';
-import { NETQ_VERSION } from '../version.js';
 import { NetqCommand } from './base.js';
 import { SiteCommand } from './site-command.js';
 
@@ -54,13 +53,7 @@ export class SummaryCommand extends SiteCommand(SummaryFlags) {
 }
 
 /** The JSON document of one site's summary (netq-summary.schema.json). */
-export interface SummaryDocument extends SiteSummary {
-  netqVersion: string;
-  batfishVersion: string;
-  region: string | null;
-  site: string;
-  network: string;
-  snapshot: string;
+export interface SummaryDocument extends SiteOrigin, SiteSummary {
   warnings: string[];
 }
 
@@ -68,12 +61,7 @@ export interface SummaryDocument extends SiteSummary {
 export function summaryDocument(results: QuestionResult[]): SummaryDocument {
   const first = results[0]!;
   return {
-    netqVersion: NETQ_VERSION,
-    batfishVersion: first.batfishVersion.batfish,
-    region: first.location.region ?? null,
-    site: first.location.site,
-    network: first.network,
-    snapshot: first.snapshot,
+    ...siteOrigin(first),
     ...summarize(results.map((r) => r.answer)),
     warnings: first.warnings,
   };
