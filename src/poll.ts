@@ -1,14 +1,12 @@
 import type { Clock } from './clock.js';
 
 /**
- * How long to sleep between tries: `initialDelayMs`, times `factor` after each try, never more than
- * `maxDelayMs` (the first sleep included).
+ * How long to sleep between tries, never more than `maxDelayMs` (the first sleep included): either
+ * `initialDelayMs` times `factor` after each try, or (`elapsedFraction`) a fixed share of the time
+ * spent waiting so far, at least `initialDelayMs`: short work is seen soon after it ends, long work
+ * is asked about rarely, and the time lost after the end stays a fraction of the wait.
  */
-export interface BackoffPolicy {
-  initialDelayMs: number;
-  factor: number;
-  maxDelayMs: number;
-}
+export type BackoffPolicy = { initialDelayMs: number; maxDelayMs: number } & ({ factor: number } | { elapsedFraction: number });
 
 /** One try's outcome: done with a value, or not yet (with why, for the give-up error). */
 export type PollStep<T> = { done: true; value: T } | { done: false; reason?: unknown };
@@ -38,11 +36,16 @@ export interface PollOptions {
  */
 export async function poll<T>(attempt: (attemptNumber: number) => Promise<PollStep<T>>, options: PollOptions): Promise<T> {
   const { clock, backoff, signal } = options;
+  const started = clock.now();
   let delayMs = Math.min(backoff.initialDelayMs, backoff.maxDelayMs);
   for (let attempts = 1; ; attempts++) {
     signal?.throwIfAborted();
     const step = await attempt(attempts);
     if (step.done) return step.value;
+    if (attempts > 1) {
+      const next = 'factor' in backoff ? delayMs * backoff.factor : Math.max(backoff.initialDelayMs, (clock.now() - started) * backoff.elapsedFraction);
+      delayMs = Math.min(next, backoff.maxDelayMs);
+    }
     // An interrupt that lands during the last try is still an interrupt, not a timeout.
     signal?.throwIfAborted();
     const outOfTries = options.maxAttempts !== undefined && attempts >= options.maxAttempts;
@@ -50,6 +53,5 @@ export async function poll<T>(attempt: (attemptNumber: number) => Promise<PollSt
     if (outOfTries || outOfTime) throw await options.giveUp({ reason: step.reason, attempts });
     options.onRetry?.({ reason: step.reason, attempts, delayMs });
     await clock.sleep(delayMs, signal);
-    delayMs = Math.min(delayMs * backoff.factor, backoff.maxDelayMs);
   }
 }

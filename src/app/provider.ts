@@ -3,7 +3,7 @@ import type { BatfishHttp, BatfishHttpOptions } from '../batfish/http.js';
 import { BatfishSession } from '../batfish/session.js';
 import type { Clock } from '../clock.js';
 import type { DockerEngine } from '../docker/engine.js';
-import { BatfishContainers, type BatfishRequest } from '../docker/lifecycle.js';
+import type { BatfishContainers, BatfishRequest } from '../docker/lifecycle.js';
 import { dockerNamesOf } from '../docker/names.js';
 import { NETQ_VERSION } from '../version.js';
 import { fileTemplateCache } from './template-cache.js';
@@ -72,7 +72,9 @@ export class BatfishProvider {
    * The container manager, with a readiness probe that asks Batfish for its version. Its Docker
    * names are netq's own unless NETQ_DOCKER_NAMESPACE gives a namespace (the Docker tests do).
    */
-  containers(onEvent: NetqEventListener, apiKey: string): BatfishContainers {
+  async containers(onEvent: NetqEventListener, apiKey: string): Promise<BatfishContainers> {
+    // Loaded here, not at start: a run against --batfish-url never pays for the container code.
+    const { BatfishContainers } = await import('../docker/lifecycle.js');
     const { clock, newId, stateDir, signal, env } = this.deps;
     return new BatfishContainers({
       engine: this.engine(),
@@ -101,9 +103,10 @@ export class BatfishProvider {
 
   /**
    * Connects to the Batfish the target names: the given URL, or netq's managed container (reused
-   * when running, started otherwise, or a private one with `ephemeral`).
+   * when running, started otherwise, or a private one with `ephemeral`). `snapshot`: the snapshot
+   * the run will look for, asked about alongside the version request.
    */
-  async connect(target: BatfishTarget, onEvent: NetqEventListener): Promise<BatfishConnection> {
+  async connect(target: BatfishTarget, onEvent: NetqEventListener, options: { snapshot?: { network: string; snapshot: string } } = {}): Promise<BatfishConnection> {
     const { url, release } = target.url === undefined ? await this.#managed(target, onEvent) : { url: target.url, release: async () => {} };
     try {
       const http = this.deps.createHttp({
@@ -121,7 +124,7 @@ export class BatfishProvider {
         onWarning: (text) => onEvent({ type: 'warning', text }),
         signal: this.deps.signal,
       });
-      const version = await session.connect(target.connectTimeoutMs);
+      const version = await session.connect(target.connectTimeoutMs, options.snapshot);
       session.useTemplateCache(fileTemplateCache(this.deps.stateDir, url, version.batfish));
       return { session, url, version, requestCount: () => http.requestCount, release };
     } catch (error) {
@@ -131,7 +134,7 @@ export class BatfishProvider {
   }
 
   async #managed(target: BatfishTarget, onEvent: NetqEventListener): Promise<{ url: string; release: () => Promise<void> }> {
-    const containers = this.containers(onEvent, target.apiKey);
+    const containers = await this.containers(onEvent, target.apiKey);
     const { ephemeral, ...request } = target.managed;
     if (ephemeral) return containers.startEphemeral(request);
     const managed = await containers.ensure(request);

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { TableAnswer } from '../batfish/answer.js';
 import type { BatfishVersion } from '../batfish/client.js';
 import type { QuestionParameters } from '../batfish/question.js';
-import { summarizeParseHealth, type PreparedQuestion } from '../batfish/session.js';
+import { formatBytes, summarizeParseHealth, type PreparedQuestion } from '../batfish/session.js';
 import type { Clock } from '../clock.js';
 import { NetqError, toNetqError } from '../errors.js';
 import { hashSnapshotFiles } from '../sites/hash.js';
@@ -84,21 +84,32 @@ export function sourceName(source: SnapshotSource): string {
 export async function prepareSnapshot(
   source: SnapshotSource,
   network: string | undefined,
-  deps: Pick<RunDeps, 'cwd' | 'onEvent' | 'stateDir'>,
+  deps: Pick<RunDeps, 'cwd' | 'onEvent' | 'stateDir'> & Partial<Pick<RunDeps, 'clock'>>,
   role?: 'reference' | 'base',
 ): Promise<PreparedSnapshot> {
+  const now = (): number => deps.clock?.now() ?? 0;
   const location =
     source.kind === 'site'
       ? await resolveSite(path.resolve(deps.cwd, source.regionsDir), source.region, source.site)
       : { ...(await resolveSnapshotDir(path.resolve(deps.cwd, source.dir))), ...(source.name ? { site: source.name } : {}) };
+  const started = now();
   const scan = await scanSnapshot(location);
+  const scanned = now();
   for (const text of scan.warnings) deps.onEvent({ type: 'warning', text, ...(role ? { role } : {}) });
+  const hash = await hashSnapshotFiles(scan.files, { stateDir: deps.stateDir });
+  if (deps.clock) {
+    const bytes = scan.files.reduce((sum, f) => sum + f.sizeBytes, 0);
+    deps.onEvent({
+      type: 'debug',
+      text: `${location.dir}: ${scan.files.length} files (${formatBytes(bytes)}) scanned in ${Math.round(scanned - started)} ms, hashed in ${Math.round(now() - scanned)} ms`,
+    });
+  }
   return {
     source,
     location,
     scan,
     network: network ?? location.region ?? DEFAULT_DIR_NETWORK,
-    snapshot: snapshotName(location.site, await hashSnapshotFiles(scan.files, { stateDir: deps.stateDir })),
+    snapshot: snapshotName(location.site, hash),
   };
 }
 
@@ -161,6 +172,7 @@ export class SiteRun {
     const { network, snapshot } = this.site;
     const answer = await this.batfish.session.ask({
       fresh: this.fresh,
+      uploadedNow: !this.reused,
       network,
       snapshot,
       question: prepared,
@@ -243,7 +255,7 @@ export interface SiteQuestionsRequest extends SnapshotSettings {
 export async function askSite(provider: BatfishProvider, request: SiteQuestionsRequest, deps: RunDeps): Promise<QuestionResult[]> {
   const site = await prepareSnapshot(request.source, request.network, deps);
   const reference = request.reference ? await prepareSnapshot(request.reference, site.network, deps, 'reference') : undefined;
-  const batfish = await provider.connect(request.batfish, deps.onEvent);
+  const batfish = await provider.connect(request.batfish, deps.onEvent, request.fresh ? {} : { snapshot: site });
   try {
     // --timeout bounds the run from here: the templates, the upload, the parse and the answers.
     const deadline = deps.clock.now() + request.timeoutMs;

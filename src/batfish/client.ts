@@ -51,6 +51,8 @@ export interface IncompleteWork {
   snapshot: string;
   code: string;
   requestParams: Record<string, string>;
+  /** The item's status, with its progress, as `GET /networks/{n}/work/{id}` would give it. */
+  status: WorkStatus;
 }
 
 /** Work status codes after which a work item never changes again (pybatfish and the server agree). */
@@ -165,10 +167,11 @@ export class BatfishClient {
     await this.#send({ method: 'DELETE', path: `/networks/${seg(network)}/snapshots/${seg(snapshot)}` });
   }
 
-  async snapshotMetadata(network: string, snapshot: string): Promise<SnapshotMetadata> {
+  async snapshotMetadata(network: string, snapshot: string, options: { once?: boolean } = {}): Promise<SnapshotMetadata> {
     const json = await this.#json({
       method: 'GET',
       path: `/networks/${seg(network)}/snapshots/${seg(snapshot)}`,
+      ...(options.once ? { retry: NO_RETRY } : {}),
     });
     const init = isObject(json) && isObject(json.initializationMetadata) ? json.initializationMetadata : {};
     return {
@@ -186,23 +189,9 @@ export class BatfishClient {
 
   async workStatus(network: string, id: string): Promise<WorkStatus> {
     const json = await this.#json({ method: 'GET', path: `/networks/${seg(network)}/work/${seg(id)}` });
-    if (!isObject(json) || typeof json.workstatuscode !== 'string') {
-      throw new BatfishAnswerError(`Batfish sent a work status without workstatuscode for work ${id}`);
-    }
-    const task = isObject(json.task) ? json.task : undefined;
-    const batches = Array.isArray(task?.batches)
-      ? task.batches.filter(isObject).map((b) => ({
-          description: typeof b.description === 'string' ? b.description : '',
-          completed: typeof b.completed === 'number' ? b.completed : 0,
-          size: typeof b.size === 'number' ? b.size : 0,
-        }))
-      : [];
-    return {
-      code: json.workstatuscode,
-      ...(typeof task?.status === 'string' ? { taskStatus: task.status } : {}),
-      ...(typeof task?.errMessage === 'string' ? { errMessage: task.errMessage } : {}),
-      batches,
-    };
+    const status = parseWorkStatus(json);
+    if (!status) throw new BatfishAnswerError(`Batfish sent a work status without workstatuscode for work ${id}`);
+    return status;
   }
 
   /** The worker's log for a work item, or undefined when there is none (404). */
@@ -245,6 +234,7 @@ export class BatfishClient {
           snapshot: typeof item.testrigName === 'string' ? item.testrigName : String(params.testrig ?? ''),
           code: typeof status.workstatuscode === 'string' ? status.workstatuscode : 'UNKNOWN',
           requestParams: Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)])),
+          status: parseWorkStatus(status) ?? { code: 'UNKNOWN', batches: [] },
         },
       ];
     });
@@ -304,6 +294,25 @@ export class BatfishClient {
 }
 
 /** The templates of a `GET /question_templates` body, keyed by their lower-cased instance name. */
+/** A WorkStatus (`{ workstatuscode, task: { status, errMessage, batches } }`), or undefined when it has no code. */
+function parseWorkStatus(json: unknown): WorkStatus | undefined {
+  if (!isObject(json) || typeof json.workstatuscode !== 'string') return undefined;
+  const task = isObject(json.task) ? json.task : undefined;
+  const batches = Array.isArray(task?.batches)
+    ? task.batches.filter(isObject).map((b) => ({
+        description: typeof b.description === 'string' ? b.description : '',
+        completed: typeof b.completed === 'number' ? b.completed : 0,
+        size: typeof b.size === 'number' ? b.size : 0,
+      }))
+    : [];
+  return {
+    code: json.workstatuscode,
+    ...(typeof task?.status === 'string' ? { taskStatus: task.status } : {}),
+    ...(typeof task?.errMessage === 'string' ? { errMessage: task.errMessage } : {}),
+    batches,
+  };
+}
+
 export function parseTemplates(json: unknown): Map<string, QuestionTemplate> {
   if (!isObject(json)) throw new BatfishAnswerError('Batfish sent question templates that are not a JSON object');
   const templates = new Map<string, QuestionTemplate>();

@@ -138,7 +138,8 @@ export class BatfishHttp {
     this.#debug = options.debug ?? (() => {});
     this.#onRetry = options.onRetry;
     this.#signal = options.signal;
-    this.#axios = options.transport ?? axios.create();
+    // Node's http adapter always (axios would pick it anyway); the program's bundle leaves the fetch one out.
+    this.#axios = options.transport ?? axios.create({ adapter: 'http' });
   }
 
   /** Sends a request and returns the response for a 2xx status; throws a netq error otherwise. */

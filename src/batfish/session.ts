@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import type { Clock } from '../clock.js';
-import { BatfishError, BatfishHttpError, BatfishTimeoutError, BatfishUnreachableError, BatfishWorkError, InputError } from '../errors.js';
+import { BatfishAnswerError, BatfishError, BatfishHttpError, BatfishTimeoutError, BatfishUnreachableError, BatfishWorkError, InputError } from '../errors.js';
 import { isObject, parseTableAnswer, type TableAnswer } from './answer.js';
-import { parseTemplates, type BatfishClient, type BatfishVersion, type SnapshotMetadata, type WorkItem, type WorkStatus } from './client.js';
+import { type BatfishClient, type BatfishVersion, type SnapshotMetadata, type WorkItem, type WorkStatus } from './client.js';
 import { isTlsErrorCode, plainHttpWarning } from './http.js';
-import { definedParameters, instantiateQuestion, serializeQuestion, type QuestionParameters, type QuestionTemplate } from './question.js';
-import { awaitWork, describeStatus, runWork } from './work.js';
+import { definedParameters, instantiateQuestion, parseTemplate, serializeQuestion, type QuestionParameters, type QuestionTemplate } from './question.js';
+import { awaitWork, describeStatus, runWork, WorkWatcher, type PollOptions } from './work.js';
 import { poll, type BackoffPolicy } from '../poll.js';
 
 /** Waiting for a starting server: 0.25 s, doubling, at most 2 s between tries. */
@@ -71,20 +71,64 @@ export interface AskRequest {
   deadline: number;
   /** Ask again even if Batfish has stored an answer to this question about this snapshot. */
   fresh?: boolean;
+  /**
+   * This run uploaded the snapshot: Batfish holds no answer about it yet (answers are kept with
+   * the snapshot), so netq does not look for one, and uploads the question again, unchanged.
+   */
+  uploadedNow?: boolean;
 }
 
 /** Batfish names allowed by pybatfish; the server does not check, so netq does. */
 const NAME_PATTERN = /^[A-Za-z0-9_-]{1,150}$/;
+
+/** The server's templates by lower-cased name, each parsed when first asked for. */
+class TemplateSet {
+  readonly #texts = new Map<string, { key: string; text: unknown }>();
+  readonly #parsed = new Map<string, QuestionTemplate>();
+
+  /** `kept`: read from netq's copy (which may be damaged), not from the server. */
+  constructor(
+    json: Record<string, unknown>,
+    readonly kept: boolean,
+  ) {
+    for (const [key, text] of Object.entries(json)) this.#texts.set(key.toLowerCase(), { key, text });
+  }
+
+  keys(): string[] {
+    return [...this.#texts.keys()];
+  }
+
+  /** The template, undefined when the server has none by that name; throws when it is malformed. */
+  get(name: string): QuestionTemplate | undefined {
+    const lower = name.toLowerCase();
+    const done = this.#parsed.get(lower);
+    if (done) return done;
+    const entry = this.#texts.get(lower);
+    if (!entry) return undefined;
+    const template = parseTemplate(entry.text, entry.key);
+    this.#parsed.set(lower, template);
+    return template;
+  }
+}
+
+/** A snapshot's metadata looked up early; `metadata` undefined: the server has no such snapshot. */
+interface EarlyLook {
+  metadata: SnapshotMetadata | undefined;
+}
 
 /**
  * The Batfish flows netq needs, each exactly as pybatfish performs it on the wire: wait for the
  * server, initialise a snapshot, ask a question.
  */
 export class BatfishSession {
-  #templates: Map<string, QuestionTemplate> | undefined;
+  #templates: TemplateSet | undefined;
   #templateCache: TemplateCache | undefined;
   /** The server's version, once connected: part of every kept question's name. */
   #version: BatfishVersion | undefined;
+  /** Snapshot metadata asked for while connecting (see connect's `alongside`), by `network/snapshot`. */
+  readonly #early = new Map<string, Promise<EarlyLook | undefined>>();
+  /** One per network: the session's work items of a network are polled together. */
+  readonly #watchers = new Map<string, WorkWatcher>();
   #warnedPlainHttp = false;
 
   constructor(
@@ -96,8 +140,9 @@ export class BatfishSession {
    * Waits until `GET /v2/version` answers (a starting server refuses connections at first) and
    * checks that the server speaks API version 2.
    */
-  async connect(readyTimeoutMs: number): Promise<BatfishVersion> {
+  async connect(readyTimeoutMs: number, alongside?: { network: string; snapshot: string }): Promise<BatfishVersion> {
     const { clock, signal } = this.options;
+    if (alongside) this.#lookEarly(alongside.network, alongside.snapshot);
     const warning = plainHttpWarning(this.client.baseUrl);
     if (warning && !this.#warnedPlainHttp) {
       this.#warnedPlainHttp = true;
@@ -130,6 +175,20 @@ export class BatfishSession {
     }
     this.#version = version;
     return version;
+  }
+
+  /**
+   * Asks for a snapshot's metadata now, without waiting, so the answer is there when findSnapshot
+   * needs it: an unchanged site's check then costs no round trip of its own (it travels with the
+   * version request). Tried once; if it fails (a server still starting), findSnapshot asks again.
+   */
+  #lookEarly(network: string, snapshot: string): void {
+    if (!validName(network) || !validName(snapshot)) return;
+    const look = this.client.snapshotMetadata(network, snapshot, { once: true }).then(
+      (metadata): EarlyLook => ({ metadata }),
+      (error: unknown): EarlyLook | undefined => (error instanceof BatfishHttpError && error.status === 404 ? { metadata: undefined } : undefined),
+    );
+    this.#early.set(`${network}/${snapshot}`, look);
   }
 
   /** The error connect ends with, with the hint that fits: a server still starting, a wrong path. */
@@ -175,7 +234,10 @@ export class BatfishSession {
     checkName('snapshot', snapshot);
     const client = this.client.withDeadline(deadline);
     // The common case first: the snapshot is there and parsed, one request says so.
-    const known = request.fresh ? undefined : await optionalMetadata(client, network, snapshot);
+    const early = this.#early.get(`${network}/${snapshot}`);
+    this.#early.delete(`${network}/${snapshot}`);
+    const looked = request.fresh ? undefined : await early;
+    const known = request.fresh ? undefined : looked ? looked.metadata : await optionalMetadata(client, network, snapshot);
     if (known && PARSED_STATUSES.has(known.status)) {
       this.options.onPhase?.(`reusing snapshot ${snapshot}`);
       return 'parsed';
@@ -329,7 +391,7 @@ export class BatfishSession {
     const { containerName: network, testrigName: snapshot } = item;
     this.options.onPhase?.(`parsing snapshot ${snapshot}`);
     try {
-      await awaitWork(client, item, this.#pollOptions(`parsing snapshot ${snapshot}`, deadline, 'parsing'));
+      await awaitWork(client, item, this.#pollOptions(network, `parsing snapshot ${snapshot}`, deadline, 'parsing'));
     } catch (error) {
       if (!(error instanceof BatfishWorkError) || error.status === 'TIMEOUT') throw error;
       const metadata = await optionalMetadata(client, network, snapshot);
@@ -367,7 +429,7 @@ export class BatfishSession {
     const client = this.client.withDeadline(request.deadline);
     const questionName = stableQuestionName(template.name, this.#version?.batfish ?? '', request.question.question);
     let questionExists = false;
-    if (!request.fresh) {
+    if (!request.fresh && !request.uploadedNow) {
       const stored = await storedAnswer(client, network, questionName, snapshot, referenceSnapshot);
       if (stored.answer) return stored.answer;
       questionExists = stored.questionExists;
@@ -382,7 +444,7 @@ export class BatfishSession {
     const label = `answering ${template.name} on ${snapshot}`;
     this.options.onPhase?.(label);
     const item = { containerName: network, id: this.options.newId(), requestParams, testrigName: snapshot };
-    const pollOptions = this.#pollOptions(label, request.deadline, `asking ${template.name}`);
+    const pollOptions = this.#pollOptions(network, label, request.deadline, `asking ${template.name}`);
     try {
       await runWork(client, item, pollOptions);
     } catch (error) {
@@ -402,29 +464,13 @@ export class BatfishSession {
 
   /** Every template the server offers, sorted by name; fetched once per session (or read from the cache). */
   async templates(deadline?: number): Promise<QuestionTemplate[]> {
-    this.#templates ??= await this.#loadTemplates(deadline);
-    return [...this.#templates.values()].sort((a, b) => a.name.localeCompare(b.name));
-  }
-
-  async #loadTemplates(deadline?: number): Promise<Map<string, QuestionTemplate>> {
-    const cached = await this.#templateCache?.load().catch(() => undefined);
-    if (cached !== undefined) {
-      try {
-        return parseTemplates(cached);
-      } catch {
-        // A damaged copy: fetch the templates again.
-      }
-    }
-    const json = await this.client.withDeadline(deadline).questionTemplatesJson();
-    const templates = parseTemplates(json);
-    await this.#templateCache?.save(json).catch(() => undefined);
-    return templates;
+    const all = await this.#withTemplates(deadline, (set) => [...set.keys()].map((key) => set.get(key)!));
+    return all.sort((a, b) => a.name.localeCompare(b.name));
   }
 
   /** A template by instance name (case-insensitive). */
   async template(name: string, deadline?: number): Promise<QuestionTemplate> {
-    await this.templates(deadline);
-    const template = this.#templates?.get(name.toLowerCase());
+    const template = await this.#withTemplates(deadline, (set) => set.get(name));
     if (!template) {
       throw new InputError(`Batfish at ${this.client.baseUrl} does not offer the question '${name}'`, {
         hint: 'netq questions lists the questions this server offers',
@@ -433,11 +479,49 @@ export class BatfishSession {
     return template;
   }
 
-  #pollOptions(label: string, deadline: number, phase: string) {
+  /**
+   * Runs `use` on the server's templates: the kept copy when there is one, else (or when a kept
+   * template turns out damaged) the server's. Templates are parsed when first used: a run that asks
+   * one question parses one of the seventy-odd.
+   */
+  async #withTemplates<T>(deadline: number | undefined, use: (set: TemplateSet) => T): Promise<T> {
+    this.#templates ??= await this.#loadTemplates(deadline);
+    try {
+      return use(this.#templates);
+    } catch (error) {
+      if (!this.#templates.kept) throw error;
+      this.#templates = await this.#fetchTemplates(deadline);
+      return use(this.#templates);
+    }
+  }
+
+  async #loadTemplates(deadline?: number): Promise<TemplateSet> {
+    const cached = await this.#templateCache?.load().catch(() => undefined);
+    if (isObject(cached)) return new TemplateSet(cached, true);
+    return this.#fetchTemplates(deadline);
+  }
+
+  async #fetchTemplates(deadline?: number): Promise<TemplateSet> {
+    const json = await this.client.withDeadline(deadline).questionTemplatesJson();
+    if (!isObject(json)) throw new BatfishAnswerError('Batfish sent question templates that are not a JSON object');
+    const set = new TemplateSet(json, false);
+    // Every template is checked once before the copy is kept, so a kept copy parsed before.
+    for (const key of set.keys()) set.get(key);
+    await this.#templateCache?.save(json).catch(() => undefined);
+    return set;
+  }
+
+  #pollOptions(network: string, label: string, deadline: number, phase: string): PollOptions {
+    let watcher = this.#watchers.get(network);
+    if (!watcher) {
+      watcher = new WorkWatcher(this.client, network, this.options.clock, this.options.signal);
+      this.#watchers.set(network, watcher);
+    }
     return {
       clock: this.options.clock,
       deadline,
       label,
+      watcher,
       onStatus: (status: WorkStatus) => this.options.onPhase?.(`${phase}: ${describeStatus(status)}`),
       ...(this.options.signal ? { signal: this.options.signal } : {}),
     };
@@ -508,8 +592,10 @@ async function deleteSnapshot(client: BatfishClient, network: string, snapshot: 
   }
 }
 
+const validName = (name: string): boolean => NAME_PATTERN.test(name) && name.toLowerCase() !== 'settings';
+
 function checkName(kind: string, name: string): void {
-  if (!NAME_PATTERN.test(name) || name.toLowerCase() === 'settings') {
+  if (!validName(name)) {
     throw new InputError(`'${name}' cannot be a Batfish ${kind} name`, {
       hint: `use letters, digits, '-' and '_' only (at most 150 characters)${kind === 'network' ? ', e.g. --network my_net' : ''}`,
     });

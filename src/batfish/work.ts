@@ -1,6 +1,6 @@
 import type { Clock } from '../clock.js';
 import { BatfishError, BatfishHttpError, BatfishWorkError, tailLines } from '../errors.js';
-import { poll, type PollStep } from '../poll.js';
+import { poll, type BackoffPolicy, type PollStep } from '../poll.js';
 import { TERMINAL_WORK_CODES, type BatfishClient, type WorkItem, type WorkStatus } from './client.js';
 
 export interface PollOptions {
@@ -12,12 +12,19 @@ export interface PollOptions {
   /** Called with each new status, so the caller can show progress. */
   onStatus?: (status: WorkStatus) => void;
   signal?: AbortSignal;
+  /** Waits for this item together with the network's other items (see WorkWatcher). */
+  watcher?: WorkWatcher;
 }
 
-/** Poll interval as pybatfish does it: 0.1 s, times 1.5 each poll, at most 1 s. */
-export const POLL_START_MS = 100;
-export const POLL_FACTOR = 1.5;
-export const POLL_MAX_MS = 1000;
+/**
+ * How often netq asks about queued work: a tenth of the time waited so far, at least every 10 ms
+ * and at most every second. pybatfish starts at 0.1 s and grows by 1.5x per poll, which loses up
+ * to a third of a short item's time (a stored-snapshot answer takes Batfish tens of milliseconds)
+ * and a quarter-second or more of every item on a busy queue; this loses at most a tenth of the
+ * wait (or 10 ms), for more status GETs early on (about 30 in the first second, 25 more up to ten
+ * seconds, then one a second).
+ */
+export const WORK_POLL = { initialDelayMs: 10, elapsedFraction: 0.1, maxDelayMs: 1000 } satisfies BackoffPolicy;
 /** How much of a failed work item's log netq shows without --verbose. */
 const LOG_TAIL_LINES = 40;
 
@@ -68,21 +75,19 @@ async function explainRefusal(client: BatfishClient, item: WorkItem, error: unkn
   return error;
 }
 
-/** Polls `GET /work/{id}` until the status is terminal or the deadline passes. */
+/**
+ * Polls `GET /work/{id}` until the status is terminal or the deadline passes (with a watcher: waits
+ * with the network's other items).
+ */
 export async function pollWork(client: BatfishClient, item: WorkItem, options: PollOptions): Promise<WorkStatus> {
+  if (options.watcher) return options.watcher.wait(item, options);
   let lastCode = '';
   const attempt = async (): Promise<PollStep<WorkStatus>> => {
     let status: WorkStatus;
     try {
       status = await client.workStatus(item.containerName, item.id);
     } catch (error) {
-      if (error instanceof BatfishHttpError && error.status === 404) {
-        throw new BatfishWorkError(`Batfish lost track of work ${item.id} while ${options.label}`, item.id, 'LOST', {
-          hint: 'the Batfish server probably restarted (work queues live in memory); run the command again',
-          cause: error,
-        });
-      }
-      throw error;
+      throw lostWork(error, item, options.label);
     }
     if (status.code !== lastCode || status.batches.length) options.onStatus?.(status);
     lastCode = status.code;
@@ -91,11 +96,129 @@ export async function pollWork(client: BatfishClient, item: WorkItem, options: P
   };
   return poll(attempt, {
     clock: options.clock,
-    backoff: { initialDelayMs: POLL_START_MS, factor: POLL_FACTOR, maxDelayMs: POLL_MAX_MS },
+    backoff: WORK_POLL,
     deadline: options.deadline,
     signal: options.signal,
     giveUp: ({ reason }) => reason,
   });
+}
+
+/** A 404 for a work item's status: the server forgot it (a restart). Other errors as they are. */
+function lostWork(error: unknown, item: WorkItem, label: string): unknown {
+  if (!(error instanceof BatfishHttpError && error.status === 404)) return error;
+  return new BatfishWorkError(`Batfish lost track of work ${item.id} while ${label}`, item.id, 'LOST', {
+    hint: 'the Batfish server probably restarted (work queues live in memory); run the command again',
+    cause: error,
+  });
+}
+
+interface Waiter {
+  item: WorkItem;
+  options: PollOptions;
+  /** When it started waiting (clock.now()). */
+  since: number;
+  last: WorkStatus | undefined;
+  resolve: (status: WorkStatus) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Waits for the work items of one network together. Batfish works through its queue one item at
+ * a time, and netq queues many at once (a site's questions; every site's with --all and check):
+ * instead of asking about each item on every poll, a poll with more than one item waiting asks
+ * for the network's incomplete-work list (`GET /networks/{n}/work`), then once about each item
+ * that left it. One item waiting is asked about directly (`GET /networks/{n}/work/{id}`), as
+ * pybatfish does. Polls follow WORK_POLL, timed from the newest item or the last one seen ending
+ * (whichever is later: the server then starts the next), so every item in a queue is seen soon
+ * after it ends, not only the first; each item keeps its own deadline, label and progress reports.
+ */
+export class WorkWatcher {
+  readonly #waiting = new Set<Waiter>();
+  #running = false;
+  /** When netq last saw one of its items end (clock.now()). */
+  #lastEnded = -Infinity;
+
+  constructor(
+    private readonly client: BatfishClient,
+    private readonly network: string,
+    private readonly clock: Clock,
+    private readonly signal?: AbortSignal,
+  ) {}
+
+  /** The item's terminal status (whatever it is), or a TIMEOUT or LOST BatfishWorkError. */
+  wait(item: WorkItem, options: PollOptions): Promise<WorkStatus> {
+    if (item.containerName !== this.network) throw new Error(`work of network ${item.containerName} given to the watcher of ${this.network}`);
+    return new Promise<WorkStatus>((resolve, reject) => {
+      this.#waiting.add({ item, options, since: this.clock.now(), last: undefined, resolve, reject });
+      if (!this.#running) void this.#run();
+    });
+  }
+
+  async #run(): Promise<void> {
+    this.#running = true;
+    try {
+      while (this.#waiting.size > 0) {
+        this.signal?.throwIfAborted();
+        await this.#pollOnce();
+        this.signal?.throwIfAborted();
+        if (this.#waiting.size === 0) break;
+        const now = this.clock.now();
+        // Batfish works on one item at a time: the one it works on now started when the last one
+        // ended (or when it was queued), and that is what the wait is timed from.
+        const started = Math.max(this.#lastEnded, ...[...this.#waiting].map((w) => w.since));
+        const delayMs = Math.min(WORK_POLL.maxDelayMs, Math.max(WORK_POLL.initialDelayMs, (now - started) * WORK_POLL.elapsedFraction));
+        for (const waiter of this.#waiting) {
+          if (now + delayMs > waiter.options.deadline) {
+            this.#waiting.delete(waiter);
+            waiter.reject(workTimeout(waiter.item, waiter.options.label, waiter.last ?? { code: 'UNASSIGNED', batches: [] }));
+          }
+        }
+        if (this.#waiting.size > 0) await this.clock.sleep(delayMs, this.signal);
+      }
+    } catch (error) {
+      for (const waiter of this.#waiting) waiter.reject(error);
+      this.#waiting.clear();
+    } finally {
+      this.#running = false;
+    }
+  }
+
+  /** One poll: the items' statuses, settling the ones that ended. */
+  async #pollOnce(): Promise<void> {
+    const waiters = [...this.#waiting];
+    const ids = [...new Set(waiters.map((w) => w.item.id))];
+    const deadline = Math.min(...waiters.map((w) => w.options.deadline));
+    const client = this.client.withDeadline(deadline);
+    let running = new Map<string, WorkStatus>();
+    if (ids.length > 1) running = new Map((await client.incompleteWork(this.network)).map((w) => [w.id, w.status]));
+    await Promise.all(
+      ids.map(async (id) => {
+        const mine = waiters.filter((w) => w.item.id === id);
+        let status = running.get(id);
+        if (!status) {
+          try {
+            status = await client.workStatus(this.network, id);
+          } catch (error) {
+            for (const waiter of mine) this.#settle(waiter, () => waiter.reject(lostWork(error, waiter.item, waiter.options.label)));
+            return;
+          }
+        }
+        for (const waiter of mine) {
+          if (status.code !== waiter.last?.code || status.batches.length) waiter.options.onStatus?.(status);
+          waiter.last = status;
+          if (TERMINAL_WORK_CODES.has(status.code)) {
+            this.#lastEnded = this.clock.now();
+            this.#settle(waiter, () => waiter.resolve(status));
+          }
+        }
+      }),
+    );
+  }
+
+  #settle(waiter: Waiter, settle: () => void): void {
+    this.#waiting.delete(waiter);
+    settle();
+  }
 }
 
 /** The error for work still running at the deadline; the hint depends on whether it ever started. */

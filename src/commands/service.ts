@@ -34,7 +34,7 @@ export class ServiceStartCommand extends Verbose(ContainerFlags(NetqCommand)) {
   async run(): Promise<number> {
     const request = managedOptionsOf(this, false);
     const apiKey = apiKeyOf(this);
-    const managed = await this.withProgress((onEvent) => this.context.batfish.containers(onEvent, apiKey).ensure(request));
+    const managed = await this.withProgress(async (onEvent) => (await this.context.batfish.containers(onEvent, apiKey)).ensure(request));
     await managed.release();
     this.context.stderr.write(`netq: Batfish ${managed.started ? 'started' : 'already running'}: ${managed.info.name} (${managed.info.image})\n`);
     this.context.stdout.write(`${managed.url}\n`);
@@ -58,7 +58,7 @@ export class ServiceStopCommand extends Verbose(NetqCommand) {
   });
 
   async run(): Promise<number> {
-    const removed = await this.withProgress((onEvent) => this.context.batfish.containers(onEvent, '').removeAll());
+    const removed = await this.withProgress(async (onEvent) => (await this.context.batfish.containers(onEvent, '')).removeAll());
     this.context.stderr.write(removed.length ? `netq: removed ${removed.length} container(s): ${removed.map((id) => id.slice(0, 12)).join(', ')}\n` : 'netq: no netq Batfish container to remove\n');
     return ExitCode.ok;
   }
@@ -91,7 +91,7 @@ export class ServiceStatusCommand extends Verbose(ContainerFlags(ServiceStatusFl
     const { batfish } = this.context;
     const now = this.context.clock.now();
     const rows = await this.withProgress(async (onEvent) => {
-      const containers = batfish.containers(onEvent, apiKey);
+      const containers = await batfish.containers(onEvent, apiKey);
       const list = await containers.list();
       return Promise.all(
         list.map(async (c) => {
@@ -169,7 +169,7 @@ export class ServiceLogsCommand extends Verbose(ServiceLogsFlags) {
 
   async run(): Promise<number> {
     const engine = this.context.batfish.engine();
-    const list = await this.withProgress((onEvent) => this.context.batfish.containers(onEvent, '').list());
+    const list = await this.withProgress(async (onEvent) => (await this.context.batfish.containers(onEvent, '')).list());
     const container = list.find((c) => c.running) ?? list.at(-1);
     if (!container) {
       this.context.stderr.write('netq: no netq Batfish container\n');
@@ -220,7 +220,7 @@ export class ServiceBuildCommand extends Verbose(ServiceBuildFlags) {
   async run(): Promise<number> {
     const progress = this.progress();
     try {
-      const containers = this.context.batfish.containers(() => {}, '');
+      const containers = await this.context.batfish.containers(() => {}, '');
       const options = { contextDir: packageRoot(), ...(this.baseImage ? { base: this.baseImage } : {}), ...(this.tag ? { tag: this.tag } : {}) };
       progress.phase(`building ${options.tag ?? containers.names.localImage} from ${options.base ?? containers.names.pinnedImage}`);
       const built = await containers.buildImage(options, (event) => {

@@ -2,7 +2,7 @@ import { askEverySite, siteSources, type SiteOutcome } from '../app/all-sites.js
 import { askSite, type QuestionAsk, type SiteQuestionsRequest } from '../app/site-run.js';
 import { InputError } from '../errors.js';
 import { checkOutputOptions, formatEverySite, formatSiteAnswers, type AnswerFormat, type AnswerOutputOptions } from '../output.js';
-import { bundledTemplates } from '../questions/bundled.js';
+import { bundledTemplate } from '../questions/bundled.js';
 import { isDifferentialTemplate } from '../questions/catalog.js';
 import { Verbose, type AbstractCommandClass, type NetqCommand } from './base.js';
 import { BatfishFlags, OutputFlags, SiteFlags, batfishTargetOf, checkAllSitesFlags, referenceSourceOf, snapshotSettingsOf, snapshotSourceOf } from './flags.js';
@@ -41,9 +41,9 @@ export function SiteCommand<TBase extends AbstractCommandClass<NetqCommand>>(Bas
       const differential = referenceSourceOf(this) !== undefined;
       checkOutputOptions({ questions, all: this.all, differential }, this.outputOptions());
       if (differential) return;
-      const templates = await bundledTemplates();
-      const comparing = questions.filter((q) => {
-        const template = templates.get(q.question.toLowerCase());
+      const templates = await Promise.all(questions.map((q) => bundledTemplate(q.question)));
+      const comparing = questions.filter((_, i) => {
+        const template = templates[i];
         return template !== undefined && isDifferentialTemplate(template);
       });
       if (comparing.length > 0) {

@@ -29,24 +29,46 @@ export function bundledTemplates(): Promise<Map<string, QuestionTemplate>> {
   return cached;
 }
 
+/**
+ * One bundled template by name (any case), reading its own file only (each file is named after
+ * its template, as in Batfish's questions/): a question command needs one or two templates, not
+ * all seventy-five. Undefined when netq ships no template by that name.
+ */
+export async function bundledTemplate(name: string): Promise<QuestionTemplate | undefined> {
+  const key = name.toLowerCase();
+  if (cached) return (await cached).get(key);
+  for (const folder of FOLDERS) {
+    const file = (await templateFiles(folder)).find((f) => f.toLowerCase() === `${key}.json`);
+    if (file === undefined) continue;
+    const template = await readTemplate(folder, file);
+    if (template.name.toLowerCase() === key) return template;
+  }
+  return undefined;
+}
+
 async function loadTemplates(): Promise<Map<string, QuestionTemplate>> {
   const templates = new Map<string, QuestionTemplate>();
   for (const folder of FOLDERS) {
-    const dir = new URL(`${folder}/`, QUESTIONS_DIR);
-    let files: string[];
-    try {
-      files = (await readdir(dir)).filter((f) => f.endsWith('.json')).sort();
-    } catch (error) {
-      throw new InternalError(`netq's bundled question templates are missing (${dir.pathname})`, {
-        cause: error,
-        hint: 'reinstall netq; the package must contain its questions/ folder',
-      });
-    }
-    for (const file of files) {
-      const text = await readFile(new URL(file, dir), 'utf8');
-      const template = parseTemplate(text, `${folder}/${file}`);
-      templates.set(template.name.toLowerCase(), template);
-    }
+    const read = await Promise.all((await templateFiles(folder)).map((file) => readTemplate(folder, file)));
+    for (const template of read) templates.set(template.name.toLowerCase(), template);
   }
   return templates;
+}
+
+/** The template files of a folder, sorted. */
+async function templateFiles(folder: (typeof FOLDERS)[number]): Promise<string[]> {
+  const dir = new URL(`${folder}/`, QUESTIONS_DIR);
+  try {
+    return (await readdir(dir)).filter((f) => f.endsWith('.json')).sort();
+  } catch (error) {
+    throw new InternalError(`netq's bundled question templates are missing (${dir.pathname})`, {
+      cause: error,
+      hint: 'reinstall netq; the package must contain its questions/ folder',
+    });
+  }
+}
+
+async function readTemplate(folder: (typeof FOLDERS)[number], file: string): Promise<QuestionTemplate> {
+  const text = await readFile(new URL(`${folder}/${file}`, QUESTIONS_DIR), 'utf8');
+  return parseTemplate(text, `${folder}/${file}`);
 }

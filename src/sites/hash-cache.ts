@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { constants, statSync, type BigIntStats, type Stats } from 'node:fs';
 import { lstat, mkdir, open, readdir, rename, rm, stat, writeFile, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import type { SnapshotFile } from './sites.js';
+import type { FileChangeStamp, SnapshotFile } from './sites.js';
 
 /**
  * The snapshot hash of a file list, remembered between runs so that an unchanged site of
@@ -55,7 +55,7 @@ export async function cachedSnapshotHash(sorted: readonly SnapshotFile[], stateD
   if (root === undefined) return compute();
   const dir = path.join(stateDir, CACHE_FOLDER);
   const recordPath = path.join(dir, `${createHash('sha256').update(root).digest('hex').slice(0, 32)}.json`);
-  const before = await stampFiles(sorted);
+  const before = await stampFiles(sorted, true);
   // A file that is gone, or not the size the scan saw: hashing reports it properly.
   if (!before) return compute();
   const record = await readRecord(recordPath, sorted.length);
@@ -63,7 +63,7 @@ export async function cachedSnapshotHash(sorted: readonly SnapshotFile[], stateD
   const hash = await compute();
   if (!before.racy) {
     // Unchanged while it was read: the hash belongs to these stamps.
-    const after = await stampFiles(sorted);
+    const after = await stampFiles(sorted, false);
     if (after && sameStamps(before.stamps, after.stamps)) {
       await writeRecord(dir, recordPath, { version: RECORD_VERSION, root, hash, files: before.stamps }).catch(() => undefined);
     }
@@ -84,23 +84,30 @@ function snapshotRoot(files: readonly SnapshotFile[]): string | undefined {
   return root;
 }
 
-/** Every file's stamp, and whether any changed too recently to be trusted; undefined when one is not the file the scan saw. */
-async function stampFiles(files: readonly SnapshotFile[]): Promise<{ stamps: string[]; racy: boolean } | undefined> {
+/**
+ * Every file's stamp, and whether any changed too recently to be trusted; undefined when one is
+ * not the file the scan saw. `fromScan`: take what the scan saw where it recorded it.
+ */
+async function stampFiles(files: readonly SnapshotFile[], fromScan: boolean): Promise<{ stamps: string[]; racy: boolean } | undefined> {
   const nowNs = BigInt(Date.now()) * 1_000_000n;
   const stamps: string[] = [];
   let racy = false;
   for (let i = 0; i < files.length; i++) {
     if (i > 0 && i % STAT_BATCH === 0) await new Promise((resolve) => setImmediate(resolve));
     const file = files[i]!;
-    let info: BigIntStats | undefined;
-    try {
-      info = statSync(file.absPath, { bigint: true, throwIfNoEntry: false });
-    } catch {
-      return undefined;
+    let seen: FileChangeStamp | undefined = fromScan ? file.seen : undefined;
+    if (!seen) {
+      let info: BigIntStats | undefined;
+      try {
+        info = statSync(file.absPath, { bigint: true, throwIfNoEntry: false });
+      } catch {
+        return undefined;
+      }
+      if (!info?.isFile() || info.size !== BigInt(file.sizeBytes)) return undefined;
+      seen = info;
     }
-    if (!info?.isFile() || info.size !== BigInt(file.sizeBytes)) return undefined;
-    if (nowNs - info.mtimeNs < RACY_NS || nowNs - info.ctimeNs < RACY_NS) racy = true;
-    stamps.push(`${file.relPath}\0${info.size}\0${info.mtimeNs}\0${info.ctimeNs}\0${info.ino}\0${info.dev}`);
+    if (nowNs - seen.mtimeNs < RACY_NS || nowNs - seen.ctimeNs < RACY_NS) racy = true;
+    stamps.push(`${file.relPath}\0${file.sizeBytes}\0${seen.mtimeNs}\0${seen.ctimeNs}\0${seen.ino}\0${seen.dev}`);
   }
   return { stamps, racy };
 }

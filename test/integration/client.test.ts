@@ -11,7 +11,7 @@ import { BatfishClient, type WorkItem } from '../../src/batfish/client.js';
 import { BatfishHttp, CLIENT_VERSION_HEADER, DEFAULT_API_KEY, type RetryEvent } from '../../src/batfish/http.js';
 import type { QuestionParameters } from '../../src/batfish/question.js';
 import { BatfishSession } from '../../src/batfish/session.js';
-import { pollWork } from '../../src/batfish/work.js';
+import { pollWork, WorkWatcher } from '../../src/batfish/work.js';
 import { systemClock } from '../../src/clock.js';
 import { BatfishHttpError, BatfishUnreachableError, BatfishWorkError } from '../../src/errors.js';
 import { packageSnapshot, type PackagedSnapshot } from '../../src/sites/packager.js';
@@ -178,6 +178,34 @@ describe('Batfish client against the simulator', () => {
     const other = await ask(s, { network: 'net1', snapshot: 'example', question: 'bgpSessionStatus', parameters: { nodes: 'as3.*' }, deadline: Date.now() + 20_000 });
     assert.equal(other.rows.length, 0);
     assert.equal(server.seen('PUT').length, 2);
+  });
+
+  it('waits for questions queued together with one incomplete-work list per poll, and sees each end soon after the one before', async () => {
+    const server = await simulator({ answerMs: 300 });
+    const s = session(server.url);
+    await s.connect(2000);
+    await initExample(s);
+    const questions = ['nodeProperties', 'interfaceProperties', 'ipOwners'];
+    const started = Date.now();
+    const answers = await Promise.all(
+      questions.map(async (name) => {
+        const question = await s.prepareQuestion(name, {});
+        const answer = await s.ask({ network: 'net1', snapshot: 'example', question, deadline: Date.now() + 20_000 });
+        return { name, answer, ms: Date.now() - started };
+      }),
+    );
+    assert.ok(answers.every((a) => Array.isArray(a.answer.rows)), 'every question answered');
+    const queued = server.seen('POST', /\/work$/).slice(-3).map(jsonBody) as WorkItem[];
+    const byEnd = [...answers].sort((a, b) => a.ms - b.ms).map((a) => queued[questions.indexOf(a.name)]!);
+    const itemPolls = (item: WorkItem): number => server.seen('GET', /\/work\/[0-9a-f-]{36}$/).filter((r) => r.path.endsWith(item.id)).length;
+    const listPolls = server.seen('GET', /\/networks\/net1\/work$/).length;
+    // While several wait, one list request per poll; an item is asked about alone only before the
+    // others join and once it has left the list (polled alone, each would be asked ~15 times).
+    assert.ok(listPolls >= 5, `polled the list ${listPolls} times`);
+    for (const item of byEnd.slice(0, 2)) assert.ok(itemPolls(item) <= 3, `asked about ${item.id} alone ${itemPolls(item)} times`);
+    // One at a time, 0.3 s each: the last ends 0.9 s after the first was queued, and is seen soon after.
+    const last = Math.max(...answers.map((a) => a.ms));
+    assert.ok(last < 900 + 200, `last answer after ${last} ms`);
   });
 
   it('reports an unreachable server with the address and the error code', async () => {
@@ -546,14 +574,16 @@ describe('retry and poll timing (fake clock, real simulator)', () => {
     return { server, clock, client, item };
   }
 
-  it('polls work every 0.1 s, ×1.5 each time, at most every 1 s, until it ends', async () => {
+  it('polls work every 10 ms at first, then every tenth of the time waited, at most every 1 s, until it ends', async () => {
     const { clock, client, item } = await queuedParse({ parseMs: 200 }, 'timed');
     const codes: string[] = [];
     const status = await pollWork(client, item, { clock, deadline: clock.now() + 3_600_000, label: 'parsing snapshot timed', onStatus: (s) => codes.push(s.code) });
     assert.equal(status.code, 'TERMINATEDNORMALLY');
-    assert.ok(clock.sleepsMs.length > 8, `polled ${clock.sleepsMs.length + 1} times`);
-    assert.deepEqual(clock.sleepsMs.slice(0, 8), [100, 150, 225, 337.5, 506.25, 759.375, 1000, 1000]);
-    assert.ok(clock.sleepsMs.every((ms) => ms <= 1000));
+    assert.ok(clock.sleepsMs.length > 14, `polled ${clock.sleepsMs.length + 1} times`);
+    // Ten sleeps of 10 ms bring the wait to 100 ms; from there each sleep is a tenth of the wait.
+    assert.deepEqual(clock.sleepsMs.slice(0, 11), Array(11).fill(10));
+    assert.deepEqual(clock.sleepsMs.slice(11, 14).map((ms) => Math.round(ms * 100) / 100), [11, 12.1, 13.31]);
+    assert.ok(clock.sleepsMs.every((ms) => ms >= 10 && ms <= 1000));
     assert.equal(codes.at(-1), 'TERMINATEDNORMALLY');
   });
 
@@ -567,9 +597,11 @@ describe('retry and poll timing (fake clock, real simulator)', () => {
       assert.equal(e.hint, 'Batfish has not started the work yet: it may still be starting or busy with other work; raise --timeout');
       return true;
     });
-    // 100 + 150 + 225 + 337.5 + 506.25 = 1318.75 ms; the next 759.375 ms would pass the deadline.
-    assert.deepEqual(clock.sleepsMs, [100, 150, 225, 337.5, 506.25]);
-    assert.equal(clock.now() - started, 1318.75);
+    // Sleeps of a tenth of the wait (after ten of 10 ms) until the next would end after the deadline.
+    const waited = clock.now() - started;
+    assert.ok(Math.abs(waited - clock.sleepsMs.reduce((a, b) => a + b, 0)) < 0.01, 'only the sleeps moved the clock');
+    assert.ok(waited <= 2000 && waited * 1.1 > 2000, `waited ${waited} ms of 2000`);
+    assert.ok(Math.abs(clock.sleepsMs.at(-1)! - (waited - clock.sleepsMs.at(-1)!) / 10) < 0.01, `last sleep ${clock.sleepsMs.at(-1)} ms`);
   });
 
   it('reports lost work at once when the server forgets it', async () => {
@@ -581,7 +613,47 @@ describe('retry and poll timing (fake clock, real simulator)', () => {
       assert.equal(e.message, `Batfish lost track of work ${item.id} while parsing snapshot lost`);
       return true;
     });
-    assert.deepEqual(clock.sleepsMs, [100]);
+    assert.deepEqual(clock.sleepsMs, [10]);
+  });
+
+  it('waits for items together: each times out at its own deadline, and a lost item is reported as lost', async () => {
+    const { server, clock, client, item } = await queuedParse({ workerStartDelayMs: 60_000 }, 'first');
+    const zip = await zipOf(EXAMPLE, 'second');
+    try {
+      await client.uploadSnapshot('net1', 'second', createReadStream(zip.zipPath), zip.sizeBytes, 10_000);
+    } finally {
+      await zip.dispose();
+    }
+    const other: WorkItem = { ...item, id: uuidv4(), requestParams: { ...item.requestParams, testrig: 'second' }, testrigName: 'second' };
+    await client.queueWork(other);
+    const watcher = new WorkWatcher(client, 'net1', clock);
+    const started = clock.now();
+    const outcomes = await Promise.allSettled([
+      pollWork(client, item, { clock, deadline: started + 500, label: 'parsing first', watcher }),
+      pollWork(client, other, { clock, deadline: started + 2000, label: 'parsing second', watcher }),
+    ]);
+    const [first, second] = outcomes.map((o) => (o.status === 'rejected' ? (o.reason as BatfishWorkError) : undefined));
+    assert.equal(first?.status, 'TIMEOUT');
+    assert.equal(first?.message, `timed out while parsing first (work ${item.id} still UNASSIGNED)`);
+    assert.equal(second?.status, 'TIMEOUT');
+    assert.equal(second?.message, `timed out while parsing second (work ${other.id} still UNASSIGNED)`);
+    assert.ok(clock.now() - started <= 2000 && clock.now() - started > 1500, `gave up after ${clock.now() - started} ms`);
+    // While both waited, one list per poll: the first item was asked about alone only before the
+    // second joined (the second alone after the first gave up).
+    assert.ok(server.seen('GET', new RegExp(`/work/${item.id}$`)).length <= 1);
+    assert.ok(server.seen('GET', /\/networks\/net1\/work$/).length > 10);
+
+    // An item the server does not know (it restarted): not in the list, and 404 on its own, so
+    // lost at once, while the other one is still waited for.
+    const ghost: WorkItem = { ...other, id: uuidv4() };
+    const again = new WorkWatcher(client, 'net1', clock);
+    const now = clock.now();
+    const [lost, waited] = await Promise.allSettled([
+      again.wait(ghost, { clock, deadline: now + 60_000, label: 'parsing ghost' }),
+      again.wait(other, { clock, deadline: now + 300, label: 'parsing second' }),
+    ]);
+    assert.ok(lost.status === 'rejected' && lost.reason instanceof BatfishWorkError && lost.reason.status === 'LOST', String(lost.status));
+    assert.ok(waited.status === 'rejected' && waited.reason instanceof BatfishWorkError && waited.reason.status === 'TIMEOUT');
   });
 
   it('stops polling with the signal reason when interrupted', async () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -525,14 +525,26 @@ describe('snapshots are not uploaded twice', () => {
     await writeFile(path.join(configs, 'r1.cfg'), 'hostname r1\n');
     const args = ['bgp-sessions', '-r', 'lab', '-s', 'reuse', '--regions-dir', regions, '--batfish-url', sim.url, '--keep-snapshots', '2'];
     const uploads = () => sim.seen('POST', /\/networks\/lab\/snapshots\/reuse-/).length;
+    const calls = (from: number): string[] =>
+      sim.requests.slice(from).map((r) => `${r.method} ${r.path.replace(/reuse-[0-9a-f]{16}/, 'reuse-HASH').replace(/_[0-9a-f]{20}\b/, '_HASH')}`);
+    let before = sim.requests.length;
     const first = await runNetq(args);
     assert.equal(first.code, 0, first.stderr);
     assert.equal(uploads(), 1);
     assert.deepEqual(filesOf(sim.seen('POST', /\/networks\/lab\/snapshots\/reuse-/)[0]), ['configs/r1.cfg']);
+    // A snapshot this run uploaded has no stored answers: the question goes up without looking for one.
+    const cold = calls(before);
+    assert.ok(cold.includes('PUT /v2/networks/lab/questions/__netq_bgpSessionStatus_HASH'), cold.join('\n'));
+    assert.equal(cold.filter((c) => c.endsWith('/answer')).length, 1, `only the answer itself is read:\n${cold.join('\n')}`);
+    before = sim.requests.length;
     const second = await runNetq(args);
     assert.equal(second.code, 0, second.stderr);
     assert.equal(uploads(), 1, 'the unchanged site was not uploaded again');
     assert.match(second.stderr, /Batfish already has reuse-[0-9a-f]{16} \(unchanged input\); nothing uploaded/);
+    // Unchanged: the version and the snapshot asked together, then the stored answer.
+    const warm = calls(before);
+    assert.deepEqual(warm.slice(0, 2).sort(), ['GET /v2/networks/lab/snapshots/reuse-HASH', 'GET /v2/version']);
+    assert.deepEqual(warm.slice(2), ['GET /v2/networks/lab/questions/__netq_bgpSessionStatus_HASH/answer']);
     const fresh = await runNetq([...args, '--fresh']);
     assert.equal(fresh.code, 0, fresh.stderr);
     assert.equal(uploads(), 2);
@@ -543,6 +555,64 @@ describe('snapshots are not uploaded twice', () => {
     assert.equal(uploads(), 4);
     const left = [...(sim.networks.get('lab')?.snapshots.keys() ?? [])].filter((n) => n.startsWith('reuse-'));
     assert.equal(left.length, 2, `kept ${left.join(', ')}`);
+  });
+});
+
+describe('an unchanged site costs one round trip before the answer', () => {
+  it('asks for the snapshot while it asks for the server version, not after', async () => {
+    // The snapshot check is slowed down: asked at the same time, the version request arrives while it is open.
+    const slow = await startSimulator({ faults: [{ method: 'GET', path: /\/networks\/lab\/snapshots\/together-[0-9a-f]{16}$/, delayMs: 300 }] });
+    try {
+      const regions = path.join(tmp, 'regions-together');
+      await mkdir(path.join(regions, 'lab', 'together', 'configs'), { recursive: true });
+      await writeFile(path.join(regions, 'lab', 'together', 'configs', 'r1.cfg'), 'hostname r1\n');
+      const args = ['bgp-sessions', '-r', 'lab', '-s', 'together', '--regions-dir', regions, '--batfish-url', slow.url];
+      assert.equal((await runNetq(args)).code, 0);
+      const before = slow.requests.length;
+      const again = await runNetq(args);
+      assert.equal(again.code, 0, again.stderr);
+      const [version] = slow.requests.slice(before).filter((r) => r.path === '/v2/version');
+      assert.ok(version, 'the version was asked');
+      assert.ok(
+        version.openAtArrival.some((r) => /^GET \/v2\/networks\/lab\/snapshots\/together-[0-9a-f]{16}$/.test(r)),
+        `the version request came while ${version.openAtArrival.join(', ') || 'nothing'} was open`,
+      );
+      assert.equal(slow.requests.length - before, 3);
+    } finally {
+      await slow.stop();
+    }
+  });
+});
+
+describe('the server\'s question templates are kept between runs', () => {
+  it('fetches them once per server and Batfish version, and again when the kept copy is damaged', async () => {
+    const stateDir = await mkdtemp(path.join(tmp, 'state-templates-'));
+    const older = await startSimulator({ version: { Batfish: '2024.01.01.1', api_version: '2.1.0' } });
+    try {
+      const args = (url: string) => ['bgp-sessions', '-r', 'north_america', '-s', 'nyc', '--batfish-url', url];
+      const fetches = (server: BatfishSimulator) => server.seen('GET', /\/question_templates$/).length;
+      const before = fetches(sim);
+      assert.equal((await runNetq(args(sim.url), { stateDir })).code, 0);
+      assert.equal((await runNetq(args(sim.url), { stateDir })).code, 0);
+      assert.equal(fetches(sim) - before, 1, 'fetched by the first run only');
+      // Another server (here: another Batfish version) has templates of its own.
+      assert.equal((await runNetq(args(older.url), { stateDir })).code, 0);
+      assert.equal(fetches(older), 1);
+      // A damaged template in a kept copy: the server's templates are fetched again, the run works.
+      const folder = path.join(stateDir, 'templates');
+      for (const name of await readdir(folder)) {
+        const kept = JSON.parse(await readFile(path.join(folder, name), 'utf8')) as { templates: Record<string, unknown> };
+        kept.templates.bgpSessionStatus = '{ not a template';
+        await writeFile(path.join(folder, name), JSON.stringify(kept));
+      }
+      const repaired = await runNetq(args(sim.url), { stateDir });
+      assert.equal(repaired.code, 0, repaired.stderr);
+      assert.equal(fetches(sim) - before, 2, 'fetched again after the damage');
+      assert.equal((await runNetq(args(sim.url), { stateDir })).code, 0);
+      assert.equal(fetches(sim) - before, 2, 'the repaired copy is used');
+    } finally {
+      await older.stop();
+    }
   });
 });
 

@@ -86,6 +86,8 @@ export interface LoggedRequest {
   zipEntries?: string[];
   /** The status answered; 0 while in progress, -1 for a dropped connection, -2 for one never answered. */
   status: number;
+  /** `METHOD path` of the requests still in progress when this one arrived (what a client sent at the same time). */
+  openAtArrival: string[];
 }
 
 type WorkKind = 'parse' | 'dataplane' | 'answer';
@@ -195,6 +197,8 @@ export class BatfishSimulator {
   #questionClasses = new Set<string>();
   #fixtureFingerprints = new Map<string, string>();
   #faultUses = new Map<Fault, number>();
+  /** Requests whose reply is not written yet. */
+  readonly #open = new Set<LoggedRequest>();
   options: SimulatorOptions;
 
   constructor(options: SimulatorOptions = {}) {
@@ -263,8 +267,11 @@ export class BatfishSimulator {
       },
       bodyBytes: body.length,
       status: 0,
+      openAtArrival: [...this.#open].filter((r) => r.status === 0).map((r) => `${r.method} ${r.path}`),
     };
     this.requests.push(entry);
+    this.#open.add(entry);
+    res.once('close', () => this.#open.delete(entry));
     // Listed beside the handling (not before it), so requests meet faults in the order they came;
     // awaited before the reply, so whoever sees the reply sees the entry complete.
     const zipped = isZip(body);

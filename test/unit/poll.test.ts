@@ -45,6 +45,26 @@ describe('poll', () => {
     assert.deepEqual(clock.sleepsMs, [100, 150, 225, 337.5, 506.25, 759.375, 1000]);
   });
 
+  it('sleeps a fraction of the time waited so far, at least the initial delay, at most the cap', async () => {
+    const clock = new FakeClock();
+    const { attempt } = countdown(40);
+    await poll(attempt, { clock, backoff: { initialDelayMs: 10, elapsedFraction: 0.5, maxDelayMs: 100 }, giveUp: () => new Error('no') });
+    // 10, then half of 10, 20, 30, 45, 67.5 (floored at 10), then the cap.
+    assert.deepEqual(clock.sleepsMs.slice(0, 8), [10, 10, 10, 15, 22.5, 33.75, 50.625, 75.9375]);
+    assert.deepEqual(clock.sleepsMs.slice(8, 12), [100, 100, 100, 100]);
+  });
+
+  it('counts the time a try itself takes as time waited', async () => {
+    const clock = new FakeClock();
+    const attempt = async (n: number): Promise<PollStep<number>> => {
+      clock.advance(100);
+      return n >= 3 ? { done: true, value: n } : { done: false };
+    };
+    await poll(attempt, { clock, backoff: { initialDelayMs: 10, elapsedFraction: 0.5, maxDelayMs: 1000 }, giveUp: () => new Error('no') });
+    // First sleep 10; then half of 100 + 10 + 100.
+    assert.deepEqual(clock.sleepsMs, [10, 105]);
+  });
+
   it('gives up after maxAttempts tries, with the last reason and the count', async () => {
     const clock = new FakeClock();
     const { attempt, tries } = countdown();

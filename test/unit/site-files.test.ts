@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { chmod, mkdir, mkdtemp, open, readdir, rm, symlink, truncate, writeFile, type FileHandle } from 'node:fs/promises';
+import { openSync, readSync, writeFileSync } from 'node:fs';
+import { chmod, mkdir, mkdtemp, readdir, rm, symlink, truncate, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,7 +11,7 @@ import { InputError, toNetqError } from '../../src/errors.js';
 import { hashSnapshotFiles } from '../../src/sites/hash.js';
 import { listSiteSummaries } from '../../src/sites/inventory.js';
 import { packageSnapshot } from '../../src/sites/packager.js';
-import { MAX_DEVICE_FILE_BYTES, listRegions, resolveSite, scanSnapshot, type SnapshotScan } from '../../src/sites/sites.js';
+import { MAX_DEVICE_FILE_BYTES, listRegions, resolveSite, scanSnapshot, type ScanFileCalls, type SnapshotScan } from '../../src/sites/sites.js';
 
 // Every test builds a real tree under one temp folder: real symbolic links, a real FIFO
 // (mkfifo), a real unix socket and, where the system lets us, a real device node.
@@ -55,10 +55,14 @@ async function rejectsWithInputError(promise: Promise<unknown>, message: string 
   return caught;
 }
 
-/** An openFile for scanSnapshot that fails with `code` for one file and opens every other. */
-function failingOpen(failPath: string, code: string) {
-  return (absPath: string): Promise<FileHandle> =>
-    absPath === failPath ? Promise.reject(Object.assign(new Error(`${code}: simulated, open '${absPath}'`), { code })) : open(absPath, 'r');
+/** File calls for scanSnapshot whose open fails with `code` for one file and opens every other. */
+function failingOpen(failPath: string, code: string): Partial<ScanFileCalls> {
+  return {
+    open: (absPath) => {
+      if (absPath === failPath) throw Object.assign(new Error(`${code}: simulated, open '${absPath}'`), { code });
+      return openSync(absPath, 'r');
+    },
+  };
 }
 
 describe('the snapshot is exactly the site files', () => {
@@ -180,9 +184,11 @@ describe('the snapshot is exactly the site files', () => {
     await symlink('pipe', path.join(site.dir, 'configs/pipe-link'));
     const opened: string[] = [];
     const scan = await scanSnapshot(site, {
-      openFile: (absPath) => {
-        opened.push(path.relative(site.dir, absPath));
-        return open(absPath, 'r');
+      files: {
+        open: (absPath) => {
+          opened.push(path.relative(site.dir, absPath));
+          return openSync(absPath, 'r');
+        },
       },
     });
     assert.deepEqual(relPaths(scan), ['configs/r1.cfg']);
@@ -259,17 +265,19 @@ describe('input errors are input errors', () => {
   it('exits 2 naming a config that cannot be opened (EACCES)', async () => {
     const site = await makeSite({ 'configs/r1.cfg': 'hostname r1\n', 'configs/r2.cfg': 'hostname r2\n' });
     const file = path.join(site.dir, 'configs/r1.cfg');
-    const error = await rejectsWithInputError(scanSnapshot(site, { openFile: failingOpen(file, 'EACCES') }), `cannot read ${file}: permission denied`);
+    const error = await rejectsWithInputError(scanSnapshot(site, { files: failingOpen(file, 'EACCES') }), `cannot read ${file}: permission denied`);
     assert.match(error.hint ?? '', /make it readable .*ls -l .*r1\.cfg/);
   });
 
   it('names the first unreadable file in path order and counts the others', async () => {
     const site = await makeSite({ 'configs/a.cfg': 'hostname a\n', 'configs/b.cfg': 'hostname b\n', 'configs/c.cfg': 'hostname c\n' });
     const denied = new Set(['configs/c.cfg', 'configs/b.cfg'].map((f) => path.join(site.dir, f)));
-    const openFile = (absPath: string): Promise<FileHandle> =>
-      denied.has(absPath) ? Promise.reject(Object.assign(new Error('EACCES: simulated'), { code: 'EACCES' })) : open(absPath, 'r');
+    const open = (absPath: string): number => {
+      if (denied.has(absPath)) throw Object.assign(new Error('EACCES: simulated'), { code: 'EACCES' });
+      return openSync(absPath, 'r');
+    };
     await rejectsWithInputError(
-      scanSnapshot(site, { openFile }),
+      scanSnapshot(site, { files: { open } }),
       `cannot read ${path.join(site.dir, 'configs/b.cfg')}: permission denied (and 1 more file netq cannot read)`,
     );
   });
@@ -277,7 +285,7 @@ describe('input errors are input errors', () => {
   it('exits 2 for EPERM too, and for a file outside the data folders', async () => {
     const site = await makeSite({ 'configs/r1.cfg': 'hostname r1\n', 'batfish/isp_config.json': '{}' });
     const file = path.join(site.dir, 'batfish/isp_config.json');
-    await rejectsWithInputError(scanSnapshot(site, { openFile: failingOpen(file, 'EPERM') }), `cannot read ${file}: permission denied`);
+    await rejectsWithInputError(scanSnapshot(site, { files: failingOpen(file, 'EPERM') }), `cannot read ${file}: permission denied`);
   });
 
   it('exits 2 for a real chmod 000 config', async (t) => {
@@ -383,16 +391,15 @@ describe('input errors are input errors', () => {
     const opened: string[] = [];
     let bytesAsked = 0;
     const scan = await scanSnapshot(site, {
-      openFile: async (absPath) => {
-        opened.push(path.relative(site.dir, absPath));
-        const handle = await open(absPath, 'r');
-        const read = handle.read.bind(handle) as (buffer: Buffer, offset: number, length: number, position: number) => ReturnType<FileHandle['read']>;
-        return Object.assign(handle, {
-          read: (buffer: Buffer, offset: number, length: number, position: number) => {
-            bytesAsked += length;
-            return read(buffer, offset, length, position);
-          },
-        });
+      files: {
+        open: (absPath) => {
+          opened.push(path.relative(site.dir, absPath));
+          return openSync(absPath, 'r');
+        },
+        read: (fd, buffer, offset, length, position) => {
+          bytesAsked += length;
+          return readSync(fd, buffer, offset, length, position);
+        },
       },
     });
     assert.equal(scan.files.length, 3);
