@@ -10,6 +10,8 @@ import { fileURLToPath } from 'node:url';
 export interface WorkTime {
   kind: string;
   ms: number;
+  /** How long it waited, ready and with the worker free, for the server to start it (its scheduling). */
+  waitMs: number;
 }
 
 export type SimCommand =
@@ -31,6 +33,8 @@ export interface SimDelta {
   items: number;
   answers: number;
   workMs: number;
+  /** The server's own scheduling delays on those items (see WorkTime.waitMs). */
+  scheduleMs: number;
 }
 
 export class SimControl {
@@ -93,6 +97,7 @@ export class SimControl {
         items: items.length,
         answers: items.filter((w) => w.kind.includes('ANSWERING')).length,
         workMs: items.reduce((sum, w) => sum + w.ms, 0),
+        scheduleMs: items.reduce((sum, w) => sum + w.waitMs, 0),
       },
     };
   }

@@ -13,8 +13,11 @@ const OWN_KEY = 'netq-bench-own-requests';
 const sim = await startSimulator({ parseMs: 0, dataplaneMs: 0, answerMs: 0 });
 /** Work items already counted, with what they took on the server. */
 const counted = new Map<string, WorkTime>();
+/** Every counted item's times on the server (ms since the epoch), to tell its scheduling waits. */
+const spans: Array<{ id: string; created: number; start: number; end: number }> = [];
 
 async function workTimes(): Promise<WorkTime[]> {
+  const fresh: string[] = [];
   for (const network of sim.networks.values()) {
     for (const snapshot of network.snapshots.values()) {
       // The simulator keeps each item's status with its start (task.obtained) and end; ask for it as a client would.
@@ -26,9 +29,22 @@ async function workTimes(): Promise<WorkTime[]> {
         const status = (await response.json()) as { task?: { obtained?: string; terminated?: string } };
         const start = Date.parse(status.task?.obtained ?? '');
         const end = Date.parse(status.task?.terminated ?? '');
-        counted.set(item.id, { kind: item.workType, ms: Number.isFinite(start) && Number.isFinite(end) ? end - start : 0 });
+        const ok = Number.isFinite(start) && Number.isFinite(end);
+        counted.set(item.id, { kind: item.workType, ms: ok ? end - start : 0, waitMs: 0 });
+        if (ok) spans.push({ id: item.id, created: Date.parse(item.dateCreated), start, end });
+        fresh.push(item.id);
       }
     }
+  }
+  // The worker takes one item at a time. An item that was queued while the worker was free (or
+  // queued behind the one before) and still not started is waiting on the server's own scheduling
+  // (the simulator assigns work on a 10 ms tick, Batfish on a 100 ms one): that wait is the server's.
+  spans.sort((a, b) => a.start - b.start);
+  let previousEnd = -Infinity;
+  for (const span of spans) {
+    const ready = Math.max(previousEnd, Number.isFinite(span.created) ? span.created : span.start);
+    if (fresh.includes(span.id)) counted.get(span.id)!.waitMs = Math.max(0, span.start - ready);
+    previousEnd = Math.max(previousEnd, span.end);
   }
   return [...counted.values()];
 }

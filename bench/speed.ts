@@ -205,12 +205,12 @@ async function many(sim: SimControl): Promise<void> {
     appendFileSync(config, `! bench ${name} warm-up\n`);
     await netqAsking(sim, args, state);
   }
-  const seen = new Map<string, Array<{ ms: number; workMs: number; answers: number }>>(commands.map(([name]) => [name, []]));
+  const seen = new Map<string, Array<{ ms: number; workMs: number; scheduleMs: number; answers: number }>>(commands.map(([name]) => [name, []]));
   for (let i = 0; i < runs; i++) {
     for (const [name, args] of commands) {
       appendFileSync(config, `! bench ${name} ${i}\n`);
       const { result, seen: server } = await netqAsking(sim, args, state);
-      seen.get(name)!.push({ ms: result.ms, workMs: server.workMs, answers: server.answers });
+      seen.get(name)!.push({ ms: result.ms, workMs: server.workMs, scheduleMs: server.scheduleMs, answers: server.answers });
     }
   }
   for (const [name] of commands) {
@@ -221,7 +221,7 @@ async function many(sim: SimControl): Promise<void> {
       figure: `many questions: ${name}, changed site (${answers} answers of ${answerMs / 1000} s), wall ÷ server work`,
       value: `${times(ratio)} (${seconds(median(samples.map((s) => s.ms)))})`,
       target: '≤ 1.30x',
-      baseline: `server ${seconds(median(samples.map((s) => s.workMs)))}`,
+      baseline: `server ${seconds(median(samples.map((s) => s.workMs)))} (+ ${seconds(median(samples.map((s) => s.scheduleMs)))} its scheduling)`,
       met: ratio <= 1.3,
     });
   }
@@ -238,23 +238,27 @@ async function all(sim: SimControl): Promise<void> {
   await writeSmallSites(dir, 'bench', siteCount, seed);
   await sim.configure(delays);
   for (const concurrency of concurrencies) {
-    const samples: Array<{ ms: number; workMs: number }> = [];
+    const samples: Array<{ ms: number; workMs: number; boundMs: number }> = [];
     for (let i = 0; i < runs; i++) {
       // Every site cold: the server forgets every snapshot, netq its hashes.
       await sim.reset();
       const state = freshDir('state-all');
       const args = ['bgp-sessions', '--all', '-r', 'bench', '--regions-dir', dir, '--batfish-url', sim.url, ...(concurrency ? ['--concurrency', concurrency] : [])];
       const { result, seen } = await netqAsking(sim, args, state);
-      samples.push({ ms: result.ms, workMs: seen.workMs });
+      samples.push({ ms: result.ms, workMs: seen.workMs, boundMs: seen.workMs + seen.scheduleMs });
     }
-    const ratio = median(samples.map((s) => s.ms / Math.max(1, s.workMs)));
+    // The server's bound: its work, one item at a time, plus its own scheduling (an item ready,
+    // the worker free, not yet started: the simulator assigns on a 10 ms tick). No client can do
+    // better; the wall over the work alone is shown too.
+    const ratio = median(samples.map((s) => s.ms / Math.max(1, s.boundMs)));
+    const overWork = median(samples.map((s) => s.ms / Math.max(1, s.workMs)));
     rows.push({
       figure:
         `--all, ${siteCount} cold sites (concurrency ${concurrency ?? 'default'}; parse ${delays.parseMs / 1000}, ` +
         `data plane ${delays.dataplaneMs / 1000}, answer ${delays.answerMs / 1000} s): wall ÷ server bound`,
-      value: `${times(ratio)} (${seconds(median(samples.map((s) => s.ms)))})`,
+      value: `${times(ratio)} (${seconds(median(samples.map((s) => s.ms)))}; ${times(overWork)} of work alone)`,
       target: '≤ 1.10x',
-      baseline: `server ${seconds(median(samples.map((s) => s.workMs)))}`,
+      baseline: `server ${seconds(median(samples.map((s) => s.boundMs)))} (work ${seconds(median(samples.map((s) => s.workMs)))} + scheduling)`,
       met: ratio <= 1.1,
     });
   }

@@ -15,6 +15,8 @@ import { renderCsvRows } from './render/csv.js';
 import { toDot, toMermaid } from './render/graph.js';
 import { jsonRows, renderJson, renderText, type OutputFormat, type TerminalInfo } from './render/index.js';
 import { csvCellTexts } from './render/model.js';
+import { csvChunks, jsonChunks } from './render/stream.js';
+import { tableChunks } from './render/table.js';
 import { selectColumns, sortRows } from './render/select.js';
 import { NETQ_VERSION } from './version.js';
 
@@ -102,6 +104,13 @@ export interface CommandText {
   exitCode: number;
 }
 
+/** A CommandText whose stdout is written chunk by chunk (joined, the same text). */
+export interface CommandStream {
+  stdout: Iterable<string>;
+  stderr: string;
+  exitCode: number;
+}
+
 /** The site and snapshot a document is about, as every site document names them (first, in this order). */
 export interface SiteOrigin {
   netqVersion: string;
@@ -132,12 +141,17 @@ function origin(result: QuestionResult): SiteOrigin & { referenceSnapshot: strin
 }
 
 export function answerEnvelope(result: QuestionResult): AnswerEnvelope {
+  return envelopeWith(result, jsonRows(result.answer));
+}
+
+/** An answer's envelope with `rows` standing for its rows (converted, or a placeholder to stream them). */
+function envelopeWith<Rows>(result: QuestionResult, rows: Rows): Omit<AnswerEnvelope, 'rows'> & { rows: Rows } {
   const { answer } = result;
   return {
     ...origin(result),
     question: { name: result.question, parameters: result.parameters },
     columns: answer.columns.map(({ name, schema, description, isKey, isValue }) => ({ name, schema, description, isKey, isValue })),
-    rows: jsonRows(answer),
+    rows,
     summary: { numResults: answer.summary.numResults, notes: answer.summary.notes ?? null },
     warnings: [...result.warnings, ...answer.warnings],
   };
@@ -145,10 +159,17 @@ export function answerEnvelope(result: QuestionResult): AnswerEnvelope {
 
 /** Several answers about one snapshot as one document. */
 export function answersDocument(results: QuestionResult[]): AnswersDocument {
+  return documentWith(results, (result) => answerEnvelope(result));
+}
+
+function documentWith<Envelope>(
+  results: QuestionResult[],
+  envelope: (result: QuestionResult) => Envelope,
+): Omit<AnswersDocument, 'answers'> & { answers: Record<string, Envelope> } {
   const first = results[0]!;
   return {
     ...origin(first),
-    answers: Object.fromEntries(results.map((r) => [r.question, answerEnvelope(r)])),
+    answers: Object.fromEntries(results.map((r) => [r.question, envelope(r)])),
     warnings: first.warnings,
   };
 }
@@ -269,28 +290,45 @@ function rowCountText(results: QuestionResult[]): string {
  * stderr. `--table` keeps one answer of several.
  */
 export function formatSiteAnswers(results: QuestionResult[], options: AnswerOutputOptions): CommandText {
+  const { stdout, ...rest } = streamSiteAnswers(results, options);
+  return { ...rest, stdout: [...stdout].join('') };
+}
+
+/**
+ * formatSiteAnswers with stdout as chunks: what the commands write, so a large answer is printed
+ * a block of rows at a time (JSON and CSV) instead of as one string built in memory.
+ */
+export function streamSiteAnswers(results: QuestionResult[], options: AnswerOutputOptions): CommandStream {
   const picked = pickTable(results, options.table);
   const shaped = picked.map((result) => shapeAnswer(result, options));
   const sorted = picked.map((result) => shapeAnswer(result, { sort: options.sort }));
-  let stdout: string;
+  let stdout: Iterable<string>;
   const format = options.format;
   if (format === 'json') {
-    stdout = renderJson(shaped.length === 1 ? answerEnvelope(shaped[0]!) : answersDocument(shaped));
+    stdout = jsonChunks((lazy) =>
+      shaped.length === 1 ? envelopeWith(shaped[0]!, lazy(shaped[0]!.answer)) : documentWith(shaped, (r) => envelopeWith(r, lazy(r.answer))),
+    );
   } else if (format === 'dot' || format === 'mermaid') {
     if (sorted.length !== 1) throw new InputError(`--format ${format} draws one answer`, { hint: 'pick one with --table' });
-    stdout = formatPicture(sorted[0]!, format);
-  } else {
-    if (format === 'csv' && shaped.length > 1) {
+    stdout = [formatPicture(sorted[0]!, format)];
+  } else if (format === 'csv') {
+    if (shaped.length > 1) {
       throw new InputError('CSV holds one table', { hint: `pick one with --table ${shaped.map((r) => r.question).join('|')}` });
     }
-    stdout = shaped
-      .map((result, index) => {
-        const title = shaped.length > 1 ? `${index ? '\n' : ''}${sectionTitle(result.question, format)}\n` : '';
-        return title + formatAnswerText(result, format, options.terminal, sorted[index]);
-      })
-      .join('');
+    stdout = csvChunks(shaped[0]!.answer);
+  } else {
+    stdout = textChunks(shaped, sorted, format, options.terminal);
   }
   return { stdout, stderr: rowCountText(shaped), exitCode: ExitCode.ok };
+}
+
+/** Tables (a few hundred rows at a time) or Markdown, one after another under a title when there are several. */
+function* textChunks(shaped: QuestionResult[], sorted: QuestionResult[], format: 'table' | 'markdown', terminal: TerminalInfo): Generator<string> {
+  for (const [index, result] of shaped.entries()) {
+    if (shaped.length > 1) yield `${index ? '\n' : ''}${sectionTitle(result.question, format)}\n`;
+    if (format === 'table') yield* tableChunks(result.answer, terminal);
+    else yield formatAnswerText(result, format, terminal, sorted[index]);
+  }
 }
 
 /** Each failed site's error, prefixed with the site, for stderr. */

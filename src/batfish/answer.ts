@@ -55,10 +55,10 @@ export function parseTableAnswer(json: unknown): TableAnswer {
   if (!Array.isArray(rawRows)) throw new BatfishAnswerError('the Batfish table answer has rows that are not a list');
   const rows = rawRows.map((row, index) => {
     if (!isObject(row)) throw new BatfishAnswerError(`row ${index} of the Batfish answer is not an object`);
-    // The server includes every column in every row; older recordings may leave nulls out.
-    const complete: Record<string, unknown> = {};
-    for (const column of columns) complete[column.name] = row[column.name] ?? null;
-    return complete;
+    // The server includes every column in every row; older recordings may leave nulls out. The
+    // row is completed where it is (it was parsed for this answer): no second copy of every row.
+    for (const column of columns) if (row[column.name] === undefined) row[column.name] = null;
+    return row;
   });
   const warnings = Array.isArray(element.warnings) ? element.warnings.map(String) : [];
   return {
@@ -91,6 +91,8 @@ function parseColumn(raw: unknown, index: number): ColumnMetadata {
   if (!isObject(raw) || typeof raw.name !== 'string' || typeof raw.schema !== 'string') {
     throw new BatfishAnswerError(`column ${index} of the Batfish answer has no name or schema`);
   }
+  // Rows are objects keyed by column name; this one name would reach an object's prototype instead.
+  if (raw.name === '__proto__') throw new BatfishAnswerError(`column ${index} of the Batfish answer is named __proto__`);
   return {
     name: raw.name,
     schema: raw.schema,

@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import { BatfishAnswerError, BatfishHttpError } from '../errors.js';
 import { isObject } from './answer.js';
 import type { BatfishHttp, HttpRequest, HttpResponse } from './http.js';
+import { readAnswerBody } from './answer-stream.js';
 import { parseTemplate, type QuestionTemplate } from './question.js';
 
 /** What `GET /v2/version` reports. */
@@ -267,12 +268,18 @@ export class BatfishClient {
     await this.#send({ method: 'DELETE', path: `/networks/${seg(network)}/questions/${seg(name)}`, cleanup: true });
   }
 
+  /**
+   * The answer Batfish stored for a question about a snapshot. Read as it arrives: the rows of a
+   * large table are parsed a block at a time, never from one string of the whole body.
+   */
   async answer(network: string, question: string, snapshot: string, referenceSnapshot?: string): Promise<unknown> {
-    return this.#json({
+    const response = await this.#send({
       method: 'GET',
       path: `/networks/${seg(network)}/questions/${seg(question)}/answer`,
       query: { snapshot, referenceSnapshot },
+      readBody: readAnswerBody,
     });
+    return response.parsed;
   }
 
   #send(req: HttpRequest): Promise<HttpResponse> {

@@ -1,6 +1,6 @@
 import axios, { type AxiosInstance, type AxiosResponse, isAxiosError } from 'axios';
 import net from 'node:net';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { timerMs, type Clock } from '../clock.js';
 import { BatfishHttpError, BatfishTimeoutError, BatfishUnreachableError, InputError, formatSeconds } from '../errors.js';
 import { poll, type PollStep } from '../poll.js';
@@ -40,11 +40,19 @@ export interface HttpRequest {
    * ran out of time, tried once, with a short timeout of its own.
    */
   cleanup?: boolean;
+  /**
+   * Reads a 2xx body as it arrives instead of as one text (a large answer); the response's
+   * `parsed` is what it returns. A body that stops arriving for the request timeout is a timeout.
+   */
+  readBody?: (chunks: AsyncIterable<Buffer>) => Promise<unknown>;
 }
 
 export interface HttpResponse {
   status: number;
+  /** The body ('' when `readBody` read it). */
   text: string;
+  /** What `readBody` made of the body. */
+  parsed?: unknown;
 }
 
 export interface RetryPolicy {
@@ -165,10 +173,14 @@ export class BatfishHttp {
         this.#debug(`${req.method} ${url}${attemptNumber > 1 ? ` (attempt ${attemptNumber})` : ''}`);
         const response = await this.#send(req, url, timeoutMs, signal);
         this.#debug(`<- ${response.status} ${req.method} ${url}`);
-        if (response.status >= 200 && response.status < 300) {
-          return { done: true, value: { status: response.status, text: bodyText(response.data) } };
+        const ok = response.status >= 200 && response.status < 300;
+        if (ok && req.readBody) {
+          const parsed = await this.#readBody(req, url, response.data, timeoutMs);
+          return { done: true, value: { status: response.status, text: '', parsed } };
         }
-        const error = new BatfishHttpError(req.method, this.#displayUrl(url), response.status, bodyText(response.data), statusHint(response.status));
+        const text = req.readBody ? await streamText(response.data) : bodyText(response.data);
+        if (ok) return { done: true, value: { status: response.status, text } };
+        const error = new BatfishHttpError(req.method, this.#displayUrl(url), response.status, text, statusHint(response.status));
         if (!(idempotent && repeatable && RETRYABLE_STATUS.has(response.status))) throw error;
         return { done: false, reason: error };
       } catch (error) {
@@ -199,6 +211,18 @@ export class BatfishHttp {
           reason: reason instanceof Error ? reason.message : String(reason),
         }),
     });
+  }
+
+  /** Gives a streamed 2xx body to the request's reader; a body that is not JSON is a protocol error. */
+  async #readBody(req: HttpRequest, url: string, data: unknown, timeoutMs: number): Promise<unknown> {
+    try {
+      return await req.readBody!(idleBounded(data, timeoutMs));
+    } catch (error) {
+      if (!(error instanceof SyntaxError)) throw error;
+      throw new BatfishHttpError(req.method, this.#displayUrl(url), 200, `the body is not JSON (${error.message})`, {
+        hint: 'the server at this address does not answer like Batfish; check --batfish-url',
+      });
+    }
   }
 
   /** Parses a 2xx body as JSON; a body that is not JSON is a protocol error. */
@@ -258,12 +282,14 @@ export class BatfishHttp {
       data,
       headers,
       timeout: timerMs(timeoutMs),
-      responseType: 'text',
+      responseType: req.readBody ? 'stream' : 'text',
       transformResponse: [(body: unknown) => body],
       validateStatus: () => true,
       maxRedirects: 0,
       maxBodyLength: Infinity,
-      maxContentLength: Infinity,
+      // No limit (-1): for a streamed body, axios wraps the stream for any other value, and the
+      // wrapper swallows the error that ends a stalled body (see idleBounded).
+      maxContentLength: req.readBody ? -1 : Infinity,
       proxy: false,
       ...(signal ? { signal } : {}),
       decompress: true,
@@ -338,6 +364,40 @@ function unreachableHint(code: string): { hint?: string } {
   return {};
 }
 
+/** A body read as a stream of chunks (a transport may hand it over whole: one chunk). */
+function chunksOf(data: unknown): AsyncIterable<Buffer> {
+  if (data instanceof Readable) return data;
+  return (async function* () {
+    yield Buffer.from(bodyText(data));
+  })();
+}
+
+/** The whole of a streamed body as text (an error body, which is short). */
+async function streamText(data: unknown): Promise<string> {
+  const parts: Buffer[] = [];
+  for await (const chunk of chunksOf(data)) parts.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
+  return Buffer.concat(parts).toString('utf8');
+}
+
+/** A body that stops arriving for `idleMs` (the server hangs mid-answer) ends in a timeout. */
+async function* idleBounded(data: unknown, idleMs: number): AsyncGenerator<Buffer> {
+  const stream = data instanceof Readable ? data : undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const arm = (): void => {
+    clearTimeout(timer);
+    if (stream) timer = setTimeout(() => stream.destroy(Object.assign(new Error(`no data for ${idleMs} ms`), { code: 'ETIMEDOUT' })), timerMs(idleMs));
+  };
+  arm();
+  try {
+    for await (const chunk of chunksOf(data)) {
+      arm();
+      yield Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
+    }
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 function bodyText(data: unknown): string {
   if (typeof data === 'string') return data;
   if (data === undefined || data === null) return '';
@@ -346,7 +406,13 @@ function bodyText(data: unknown): string {
 
 /** The error code of a request that got no HTTP response, or undefined for anything else. */
 function networkErrorCode(error: unknown): string | undefined {
-  if (!isAxiosError(error) || error.response) return undefined;
+  if (!isAxiosError(error)) {
+    // A streamed body cut off (the connection closed) or stalled (see idleBounded).
+    const code = (error as NodeJS.ErrnoException | undefined)?.code;
+    if (code === 'ETIMEDOUT') return 'timed out';
+    return typeof code === 'string' && /^E[A-Z]+$/.test(code) ? code : undefined;
+  }
+  if (error.response) return undefined;
   if (error.code === 'ERR_CANCELED') return 'cancelled';
   if (error.code === 'ECONNABORTED' || error.code === 'ETIMEDOUT') return 'timed out';
   const cause = error.cause as NodeJS.ErrnoException | undefined;

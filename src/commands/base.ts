@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { Command, Option, UsageError } from 'clipanion';
 import type { NetqEventListener } from '../app/events.js';
 import type { RunDeps } from '../app/site-run.js';
@@ -10,9 +11,12 @@ import type { TerminalInfo } from '../render/index.js';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- TypeScript requires any[] for mixin constructors
 export type AbstractCommandClass<T> = abstract new (...args: any[]) => T;
 
-/** What a command prints: stdout carries data only, stderr progress, warnings and errors. */
+/**
+ * What a command prints: stdout carries data only, stderr progress, warnings and errors. stdout
+ * may come in chunks (a large answer), written one after another as the reader takes them.
+ */
 export interface CommandOutput {
-  stdout: string;
+  stdout: string | Iterable<string>;
   stderr: string;
   exitCode: number;
 }
@@ -49,9 +53,19 @@ export abstract class NetqCommand extends Command<NetqContext> {
     return netqError.exitCode;
   }
 
-  /** Writes a command's output and returns its exit code. */
-  emit(output: CommandOutput): number {
-    if (output.stdout) this.context.stdout.write(output.stdout);
+  /**
+   * Writes a command's output and returns its exit code. Chunks wait for the reader (a pipe into
+   * `head`, a slow disk): what is waiting to be written stays one chunk, not the whole output.
+   */
+  async emit(output: CommandOutput): Promise<number> {
+    const { stdout } = this.context;
+    if (typeof output.stdout === 'string') {
+      if (output.stdout) stdout.write(output.stdout);
+    } else {
+      for (const chunk of output.stdout) {
+        if (chunk && !stdout.write(chunk)) await once(stdout, 'drain');
+      }
+    }
     if (output.stderr) this.context.stderr.write(output.stderr);
     return output.exitCode;
   }

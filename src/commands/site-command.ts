@@ -1,7 +1,7 @@
 import { askEverySite, siteSources, type SiteOutcome } from '../app/all-sites.js';
 import { askSite, type QuestionAsk, type SiteQuestionsRequest } from '../app/site-run.js';
 import { InputError } from '../errors.js';
-import { checkOutputOptions, formatEverySite, formatSiteAnswers, type AnswerFormat, type AnswerOutputOptions } from '../output.js';
+import { checkOutputOptions, formatEverySite, streamSiteAnswers, type AnswerFormat, type AnswerOutputOptions } from '../output.js';
 import { bundledTemplate } from '../questions/bundled.js';
 import { isDifferentialTemplate } from '../questions/catalog.js';
 import { Verbose, type AbstractCommandClass, type NetqCommand } from './base.js';
@@ -29,7 +29,7 @@ export function SiteCommand<TBase extends AbstractCommandClass<NetqCommand>>(Bas
       if (this.all) return this.emit(formatEverySite(await this.askEverySite(questions), this.outputOptions()));
       const request = this.siteRequest(questions);
       const results = await this.withProgress((onEvent, deps) => askSite(this.context.batfish, request, deps));
-      return this.emit(formatSiteAnswers(results, this.outputOptions()));
+      return this.emit(streamSiteAnswers(results, this.outputOptions()));
     }
 
     /**

@@ -14,7 +14,7 @@ export function renderCsvRows(header: string[], rows: string[][]): string {
   return `${lines.join('\r\n')}\r\n`;
 }
 
-function csvField(text: string): string {
+export function csvField(text: string): string {
   // A leading = + - @ would be run as a formula by spreadsheet programs.
   const safe = /^[=+\-@]/.test(text) && !/^-?\d/.test(text) ? `'${text}` : text;
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;

@@ -1,6 +1,8 @@
 import type CliTable from 'cli-table3';
 import { createRequire } from 'node:module';
-import { type RenderTable, cellTexts } from './model.js';
+import type { RenderTable } from './model.js';
+import { ROWS_PER_CHUNK } from './stream.js';
+import { cellText } from './values.js';
 
 export interface TableOptions {
   /** Terminal width in columns; undefined when the output is not a terminal (no limit). */
@@ -24,18 +26,30 @@ const MIN_COLUMN_WIDTH = 8;
  * `Column  value` lines, like `psql \x`.
  */
 export function renderTable(table: RenderTable, options: TableOptions): string {
+  return [...tableChunks(table, options)].join('');
+}
+
+/**
+ * renderTable as chunks of a few hundred rows, so a large answer is drawn as it is written: the
+ * column widths are measured over every row first, then the rows drawn (each cell's text is made
+ * twice rather than kept for 100 000 rows).
+ */
+export function* tableChunks(table: RenderTable, options: TableOptions): Generator<string> {
   const headers = table.columns.map((c) => c.name);
-  const rows = cellTexts(table);
+  const texts = (row: Record<string, unknown>): string[] => table.columns.map((c) => cellText(c.schema, row[c.name]));
   // A loop, not Math.max(...rows): spreading 100 000 rows overflows the call stack.
   const natural = headers.map((header) => lineWidth(header));
-  for (const row of rows) row.forEach((cell, i) => (natural[i] = Math.max(natural[i] ?? 0, lineWidth(cell))));
+  for (const row of table.rows) texts(row).forEach((cell, i) => (natural[i] = Math.max(natural[i]!, lineWidth(cell))));
   const limit = options.width;
   // Each column costs its content, one space of padding either side, and one border character.
   const overhead = headers.length * 3 + 1;
   let widths: number[] | undefined = natural;
   if (limit !== undefined && natural.reduce((a, b) => a + b, 0) + overhead > limit) {
     widths = fitWidths(natural, limit - overhead);
-    if (!widths) return renderRecords(headers, rows, options.color);
+    if (!widths) {
+      yield* recordChunks(headers, table.rows, texts, options.color);
+      return;
+    }
   }
   const fitted = widths;
   // Colour is applied here, not through cli-table3's styles: those follow the colour library's own
@@ -49,27 +63,38 @@ export function renderTable(table: RenderTable, options: TableOptions): string {
   // chunks, so the rows are drawn here in exactly its format: a space of padding either side of
   // each cell, a separator line between rows, none above the continuation lines of a row.
   const header = new (cliTable())({ head, style: { head: [], border: [] }, colWidths: fitted.map((w) => w + 2) }).toString().split('\n');
-  const border = (left: string, mid: string, right: string): string => left + fitted.map((w) => '─'.repeat(w + 2)).join(mid) + right;
-  const separator = border('├', '┼', '┤');
-  const out = header.slice(0, -1);
+  const separator = `├${fitted.map((w) => '─'.repeat(w + 2)).join('┼')}┤\n`;
   // The header's own bottom line is replaced by the separator above the first row.
-  rows.forEach((row) => {
-    out.push(separator);
-    const lines = row.map((cell, i) => wrapText(cell, fitted[i]!).split('\n'));
-    const height = Math.max(1, ...lines.map((l) => l.length));
+  let chunk = header.slice(0, -1).map((line) => `${line}\n`).join('');
+  for (let r = 0; r < table.rows.length; r++) {
+    chunk += separator;
+    const lines = texts(table.rows[r]!).map((cell, i) => wrapText(cell, fitted[i]!).split('\n'));
+    let height = 1;
+    for (const l of lines) height = Math.max(height, l.length);
     for (let line = 0; line < height; line++) {
-      out.push(`│${lines.map((l, i) => ` ${padCell(paint(l[line] ?? ''), fitted[i]!)} `).join('│')}│`);
+      chunk += `│${lines.map((l, i) => ` ${padCell(paint(l[line] ?? ''), fitted[i]!)} `).join('│')}│\n`;
     }
-  });
-  out.push(header.at(-1)!);
-  return `${out.join('\n')}\n`;
+    if ((r + 1) % ROWS_PER_CHUNK === 0) {
+      yield chunk;
+      chunk = '';
+    }
+  }
+  yield `${chunk}${header.at(-1)!}\n`;
 }
 
 /** A cell's text padded to the column width, counting what shows (not colour codes). */
 function padCell(text: string, width: number): string {
   const shown = text.includes('\u001b') ? text.replace(ANSI, '') : text;
-  return text + ' '.repeat(Math.max(0, width - [...shown].length));
+  return text + ' '.repeat(Math.max(0, width - charCount(shown)));
 }
+
+/** Characters (code points) in a text; the length itself for the usual ASCII text, without splitting it. */
+function charCount(text: string): number {
+  return ASCII.test(text) ? text.length : [...text].length;
+}
+
+// eslint-disable-next-line no-control-regex -- every ASCII character, the control ones included
+const ASCII = /^[\u0000-\u007f]*$/;
 
 // eslint-disable-next-line no-control-regex -- matching the colour codes netq itself writes
 const ANSI = /\u001b\[[0-9;]*m/g;
@@ -107,19 +132,33 @@ export function fitWidths(natural: number[], available: number): number[] | unde
   return widths;
 }
 
-function renderRecords(headers: string[], rows: string[][], color: boolean): string {
+function* recordChunks(
+  headers: string[],
+  rows: ReadonlyArray<Record<string, unknown>>,
+  texts: (row: Record<string, unknown>) => string[],
+  color: boolean,
+): Generator<string> {
+  if (rows.length === 0) {
+    yield `${headers.join('  ')}\n`;
+    return;
+  }
   const labelWidth = Math.max(...headers.map((h) => h.length));
-  const blocks = rows.map((row, r) => {
+  let chunk = '';
+  for (let r = 0; r < rows.length; r++) {
     const title = `-[ row ${r + 1} ]`;
-    const lines = [color ? `\u001b[1m${title}\u001b[22m` : title];
+    chunk += `${color ? `\u001b[1m${title}\u001b[22m` : title}\n`;
+    const row = texts(rows[r]!);
     headers.forEach((header, i) => {
       const [first = '', ...rest] = (row[i] ?? '').split('\n');
-      lines.push(`${header.padEnd(labelWidth)}  ${first}`);
-      for (const line of rest) lines.push(`${' '.repeat(labelWidth)}  ${line}`);
+      chunk += `${header.padEnd(labelWidth)}  ${first}\n`;
+      for (const line of rest) chunk += `${' '.repeat(labelWidth)}  ${line}\n`;
     });
-    return lines.join('\n');
-  });
-  return blocks.length ? `${blocks.join('\n')}\n` : `${headers.join('  ')}\n`;
+    if ((r + 1) % ROWS_PER_CHUNK === 0) {
+      yield chunk;
+      chunk = '';
+    }
+  }
+  yield chunk;
 }
 
 /**
@@ -129,6 +168,10 @@ function renderRecords(headers: string[], rows: string[][], color: boolean): str
 export function wrapText(text: string, width: number): string {
   const out: string[] = [];
   for (const line of text.split('\n')) {
+    if (line.length <= width || charCount(line) <= width) {
+      out.push(line);
+      continue;
+    }
     const indent = /^ */.exec(line)![0].length;
     const hang = indent > 0 && indent + 2 < width / 2 ? ' '.repeat(indent + 2) : '';
     let rest = [...line];
@@ -148,5 +191,6 @@ export function wrapText(text: string, width: number): string {
 }
 
 function lineWidth(text: string): number {
-  return Math.max(0, ...text.split('\n').map((l) => [...l].length));
+  if (!text.includes('\n')) return charCount(text);
+  return Math.max(0, ...text.split('\n').map(charCount));
 }

@@ -223,6 +223,23 @@ describe('timeouts hold (item 5)', () => {
     assert.ok(ms < 10_000, `ended after ${ms} ms`);
   });
 
+  it('ends at --timeout when an answer stops arriving half-way, and asks again when its connection drops', async () => {
+    const answer = /\/questions\/__netq_bgpSessionStatus_[0-9a-f]{20}\/answer$/;
+    const stalled = await simulator({ faults: [{ method: 'GET', path: answer, cutBody: { bytes: 40, then: 'hang' } }] });
+    const { result, ms } = await timed(() => runNetq(['bgp-sessions', ...['-r', 'north_america', '-s', 'nyc'], '--batfish-url', stalled.url, '--timeout', '3']));
+    assert.equal(result.code, 3, result.stderr);
+    assert.match(result.stderr, /netq: error: Batfish at http:\/\/127\.0\.0\.1:\d+ did not answer GET \/v2\/networks\/north_america\/questions\/__netq_bgpSessionStatus_[0-9a-f]{20}\/answer\?snapshot=nyc-[0-9a-f]{16} within [\d.]+ s\nhint: the run ran out of time \(--timeout\)/);
+    assert.ok(!result.stderr.includes('    at '), 'no stack trace');
+    assert.ok(ms < 10_000, `ended after ${ms} ms`);
+    await stalled.stop();
+
+    const dropped = await simulator({ faults: [{ method: 'GET', path: answer, times: 1, cutBody: { bytes: 40, then: 'drop' } }] });
+    const again = await runNetq(['bgp-sessions', '-r', 'north_america', '-s', 'nyc', '--batfish-url', dropped.url, '--format', 'json']);
+    assert.equal(again.code, 0, again.stderr);
+    assert.equal(dropped.seen('GET', answer).length, 2, 'the answer was asked for again');
+    assert.equal((JSON.parse(again.stdout) as { question: { name: string } }).question.name, 'bgpSessionStatus');
+  });
+
   it('gives a server that never answers /v2/version the connect timeout, not more', async () => {
     const sim = await simulator({ faults: [{ method: 'GET', path: /\/version$/, hang: true }] });
     const { result, ms } = await timed(() => runNetq(['bgp-sessions', '-r', 'north_america', '-s', 'nyc', '--batfish-url', sim.url, '--connect-timeout', '1']));

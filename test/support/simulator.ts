@@ -41,6 +41,11 @@ export interface Fault {
   drop?: boolean;
   /** Never answer: hold the connection open until the client gives up or the simulator stops. */
   hang?: boolean;
+  /**
+   * Send the status, the headers (the full Content-Length) and only the first `bytes` of the
+   * real answer's body, then close the connection (`drop`) or send nothing more (`hang`).
+   */
+  cutBody?: { bytes: number; then: 'drop' | 'hang' };
 }
 
 /** A stack-trace body like the ones Batfish sends with a 500, for `respond`. */
@@ -314,6 +319,11 @@ export class BatfishSimulator {
       'Content-Type': reply.contentType,
       'Content-Length': Buffer.byteLength(reply.body),
     });
+    if (fault?.cutBody) {
+      res.write(Buffer.from(reply.body).subarray(0, fault.cutBody.bytes));
+      if (fault.cutBody.then === 'drop') setTimeout(() => req.socket.destroy(), 20);
+      return;
+    }
     res.end(reply.body);
   }
 

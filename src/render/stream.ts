@@ -1,0 +1,82 @@
+import { randomUUID } from 'node:crypto';
+import { csvField } from './csv.js';
+import type { RenderTable } from './model.js';
+import { csvText, toJsonValue } from './values.js';
+
+/**
+ * Output as a sequence of chunks, so an answer of any size is written out piece by piece: never
+ * one string of the whole output, never a second copy of every row. Joined, the chunks are
+ * exactly the text the one-string renderers give (tests hold them to it).
+ */
+
+/**
+ * Rows per chunk: enough that writes stay few, few enough that a chunk (tens of KiB) stays in
+ * V8's young generation, collected as soon as it is written.
+ */
+export const ROWS_PER_CHUNK = 200;
+
+/** A table's rows to be written into a JSON document where its placeholder stands. */
+export interface LazyRows {
+  table: RenderTable;
+}
+
+/**
+ * Builds a JSON document whose row lists are written lazily: `build` gets a function that stands
+ * a table's rows in (as `rows: lazy(table)`), and the chunks are the text of
+ * `JSON.stringify(document, null, 2)` plus a newline, with each row list converted (cells as
+ * pybatfish gives them) and printed row by row.
+ */
+export function* jsonChunks(build: (lazy: (table: RenderTable) => unknown) => unknown): Generator<string> {
+  const nonce = randomUUID();
+  const tables: RenderTable[] = [];
+  const document = build((table) => `\u0001netq-rows-${nonce}-${tables.push(table) - 1}`);
+  const text = `${JSON.stringify(document, null, 2)}\n`;
+  // The placeholder as JSON.stringify writes it (the control character escaped), at its indentation.
+  const placeholder = new RegExp(`"\\\\u0001netq-rows-${nonce}-(\\d+)"`, 'g');
+  let from = 0;
+  for (const match of text.matchAll(placeholder)) {
+    const before = text.slice(from, match.index);
+    yield before;
+    const indent = /(?:^|\n)( *)[^\n]*$/.exec(before)?.[1] ?? '';
+    yield* jsonRowChunks(tables[Number(match[1])]!, indent);
+    from = match.index + match[0].length;
+  }
+  yield text.slice(from);
+}
+
+/** A row list as JSON.stringify(rows, null, 2) prints it inside a document at `indent`. */
+function* jsonRowChunks(table: RenderTable, indent: string): Generator<string> {
+  const { rows, columns } = table;
+  if (rows.length === 0) {
+    yield '[]';
+    return;
+  }
+  yield '[';
+  for (let from = 0; from < rows.length; from += ROWS_PER_CHUNK) {
+    const block = rows.slice(from, from + ROWS_PER_CHUNK).map((row) => {
+      const converted: Record<string, unknown> = {};
+      for (const c of columns) converted[c.name] = toJsonValue(c.schema, row[c.name]);
+      return converted;
+    });
+    // A block printed as an array at the top level, moved in to `indent`, without its brackets
+    // (JSON strings hold no raw newline: every newline is the printer's own).
+    const text = JSON.stringify(block, null, 2);
+    yield `${from ? ',' : ''}${text.slice(1, -2).replace(/\n/g, `\n${indent}`)}`;
+  }
+  yield `\n${indent}]`;
+}
+
+/** RFC 4180 CSV of a table (see renderCsv), a block of rows at a time. */
+export function* csvChunks(table: RenderTable): Generator<string> {
+  const line = (cells: string[]): string => `${cells.map(csvField).join(',')}\r\n`;
+  let chunk = line(table.columns.map((c) => c.name));
+  for (let i = 0; i < table.rows.length; i++) {
+    const row = table.rows[i]!;
+    chunk += line(table.columns.map((c) => csvText(c.schema, row[c.name])));
+    if ((i + 1) % ROWS_PER_CHUNK === 0) {
+      yield chunk;
+      chunk = '';
+    }
+  }
+  yield chunk;
+}
