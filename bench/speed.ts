@@ -172,18 +172,23 @@ async function site(sim: SimControl): Promise<void> {
   await netqAsking(sim, ask, state);
   const cold: RunResult[] = [];
   const unchanged: Array<{ run: RunResult; requests: number }> = [];
+  // Node's own start on this machine at the same moments: the wall targets are absolute, and a
+  // slower machine (or a busy one) moves both.
+  const node: RunResult[] = [];
   for (let i = 0; i < runs; i++) {
     appendFileSync(path.join(dir, 'north_america/nyc/configs/core-rtr01.cfg'), `! bench change ${i}\n`);
     cold.push((await netqAsking(sim, ask, state)).result);
     const { result, seen } = await netqAsking(sim, ask, state);
     unchanged.push({ run: result, requests: seen.requests });
+    node.push(await measure(NODE, ['-e', '0']));
   }
+  const nodeText = `${seconds(medianOf(node, (r) => r.ms)!)} node -e 0`;
   const requests = median(unchanged.map((u) => u.requests));
   rows.push({ figure: 're-ask, unchanged site (bgp-sessions nyc): requests', value: String(requests), target: '≤ 3', baseline: '', met: requests <= 3 });
   const wall = median(unchanged.map((u) => u.run.ms));
-  rows.push({ figure: 're-ask, unchanged site: wall', value: seconds(wall), target: '≤ 0.20 s', baseline: '', met: wall <= 200 });
+  rows.push({ figure: 're-ask, unchanged site: wall', value: seconds(wall), target: '≤ 0.20 s', baseline: nodeText, met: wall <= 200 });
   const coldWall = medianOf(cold, (r) => r.ms)!;
-  rows.push({ figure: 'cold: upload + parse + answer (nyc changed): wall', value: seconds(coldWall), target: '≤ 0.35 s', baseline: '', met: coldWall <= 350 });
+  rows.push({ figure: 'cold: upload + parse + answer (nyc changed): wall', value: seconds(coldWall), target: '≤ 0.35 s', baseline: nodeText, met: coldWall <= 350 });
 }
 
 // ---------------------------------------------------------------- 3. many questions of one site
