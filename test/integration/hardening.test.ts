@@ -240,6 +240,15 @@ describe('timeouts hold (item 5)', () => {
     assert.equal((JSON.parse(again.stdout) as { question: { name: string } }).question.name, 'bgpSessionStatus');
   });
 
+  it('says so when an answer is not JSON (a proxy page), with exit 3 and no stack trace', async () => {
+    const answer = /\/questions\/__netq_bgpSessionStatus_[0-9a-f]{20}\/answer$/;
+    const proxied = await simulator({ faults: [{ method: 'GET', path: answer, respond: { status: 200, body: '<html>502 Bad Gateway</html>', contentType: 'text/html' } }] });
+    const result = await runNetq(['bgp-sessions', '-r', 'north_america', '-s', 'nyc', '--batfish-url', proxied.url]);
+    assert.equal(result.code, 3);
+    assert.match(result.stderr, /netq: error: Batfish answered 200 to GET \/v2\/networks\/north_america\/questions\/__netq_bgpSessionStatus_[0-9a-f]{20}\/answer\?snapshot=nyc-[0-9a-f]{16}: the body is not JSON \(.+\)\nhint: the server at this address does not answer like Batfish; check --batfish-url/);
+    assert.ok(!result.stderr.includes('    at '), 'no stack trace');
+  });
+
   it('gives a server that never answers /v2/version the connect timeout, not more', async () => {
     const sim = await simulator({ faults: [{ method: 'GET', path: /\/version$/, hang: true }] });
     const { result, ms } = await timed(() => runNetq(['bgp-sessions', '-r', 'north_america', '-s', 'nyc', '--batfish-url', sim.url, '--connect-timeout', '1']));
