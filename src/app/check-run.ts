@@ -129,8 +129,12 @@ async function evaluate(
   deps: RunDeps,
 ): Promise<{ results: CheckResult[]; findings: Finding[]; sessions: SiteReport['sessions'] }> {
   if (checks.length === 0) return { results: [], findings: [], sessions: null };
-  const run = await SiteRun.open(batfish, site, undefined, settings, deps);
   const asks = planQuestions(checks);
+  // Prepared now so they can go up while a new snapshot parses; one that fails here fails again,
+  // with its error, when it is asked below.
+  const deadline = deps.clock.now() + settings.timeoutMs;
+  const ahead = await Promise.all(asks.map((ask) => batfish.session.prepareQuestion(ask.question, ask.parameters, deadline).catch(() => undefined)));
+  const run = await SiteRun.open(batfish, site, undefined, settings, deps, deadline, ahead.filter((q) => q !== undefined));
   const durations = new Map<string, number>();
   const outcomes = await Promise.all(
     asks.map(async (ask) => {

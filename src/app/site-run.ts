@@ -140,9 +140,13 @@ export class SiteRun {
     deps: RunDeps,
     /** When the run's time is up (clock.now() ms); default: `settings.timeoutMs` from now. */
     deadline = deps.clock.now() + settings.timeoutMs,
+    /** Questions the run will ask: uploaded while Batfish parses a snapshot this run uploads. */
+    questions: PreparedQuestion[] = [],
   ): Promise<SiteRun> {
     if (reference) await ensureSnapshot(batfish, reference, settings.fresh, deadline, deps);
-    const reused = await ensureSnapshot(batfish, site, settings.fresh, deadline, deps);
+    const reused = await ensureSnapshot(batfish, site, settings.fresh, deadline, deps, () =>
+      batfish.session.sendQuestionsAhead(site.network, questions, deadline),
+    );
     const inUse = [site.snapshot, ...(reference ? [reference.snapshot] : [])];
     // Only an upload adds a snapshot; when nothing was uploaded there is nothing new to prune.
     if (!reused) await batfish.session.pruneSnapshots(site.network, snapshotPattern(site.location.site), settings.keepSnapshots, inUse, deadline);
@@ -215,14 +219,25 @@ export class SiteRun {
   }
 }
 
-/** Makes sure Batfish has a prepared snapshot, parsed; true when it was already there. */
-async function ensureSnapshot(batfish: BatfishConnection, prepared: PreparedSnapshot, fresh: boolean, deadline: number, deps: RunDeps): Promise<boolean> {
+/**
+ * Makes sure Batfish has a prepared snapshot, parsed; true when it was already there. `uploading`
+ * is called when it was not, as the upload starts.
+ */
+async function ensureSnapshot(
+  batfish: BatfishConnection,
+  prepared: PreparedSnapshot,
+  fresh: boolean,
+  deadline: number,
+  deps: RunDeps,
+  uploading: () => void = () => {},
+): Promise<boolean> {
   const { session } = batfish;
   const { network, snapshot, scan, location } = prepared;
   if ((await session.findSnapshot({ network, snapshot, fresh, deadline })) === 'parsed') {
     deps.onEvent({ type: 'parse', network, snapshot, reused: true, health: null });
     return true;
   }
+  uploading();
   deps.onEvent({ type: 'phase', text: `packaging ${scan.files.length} files of ${location.site}` });
   // The zip library is loaded only when something is uploaded: an unchanged site never needs it.
   const { packageSnapshot } = await import('../sites/packager.js');
@@ -260,7 +275,7 @@ export async function askSite(provider: BatfishProvider, request: SiteQuestionsR
     // --timeout bounds the run from here: the templates, the upload, the parse and the answers.
     const deadline = deps.clock.now() + request.timeoutMs;
     const questions = await Promise.all(request.questions.map((q) => batfish.session.prepareQuestion(q.question, q.parameters, deadline)));
-    const run = await SiteRun.open(batfish, site, reference, request, deps, deadline);
+    const run = await SiteRun.open(batfish, site, reference, request, deps, deadline, questions);
     return await run.askAll(questions);
   } finally {
     await batfish.release();

@@ -37,6 +37,9 @@ interface Level {
   index: number;
 }
 
+/** Nothing but JSON's own whitespace (String.trim knows more, which JSON.parse refuses). */
+const JSON_SPACE = /^[ \t\n\r]*$/;
+
 /** Keys are remembered this deep only (the rows sit at depth 3: root, answerElements, element 0). */
 const KEY_DEPTH = 3;
 
@@ -59,15 +62,24 @@ export class AnswerBodyReader {
   /** The last block ended at a comma: another row must follow. */
   #rowDue = false;
 
+  #started = false;
+
   /** Takes the next piece of the body. */
-  write(chunk: Buffer): void {
+  write(piece: Buffer): void {
+    let chunk = piece;
+    if (!this.#started && chunk.length > 0) {
+      this.#started = true;
+      // A byte-order mark, as axios's text reading dropped it before.
+      if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) chunk = chunk.subarray(3);
+    }
     const levels = this.#levels;
     /** Where the bytes not yet given to the skeleton or the block begin. */
     let start = 0;
     /** Where the key being read begins in this chunk. */
     let keyFrom = 0;
-    /** The next backslash at or after i (-1: none left in this chunk). */
+    /** The next backslash and quote at or after i (-1: none left in this chunk). */
     let backslash = chunk.indexOf(BACKSLASH);
+    let quote = chunk.indexOf(QUOTE);
     for (let i = 0; i < chunk.length; i++) {
       if (this.#inString) {
         // Most of an answer is inside strings: jump to the string's end (or to an escape).
@@ -76,7 +88,7 @@ export class AnswerBodyReader {
           continue;
         }
         if (backslash >= 0 && backslash < i) backslash = chunk.indexOf(BACKSLASH, i);
-        const quote = chunk.indexOf(QUOTE, i);
+        if (quote >= 0 && quote < i) quote = chunk.indexOf(QUOTE, i);
         if (backslash >= 0 && (quote < 0 || backslash < quote)) {
           i = backslash;
           this.#escaped = true;
@@ -87,7 +99,7 @@ export class AnswerBodyReader {
         this.#inString = false;
         if (this.#keyParts) {
           this.#keyParts.push(chunk.subarray(keyFrom, i));
-          this.#pendingKey = Buffer.concat(this.#keyParts).toString('utf8');
+          this.#pendingKey = keyText(Buffer.concat(this.#keyParts).toString('utf8'));
           this.#keyParts = undefined;
         }
         continue;
@@ -171,7 +183,11 @@ export class AnswerBodyReader {
       return JSON.parse(Buffer.concat([...this.#skeleton, ...this.#block]).toString('utf8'));
     }
     const value = JSON.parse(Buffer.concat(this.#skeleton).toString('utf8')) as unknown;
-    if (this.#rows !== undefined) (value as { answerElements: Array<Record<string, unknown>> }).answerElements[0]!.rows = this.#rows;
+    if (this.#rows === undefined) return value;
+    // Where the rows were cut out, the document holds the `[]` left in their place.
+    const element = (value as { answerElements?: unknown[] }).answerElements?.[0] as { rows?: unknown } | undefined;
+    if (!element || !Array.isArray(element.rows) || element.rows.length !== 0) throw new SyntaxError('the rows of the Batfish answer are not where they were read');
+    element.rows = this.#rows;
     return value;
   }
 
@@ -195,13 +211,23 @@ export class AnswerBodyReader {
     this.#block = [];
     this.#blockBytes = 0;
     // `[]` is empty rows; `[,` `,,` and `,]` are not JSON, as JSON.parse would say.
-    if (text.trim() === '') {
+    if (JSON_SPACE.test(text)) {
       if (atComma || this.#rowDue) throw new SyntaxError('Unexpected token \',\' in the rows of the Batfish answer');
       return;
     }
     const rows = JSON.parse(`[${text}]`) as unknown[];
     for (const row of rows) this.#rows!.push(row);
     this.#rowDue = atComma;
+  }
+}
+
+/** A key as JSON.parse reads it: escapes decoded (`"r\\u006fws"` is `rows`); undefined when it is not valid. */
+function keyText(raw: string): string | undefined {
+  if (!raw.includes('\\')) return raw;
+  try {
+    return JSON.parse(`"${raw}"`) as string;
+  } catch {
+    return undefined;
   }
 }
 

@@ -178,7 +178,7 @@ export class BatfishHttp {
           const parsed = await this.#readBody(req, url, response.data, timeoutMs);
           return { done: true, value: { status: response.status, text: '', parsed } };
         }
-        const text = req.readBody ? await streamText(response.data) : bodyText(response.data);
+        const text = req.readBody ? await streamText(idleBounded(response.data, timeoutMs)) : bodyText(response.data);
         if (ok) return { done: true, value: { status: response.status, text } };
         const error = new BatfishHttpError(req.method, this.#displayUrl(url), response.status, text, statusHint(response.status));
         if (!(idempotent && repeatable && RETRYABLE_STATUS.has(response.status))) throw error;
@@ -367,6 +367,7 @@ function unreachableHint(code: string): { hint?: string } {
 /** A body read as a stream of chunks (a transport may hand it over whole: one chunk). */
 function chunksOf(data: unknown): AsyncIterable<Buffer> {
   if (data instanceof Readable) return data;
+  if (typeof data === 'object' && data !== null && Symbol.asyncIterator in data) return data as AsyncIterable<Buffer>;
   return (async function* () {
     yield Buffer.from(bodyText(data));
   })();

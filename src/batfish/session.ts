@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import type { Clock } from '../clock.js';
+import { timerMs, type Clock } from '../clock.js';
 import { BatfishAnswerError, BatfishError, BatfishHttpError, BatfishTimeoutError, BatfishUnreachableError, BatfishWorkError, InputError } from '../errors.js';
 import { isObject, parseTableAnswer, type TableAnswer } from './answer.js';
 import { type BatfishClient, type BatfishVersion, type SnapshotMetadata, type WorkItem, type WorkStatus } from './client.js';
@@ -114,19 +114,26 @@ class TemplateSet {
 /** A snapshot's metadata looked up early; `metadata` undefined: the server has no such snapshot. */
 interface EarlyLook {
   metadata: SnapshotMetadata | undefined;
+  /** When the answer came (clock.now()). */
+  at: number;
 }
+
+/** An early look older than this is asked again (the snapshot may have gone meanwhile). */
+const EARLY_LOOK_MAX_AGE_MS = 5000;
 
 /**
  * The Batfish flows netq needs, each exactly as pybatfish performs it on the wire: wait for the
  * server, initialise a snapshot, ask a question.
  */
 export class BatfishSession {
-  #templates: TemplateSet | undefined;
+  #templates: Promise<TemplateSet> | undefined;
   #templateCache: TemplateCache | undefined;
   /** The server's version, once connected: part of every kept question's name. */
   #version: BatfishVersion | undefined;
   /** Snapshot metadata asked for while connecting (see connect's `alongside`), by `network/snapshot`. */
   readonly #early = new Map<string, Promise<EarlyLook | undefined>>();
+  /** Questions sent ahead (sendQuestionsAhead), by `network/name`: true once the server has them. */
+  readonly #questionsSent = new Map<string, Promise<boolean>>();
   /** One per network: the session's work items of a network are polled together. */
   readonly #watchers = new Map<string, WorkWatcher>();
   #warnedPlainHttp = false;
@@ -185,8 +192,9 @@ export class BatfishSession {
   #lookEarly(network: string, snapshot: string): void {
     if (!validName(network) || !validName(snapshot)) return;
     const look = this.client.snapshotMetadata(network, snapshot, { once: true }).then(
-      (metadata): EarlyLook => ({ metadata }),
-      (error: unknown): EarlyLook | undefined => (error instanceof BatfishHttpError && error.status === 404 ? { metadata: undefined } : undefined),
+      (metadata): EarlyLook => ({ metadata, at: this.options.clock.now() }),
+      (error: unknown): EarlyLook | undefined =>
+        error instanceof BatfishHttpError && error.status === 404 ? { metadata: undefined, at: this.options.clock.now() } : undefined,
     );
     this.#early.set(`${network}/${snapshot}`, look);
   }
@@ -236,7 +244,8 @@ export class BatfishSession {
     // The common case first: the snapshot is there and parsed, one request says so.
     const early = this.#early.get(`${network}/${snapshot}`);
     this.#early.delete(`${network}/${snapshot}`);
-    const looked = request.fresh ? undefined : await early;
+    let looked = request.fresh || !early ? undefined : await beforeDeadline(early, deadline - this.options.clock.now());
+    if (looked && this.options.clock.now() - looked.at > EARLY_LOOK_MAX_AGE_MS) looked = undefined;
     const known = request.fresh ? undefined : looked ? looked.metadata : await optionalMetadata(client, network, snapshot);
     if (known && PARSED_STATUSES.has(known.status)) {
       this.options.onPhase?.(`reusing snapshot ${snapshot}`);
@@ -434,11 +443,9 @@ export class BatfishSession {
       if (stored.answer) return stored.answer;
       questionExists = stored.questionExists;
     }
-    if (!questionExists) {
-      const question = structuredClone(request.question.question);
-      (question.instance as Record<string, unknown>).instanceName = questionName;
-      await client.putQuestion(network, questionName, serializeQuestion(question));
-    }
+    const sent = this.#questionsSent.get(`${network}/${questionName}`);
+    if (sent && (await sent)) questionExists = true;
+    if (!questionExists) await this.#putQuestion(client, network, questionName, request.question);
     const requestParams: Record<string, string> = { answer: '', questionname: questionName, testrig: snapshot };
     if (referenceSnapshot) Object.assign(requestParams, { deltatestrig: referenceSnapshot, differential: '' });
     const label = `answering ${template.name} on ${snapshot}`;
@@ -455,6 +462,35 @@ export class BatfishSession {
       await awaitWork(client, { ...item, id: first }, pollOptions);
     }
     return parseTableAnswer(await client.answer(network, questionName, snapshot, referenceSnapshot));
+  }
+
+  /**
+   * Uploads questions about to be asked on a network, without waiting: `ask` then only queues
+   * their work. A run that uploads a snapshot sends them while Batfish parses it (a question
+   * belongs to the network, not to a snapshot), so no round trip is left between the parse and
+   * the answers. A question that fails to go up here is sent again by `ask`, which reports why.
+   */
+  sendQuestionsAhead(network: string, questions: PreparedQuestion[], deadline: number): void {
+    if (!validName(network)) return;
+    const client = this.client.withDeadline(deadline);
+    for (const prepared of questions) {
+      const name = stableQuestionName(prepared.template.name, this.#version?.batfish ?? '', prepared.question);
+      const key = `${network}/${name}`;
+      if (this.#questionsSent.has(key)) continue;
+      this.#questionsSent.set(
+        key,
+        this.#putQuestion(client, network, name, prepared).then(
+          () => true,
+          () => false,
+        ),
+      );
+    }
+  }
+
+  async #putQuestion(client: BatfishClient, network: string, name: string, prepared: PreparedQuestion): Promise<void> {
+    const question = structuredClone(prepared.question);
+    (question.instance as Record<string, unknown>).instanceName = name;
+    await client.putQuestion(network, name, serializeQuestion(question));
   }
 
   /** Keeps the server's templates between runs (set once the server's version is known). */
@@ -485,13 +521,19 @@ export class BatfishSession {
    * one question parses one of the seventy-odd.
    */
   async #withTemplates<T>(deadline: number | undefined, use: (set: TemplateSet) => T): Promise<T> {
-    this.#templates ??= await this.#loadTemplates(deadline);
+    // One load however many questions are prepared at once; a failed one is tried again next time.
+    this.#templates ??= this.#loadTemplates(deadline).catch((error: unknown) => {
+      this.#templates = undefined;
+      throw error;
+    });
+    const set = await this.#templates;
     try {
-      return use(this.#templates);
+      return use(set);
     } catch (error) {
-      if (!this.#templates.kept) throw error;
-      this.#templates = await this.#fetchTemplates(deadline);
-      return use(this.#templates);
+      if (!set.kept) throw error;
+      const fetched = this.#fetchTemplates(deadline);
+      this.#templates = fetched;
+      return use(await fetched);
     }
   }
 
@@ -574,6 +616,19 @@ function mayHaveBeenQueued(error: unknown): boolean {
 }
 
 /** A snapshot's metadata, or undefined when it does not exist (404: deleted meanwhile). */
+/** The promise's value, or undefined when it takes longer than `ms` (the run's time left). */
+async function beforeDeadline<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), timerMs(ms));
+  });
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 async function optionalMetadata(client: BatfishClient, network: string, snapshot: string): Promise<SnapshotMetadata | undefined> {
   try {
     return await client.snapshotMetadata(network, snapshot);

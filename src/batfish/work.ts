@@ -159,6 +159,12 @@ export class WorkWatcher {
     try {
       while (this.#waiting.size > 0) {
         this.signal?.throwIfAborted();
+        // An item whose time is up ends on its own; the others go on being polled.
+        const before = this.clock.now();
+        for (const waiter of this.#waiting) {
+          if (before >= waiter.options.deadline) this.#settle(waiter, () => waiter.reject(this.#timeout(waiter)));
+        }
+        if (this.#waiting.size === 0) break;
         await this.#pollOnce();
         this.signal?.throwIfAborted();
         if (this.#waiting.size === 0) break;
@@ -168,10 +174,7 @@ export class WorkWatcher {
         const started = Math.max(this.#lastEnded, ...[...this.#waiting].map((w) => w.since));
         const delayMs = Math.min(WORK_POLL.maxDelayMs, Math.max(WORK_POLL.initialDelayMs, (now - started) * WORK_POLL.elapsedFraction));
         for (const waiter of this.#waiting) {
-          if (now + delayMs > waiter.options.deadline) {
-            this.#waiting.delete(waiter);
-            waiter.reject(workTimeout(waiter.item, waiter.options.label, waiter.last ?? { code: 'UNASSIGNED', batches: [] }));
-          }
+          if (now + delayMs > waiter.options.deadline) this.#settle(waiter, () => waiter.reject(this.#timeout(waiter)));
         }
         if (this.#waiting.size > 0) await this.clock.sleep(delayMs, this.signal);
       }
@@ -187,7 +190,9 @@ export class WorkWatcher {
   async #pollOnce(): Promise<void> {
     const waiters = [...this.#waiting];
     const ids = [...new Set(waiters.map((w) => w.item.id))];
-    const deadline = Math.min(...waiters.map((w) => w.options.deadline));
+    // A poll serves every item, so it may take until the last deadline (an item whose own time
+    // runs out meanwhile ends when the poll returns).
+    const deadline = Math.max(...waiters.map((w) => w.options.deadline));
     const client = this.client.withDeadline(deadline);
     let running = new Map<string, WorkStatus>();
     if (ids.length > 1) running = new Map((await client.incompleteWork(this.network)).map((w) => [w.id, w.status]));
@@ -213,6 +218,10 @@ export class WorkWatcher {
         }
       }),
     );
+  }
+
+  #timeout(waiter: Waiter): BatfishWorkError {
+    return workTimeout(waiter.item, waiter.options.label, waiter.last ?? { code: 'UNASSIGNED', batches: [] });
   }
 
   #settle(waiter: Waiter, settle: () => void): void {

@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import { Command, Option, UsageError } from 'clipanion';
 import type { NetqEventListener } from '../app/events.js';
 import type { RunDeps } from '../app/site-run.js';
@@ -6,6 +5,22 @@ import type { NetqContext } from '../context.js';
 import { ExitCode, InputError, formatError, toNetqError } from '../errors.js';
 import { createProgress, progressListener, type Progress } from '../progress.js';
 import type { TerminalInfo } from '../render/index.js';
+
+/** Until a stream takes more (`drain`), or can take nothing more (closed, failed). */
+function drained(stream: NodeJS.WritableStream & { destroyed?: boolean }): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const done = (): void => {
+      stream.off('drain', done);
+      stream.off('close', done);
+      stream.off('error', done);
+      resolve();
+    };
+    stream.on('drain', done);
+    stream.on('close', done);
+    // The error itself goes to the stream's own listeners (main.ts ends quietly on EPIPE).
+    stream.on('error', done);
+  });
+}
 
 /** A constructor of an abstract class, for the flag-group mixins. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- TypeScript requires any[] for mixin constructors
@@ -63,7 +78,9 @@ export abstract class NetqCommand extends Command<NetqContext> {
       if (output.stdout) stdout.write(output.stdout);
     } else {
       for (const chunk of output.stdout) {
-        if (chunk && !stdout.write(chunk)) await once(stdout, 'drain');
+        // A reader that went away takes nothing more (the program ends quietly on EPIPE).
+        if (stdout.destroyed || stdout.writableEnded) break;
+        if (chunk && !stdout.write(chunk)) await drained(stdout);
       }
     }
     if (output.stderr) this.context.stderr.write(output.stderr);

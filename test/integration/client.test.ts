@@ -656,6 +656,35 @@ describe('retry and poll timing (fake clock, real simulator)', () => {
     assert.ok(waited.status === 'rejected' && waited.reason instanceof BatfishWorkError && waited.reason.status === 'TIMEOUT');
   });
 
+  it('ends an item at its own deadline without failing the others it is polled with', async () => {
+    const server = await simulator({ workerStartDelayMs: 60_000 });
+    const client = new BatfishClient(new BatfishHttp({ url: server.url, apiKey: DEFAULT_API_KEY, clock: systemClock, retry: FAST_RETRY }));
+    await client.ensureNetwork('net1');
+    const items: WorkItem[] = [];
+    for (const snapshot of ['long', 'short']) {
+      const zip = await zipOf(EXAMPLE, snapshot);
+      try {
+        await client.uploadSnapshot('net1', snapshot, createReadStream(zip.zipPath), zip.sizeBytes, 10_000);
+      } finally {
+        await zip.dispose();
+      }
+      const item: WorkItem = { containerName: 'net1', id: uuidv4(), requestParams: { testrig: snapshot, si: '', sv: '', initinfo: '' }, testrigName: snapshot };
+      await client.queueWork(item);
+      items.push(item);
+    }
+    const watcher = new WorkWatcher(client, 'net1', systemClock);
+    const started = Date.now();
+    const long = watcher.wait(items[0]!, { clock: systemClock, deadline: started + 2500, label: 'parsing long' }).catch((e: unknown) => e);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Joins late with almost no time left: it alone runs out.
+    const short = await watcher.wait(items[1]!, { clock: systemClock, deadline: Date.now() + 5, label: 'parsing short' }).catch((e: unknown) => e);
+    assert.ok(short instanceof BatfishWorkError && short.status === 'TIMEOUT', String(short));
+    assert.equal(short.message, `timed out while parsing short (work ${items[1]!.id} still UNASSIGNED)`);
+    const longError = await long;
+    assert.ok(longError instanceof BatfishWorkError && longError.status === 'TIMEOUT', String(longError));
+    assert.ok(Date.now() - started >= 2000, `the long one waited ${Date.now() - started} ms of its 2.5 s`);
+  });
+
   it('stops polling with the signal reason when interrupted', async () => {
     const { clock, client, item } = await queuedParse({ workerStartDelayMs: 60_000 }, 'interrupted');
     const controller = new AbortController();

@@ -584,6 +584,31 @@ describe('an unchanged site costs one round trip before the answer', () => {
   });
 });
 
+describe('a new snapshot\'s questions go up while Batfish parses it', () => {
+  it('uploads the questions during the snapshot upload, so only the work items follow the parse', async () => {
+    const slow = await startSimulator({ faults: [{ method: 'POST', path: /\/networks\/lab\/snapshots\/ahead-[0-9a-f]{16}$/, delayMs: 300 }] });
+    try {
+      const regions = path.join(tmp, 'regions-ahead');
+      await mkdir(path.join(regions, 'lab', 'ahead', 'configs'), { recursive: true });
+      await writeFile(path.join(regions, 'lab', 'ahead', 'configs', 'r1.cfg'), 'hostname r1\n');
+      const result = await runNetq(['summary', '-r', 'lab', '-s', 'ahead', '--regions-dir', regions, '--batfish-url', slow.url]);
+      assert.equal(result.code, 0, result.stderr);
+      const calls = slow.requests.map((r) => `${r.method} ${r.path}`);
+      const upload = calls.findIndex((c) => /^POST \/v2\/networks\/lab\/snapshots\/ahead-/.test(c));
+      const parse = calls.findIndex((c, i) => i > upload && c === 'POST /v2/networks/lab/work');
+      const puts = calls.flatMap((c, i) => (c.startsWith('PUT /v2/networks/lab/questions/__netq_') ? [i] : []));
+      assert.equal(puts.length, 5, calls.join('\n'));
+      // The upload is held 0.3 s: the questions go up with it, before the parse is even queued.
+      assert.ok(upload >= 0 && puts.every((i) => i < parse), calls.join('\n'));
+      // The five questions were prepared together: the server's templates were fetched once.
+      assert.equal(slow.seen('GET', /\/question_templates$/).length, 1);
+      assert.equal(slow.seen('GET', /\/answer$/).length, 5, 'each answer read once, no stored-answer lookups');
+    } finally {
+      await slow.stop();
+    }
+  });
+});
+
 describe('the server\'s question templates are kept between runs', () => {
   it('fetches them once per server and Batfish version, and again when the kept copy is damaged', async () => {
     const stateDir = await mkdtemp(path.join(tmp, 'state-templates-'));

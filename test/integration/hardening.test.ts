@@ -233,6 +233,14 @@ describe('timeouts hold (item 5)', () => {
     assert.ok(ms < 10_000, `ended after ${ms} ms`);
     await stalled.stop();
 
+    // An error answer that stops half-way is given the same time, not forever.
+    const busy = await simulator({ faults: [{ method: 'GET', path: answer, respond: { status: 503, body: 'busy '.repeat(100) }, cutBody: { bytes: 10, then: 'hang' } }] });
+    const stopped = await timed(() => runNetq(['bgp-sessions', '-r', 'north_america', '-s', 'nyc', '--batfish-url', busy.url, '--timeout', '3']));
+    assert.equal(stopped.result.code, 3, stopped.result.stderr);
+    assert.match(stopped.result.stderr, /did not answer GET \/v2\/networks\/north_america\/questions\/__netq_bgpSessionStatus_[0-9a-f]{20}\/answer\?snapshot=nyc-[0-9a-f]{16} within [\d.]+ s/);
+    assert.ok(stopped.ms < 10_000, `ended after ${stopped.ms} ms`);
+    await busy.stop();
+
     const dropped = await simulator({ faults: [{ method: 'GET', path: answer, times: 1, cutBody: { bytes: 40, then: 'drop' } }] });
     const again = await runNetq(['bgp-sessions', '-r', 'north_america', '-s', 'nyc', '--batfish-url', dropped.url, '--format', 'json']);
     assert.equal(again.code, 0, again.stderr);

@@ -101,10 +101,22 @@ describe('an answer body read as it arrives', () => {
       '{"answerElements":[{"ro\\u0077s":[1]}]}',
       '{"answerElements":[{"rows":["\\"],[", "\\\\", "é 中 😀", {"k\\"":"]"}]}],"rows":[9]}',
       ' \n {\n "answerElements" : [ { "rows" : [ 1 , { "a" : [ ] } ] } ] }\n',
+      // Keys written with escapes are the same keys: the last one wins, as in JSON.parse.
+      '{"answerElements":[{"rows":[1],"r\\u006fws":[2]}]}',
+      '{"answerElements":[{"rows":[1],"r\\u006fws":null}]}',
+      '{"answerElements":[{"rows":[1]}],"answerElement\\u0073":[{"rows":[2]}]}',
+      '{"answerElements":[{"rows":[1]}],"answerElement\\u0073":5}',
+      '{"answerElements":[{"rows":[1]}],"answerElement\\u0073":[]}',
     ];
     for (const text of cases) {
       for (const size of [1, 5, text.length]) assert.deepEqual(readInPieces(text, size), JSON.parse(text), `${text} in pieces of ${size}`);
     }
+  });
+
+  it('drops a byte-order mark before the body, as reading it as text did', () => {
+    const text = '{"answerElements":[{"rows":[1,2]}],"status":"SUCCESS"}';
+    const withMark = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]);
+    for (const size of [4, withMark.length]) assert.deepEqual(readInPieces(withMark, size), JSON.parse(text));
   });
 
   it('refuses what JSON.parse refuses', () => {
@@ -118,6 +130,10 @@ describe('an answer body read as it arrives', () => {
       '{"answerElements":[{"rows":[{"a":"unterminated',
       'not json',
       '',
+      // Whitespace JSON does not allow (String.trim would take it).
+      '{"answerElements":[{"rows":[\u00a0]}]}',
+      '{"answerElements":[{"rows":[\f]}]}',
+      '{"answerElements":[{"rows":[\ufeff]}]}',
       // Rows larger than a block (64 KiB): every comma ends a block, so the empty ones are seen between blocks.
       `{"answerElements":[{"rows":["${'x'.repeat(1 << 17)}",,"y"]}]}`,
       `{"answerElements":[{"rows":["${'x'.repeat(1 << 17)}",]}]}`,
