@@ -58,10 +58,14 @@ function* jsonRowChunks(table: RenderTable, indent: string): Generator<string> {
       for (const c of columns) converted[c.name] = toJsonValue(c.schema, row[c.name]);
       return converted;
     });
-    // A block printed as an array at the top level, moved in to `indent`, without its brackets
-    // (JSON strings hold no raw newline: every newline is the printer's own).
-    const text = JSON.stringify(block, null, 2);
-    yield `${from ? ',' : ''}${text.slice(1, -2).replace(/\n/g, `\n${indent}`)}`;
+    // The block printed by JSON.stringify itself at the rows' depth (wrapped in as many objects as
+    // the document holds the rows in), then taken out between its brackets: the same text, with
+    // no pass of our own over it.
+    let wrapped: unknown = block;
+    for (let depth = 0; depth < indent.length / 2; depth++) wrapped = { r: wrapped };
+    const text = JSON.stringify(wrapped, null, 2);
+    const elements = text.slice(text.indexOf('[') + 1, text.lastIndexOf(']'));
+    yield `${from ? ',' : ''}${elements.slice(0, elements.lastIndexOf('\n'))}`;
   }
   yield `\n${indent}]`;
 }
