@@ -60,7 +60,11 @@ export async function askEverySite(provider: BatfishProvider, request: AllSitesR
           if (!site) return { source, ...(error ? { error } : {}) };
           try {
             const run = await SiteRun.open(batfish, site, undefined, request, deps);
-            return { source, results: await run.askAll(questions) };
+            try {
+              return { source, results: await run.askAll(questions) };
+            } finally {
+              await run.close();
+            }
           } catch (failure) {
             if (failure instanceof NetqError && failure.exitCode === ExitCode.batfish && !(failure instanceof BatfishUnreachableError)) {
               return { source, error: failure };

@@ -106,7 +106,13 @@ export async function site(spec: SiteSpec, options: SiteOptions = {}): Promise<N
       ask: run.ask.bind(run),
       askAll: run.askAll.bind(run),
       askEach: run.askEach.bind(run),
-      close: () => batfish.release(),
+      close: async () => {
+        try {
+          await run.close();
+        } finally {
+          await batfish.release();
+        }
+      },
     };
   } catch (error) {
     await batfish.release().catch(() => undefined);

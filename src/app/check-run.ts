@@ -136,7 +136,7 @@ async function evaluate(
   const ahead = await Promise.all(asks.map((ask) => batfish.session.prepareQuestion(ask.question, ask.parameters, deadline).catch(() => undefined)));
   const run = await SiteRun.open(batfish, site, undefined, settings, deps, deadline, ahead.filter((q) => q !== undefined));
   const durations = new Map<string, number>();
-  const outcomes = await Promise.all(
+  const asked = Promise.all(
     asks.map(async (ask) => {
       const started = deps.clock.now();
       const [outcome] = await run.askEach([ask]);
@@ -144,6 +144,12 @@ async function evaluate(
       return [askKey(ask), outcome instanceof NetqError ? outcome : outcome!.answer] as const;
     }),
   );
+  let outcomes: Awaited<typeof asked>;
+  try {
+    outcomes = await asked;
+  } finally {
+    await run.close();
+  }
   const answers = new Map<string, TableAnswer | NetqError>(outcomes);
   const answerOf = (ask: { question: string; parameters: Record<string, unknown> }): TableAnswer | NetqError =>
     answers.get(askKey(ask)) ?? new NetqError(`netq did not ask ${ask.question}`, ExitCode.internal);

@@ -129,6 +129,8 @@ export class SiteRun {
     private readonly onEvent: NetqEventListener,
     /** --fresh: answers Batfish stored earlier are not reused. */
     private readonly fresh: boolean,
+    /** Older snapshots of the site being deleted (after an upload). */
+    private readonly pruning: Promise<void>,
   ) {}
 
   /** Uploads (or reuses) the site's snapshot, and the reference's for differential answers. */
@@ -148,9 +150,25 @@ export class SiteRun {
       batfish.session.sendQuestionsAhead(site.network, questions, deadline),
     );
     const inUse = [site.snapshot, ...(reference ? [reference.snapshot] : [])];
-    // Only an upload adds a snapshot; when nothing was uploaded there is nothing new to prune.
-    if (!reused) await batfish.session.pruneSnapshots(site.network, snapshotPattern(site.location.site), settings.keepSnapshots, inUse, deadline);
-    return new SiteRun(batfish, site, reference, reused, deadline, deps.onEvent, settings.fresh);
+    // Only an upload adds a snapshot; when nothing was uploaded there is nothing new to prune. The
+    // older snapshots are deleted while the questions are asked (close() waits for it).
+    // A failure to tidy up is a warning: the answers are what the run is for.
+    const pruning = reused
+      ? Promise.resolve()
+      : batfish.session.pruneSnapshots(site.network, snapshotPattern(site.location.site), settings.keepSnapshots, inUse, deadline).then(
+          () => undefined,
+          (error: unknown) =>
+            deps.onEvent({
+              type: 'warning',
+              text: `could not delete older snapshots of ${site.location.site} (${error instanceof Error ? error.message : String(error)}); the next upload tries again`,
+            }),
+        );
+    return new SiteRun(batfish, site, reference, reused, deadline, deps.onEvent, settings.fresh, pruning);
+  }
+
+  /** Waits for what the run does besides the questions (deleting older snapshots of the site); never fails. */
+  async close(): Promise<void> {
+    await this.pruning;
   }
 
   get network(): string {
@@ -276,7 +294,11 @@ export async function askSite(provider: BatfishProvider, request: SiteQuestionsR
     const deadline = deps.clock.now() + request.timeoutMs;
     const questions = await Promise.all(request.questions.map((q) => batfish.session.prepareQuestion(q.question, q.parameters, deadline)));
     const run = await SiteRun.open(batfish, site, reference, request, deps, deadline, questions);
-    return await run.askAll(questions);
+    try {
+      return await run.askAll(questions);
+    } finally {
+      await run.close();
+    }
   } finally {
     await batfish.release();
   }

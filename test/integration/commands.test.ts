@@ -609,6 +609,29 @@ describe('a new snapshot\'s questions go up while Batfish parses it', () => {
   });
 });
 
+describe('older snapshots are deleted while the questions are asked', () => {
+  it('queues the answer without waiting for the snapshot list of the clean-up, and still keeps only the newest', async () => {
+    const slow = await startSimulator({ faults: [{ method: 'GET', path: /\/networks\/lab\/snapshots$/, delayMs: 300 }] });
+    try {
+      const regions = path.join(tmp, 'regions-tidy');
+      const config = path.join(regions, 'lab', 'tidy', 'configs', 'r1.cfg');
+      await mkdir(path.dirname(config), { recursive: true });
+      const args = ['bgp-sessions', '-r', 'lab', '-s', 'tidy', '--regions-dir', regions, '--batfish-url', slow.url, '--keep-snapshots', '1'];
+      for (const version of ['hostname r1\n', 'hostname r1\n!\n']) {
+        await writeFile(config, version);
+        const result = await runNetq(args);
+        assert.equal(result.code, 0, result.stderr);
+      }
+      const answerWork = slow.seen('POST', /\/networks\/lab\/work$/).filter((r) => r.bodyText?.includes('"answer"')).at(-1)!;
+      assert.ok(answerWork.openAtArrival.includes('GET /v2/networks/lab/snapshots'), answerWork.openAtArrival.join(', ') || 'nothing open');
+      const left = [...(slow.networks.get('lab')?.snapshots.keys() ?? [])];
+      assert.equal(left.length, 1, left.join(', '));
+    } finally {
+      await slow.stop();
+    }
+  });
+});
+
 describe('the server\'s question templates are kept between runs', () => {
   it('fetches them once per server and Batfish version, and again when the kept copy is damaged', async () => {
     const stateDir = await mkdtemp(path.join(tmp, 'state-templates-'));
