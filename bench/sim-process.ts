@@ -17,7 +17,7 @@ const counted = new Map<string, WorkTime>();
 const spans: Array<{ id: string; created: number; start: number; end: number }> = [];
 
 async function workTimes(): Promise<WorkTime[]> {
-  const fresh: string[] = [];
+  const fresh = new Set<string>();
   for (const network of sim.networks.values()) {
     for (const snapshot of network.snapshots.values()) {
       // The simulator keeps each item's status with its start (task.obtained) and end; ask for it as a client would.
@@ -32,7 +32,7 @@ async function workTimes(): Promise<WorkTime[]> {
         const ok = Number.isFinite(start) && Number.isFinite(end);
         counted.set(item.id, { kind: item.workType, ms: ok ? end - start : 0, waitMs: 0 });
         if (ok) spans.push({ id: item.id, created: Date.parse(item.dateCreated), start, end });
-        fresh.push(item.id);
+        fresh.add(item.id);
       }
     }
   }
@@ -43,7 +43,7 @@ async function workTimes(): Promise<WorkTime[]> {
   let previousEnd = -Infinity;
   for (const span of spans) {
     const ready = Math.max(previousEnd, Number.isFinite(span.created) ? span.created : span.start);
-    if (fresh.includes(span.id)) counted.get(span.id)!.waitMs = Math.max(0, span.start - ready);
+    if (fresh.has(span.id)) counted.get(span.id)!.waitMs = Math.max(0, span.start - ready);
     previousEnd = Math.max(previousEnd, span.end);
   }
   return [...counted.values()];

@@ -8,6 +8,15 @@ import type { Clock } from './clock.js';
  */
 export type BackoffPolicy = { initialDelayMs: number; maxDelayMs: number } & ({ factor: number } | { elapsedFraction: number });
 
+/**
+ * The sleep after a try that was not done: the previous sleep times the factor, or the policy's
+ * share of the time waited so far (at least the initial delay); never more than the cap.
+ */
+export function backoffDelay(backoff: BackoffPolicy, previousMs: number, elapsedMs: number): number {
+  const next = 'factor' in backoff ? previousMs * backoff.factor : Math.max(backoff.initialDelayMs, elapsedMs * backoff.elapsedFraction);
+  return Math.min(next, backoff.maxDelayMs);
+}
+
 /** One try's outcome: done with a value, or not yet (with why, for the give-up error). */
 export type PollStep<T> = { done: true; value: T } | { done: false; reason?: unknown };
 
@@ -42,10 +51,7 @@ export async function poll<T>(attempt: (attemptNumber: number) => Promise<PollSt
     signal?.throwIfAborted();
     const step = await attempt(attempts);
     if (step.done) return step.value;
-    if (attempts > 1) {
-      const next = 'factor' in backoff ? delayMs * backoff.factor : Math.max(backoff.initialDelayMs, (clock.now() - started) * backoff.elapsedFraction);
-      delayMs = Math.min(next, backoff.maxDelayMs);
-    }
+    if (attempts > 1) delayMs = backoffDelay(backoff, delayMs, clock.now() - started);
     // An interrupt that lands during the last try is still an interrupt, not a timeout.
     signal?.throwIfAborted();
     const outOfTries = options.maxAttempts !== undefined && attempts >= options.maxAttempts;

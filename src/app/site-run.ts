@@ -84,10 +84,10 @@ export function sourceName(source: SnapshotSource): string {
 export async function prepareSnapshot(
   source: SnapshotSource,
   network: string | undefined,
-  deps: Pick<RunDeps, 'cwd' | 'onEvent' | 'stateDir'> & Partial<Pick<RunDeps, 'clock'>>,
+  deps: Pick<RunDeps, 'cwd' | 'onEvent' | 'stateDir' | 'clock'>,
   role?: 'reference' | 'base',
 ): Promise<PreparedSnapshot> {
-  const now = (): number => deps.clock?.now() ?? 0;
+  const now = (): number => deps.clock.now();
   const location =
     source.kind === 'site'
       ? await resolveSite(path.resolve(deps.cwd, source.regionsDir), source.region, source.site)
@@ -97,13 +97,11 @@ export async function prepareSnapshot(
   const scanned = now();
   for (const text of scan.warnings) deps.onEvent({ type: 'warning', text, ...(role ? { role } : {}) });
   const hash = await hashSnapshotFiles(scan.files, { stateDir: deps.stateDir });
-  if (deps.clock) {
-    const bytes = scan.files.reduce((sum, f) => sum + f.sizeBytes, 0);
-    deps.onEvent({
-      type: 'debug',
-      text: `${location.dir}: ${scan.files.length} files (${formatBytes(bytes)}) scanned in ${Math.round(scanned - started)} ms, hashed in ${Math.round(now() - scanned)} ms`,
-    });
-  }
+  const bytes = scan.files.reduce((sum, f) => sum + f.sizeBytes, 0);
+  deps.onEvent({
+    type: 'debug',
+    text: `${location.dir}: ${scan.files.length} files (${formatBytes(bytes)}) scanned in ${Math.round(scanned - started)} ms, hashed in ${Math.round(now() - scanned)} ms`,
+  });
   return {
     source,
     location,

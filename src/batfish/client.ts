@@ -3,7 +3,6 @@ import { BatfishAnswerError, BatfishHttpError } from '../errors.js';
 import { isObject } from './answer.js';
 import type { BatfishHttp, HttpRequest, HttpResponse } from './http.js';
 import { readAnswerBody } from './answer-stream.js';
-import { parseTemplate, type QuestionTemplate } from './question.js';
 
 /** What `GET /v2/version` reports. */
 export interface BatfishVersion {
@@ -104,11 +103,6 @@ export class BatfishClient {
     }
     // Servers before API 2.1.0 do not report api_version; pybatfish assumes 2.0.0.
     return { batfish: json.Batfish, apiVersion: typeof json.api_version === 'string' ? json.api_version : '2.0.0' };
-  }
-
-  /** The templates the server offers, keyed by their lower-cased instance name. */
-  async questionTemplates(): Promise<Map<string, QuestionTemplate>> {
-    return parseTemplates(await this.questionTemplatesJson());
   }
 
   /** `GET /question_templates` as the server sent it (what netq's template cache keeps). */
@@ -300,7 +294,6 @@ export class BatfishClient {
   }
 }
 
-/** The templates of a `GET /question_templates` body, keyed by their lower-cased instance name. */
 /** A WorkStatus (`{ workstatuscode, task: { status, errMessage, batches } }`), or undefined when it has no code. */
 function parseWorkStatus(json: unknown): WorkStatus | undefined {
   if (!isObject(json) || typeof json.workstatuscode !== 'string') return undefined;
@@ -318,11 +311,4 @@ function parseWorkStatus(json: unknown): WorkStatus | undefined {
     ...(typeof task?.errMessage === 'string' ? { errMessage: task.errMessage } : {}),
     batches,
   };
-}
-
-export function parseTemplates(json: unknown): Map<string, QuestionTemplate> {
-  if (!isObject(json)) throw new BatfishAnswerError('Batfish sent question templates that are not a JSON object');
-  const templates = new Map<string, QuestionTemplate>();
-  for (const [key, text] of Object.entries(json)) templates.set(key.toLowerCase(), parseTemplate(text, key));
-  return templates;
 }

@@ -1,6 +1,6 @@
 import type { Clock } from '../clock.js';
 import { BatfishError, BatfishHttpError, BatfishWorkError, tailLines } from '../errors.js';
-import { poll, type BackoffPolicy, type PollStep } from '../poll.js';
+import { backoffDelay, type BackoffPolicy } from '../poll.js';
 import { TERMINAL_WORK_CODES, type BatfishClient, type WorkItem, type WorkStatus } from './client.js';
 
 export interface PollOptions {
@@ -24,7 +24,7 @@ export interface PollOptions {
  * wait (or 10 ms), for more status GETs early on (about 30 in the first second, 25 more up to ten
  * seconds, then one a second).
  */
-export const WORK_POLL = { initialDelayMs: 10, elapsedFraction: 0.1, maxDelayMs: 1000 } satisfies BackoffPolicy;
+export const WORK_POLL: BackoffPolicy = { initialDelayMs: 10, elapsedFraction: 0.1, maxDelayMs: 1000 };
 /** How much of a failed work item's log netq shows without --verbose. */
 const LOG_TAIL_LINES = 40;
 
@@ -76,31 +76,12 @@ async function explainRefusal(client: BatfishClient, item: WorkItem, error: unkn
 }
 
 /**
- * Polls `GET /work/{id}` until the status is terminal or the deadline passes (with a watcher: waits
- * with the network's other items).
+ * Waits for a queued work item until its status is terminal or the deadline passes: with the
+ * network's other items when the options name their watcher, else on its own.
  */
-export async function pollWork(client: BatfishClient, item: WorkItem, options: PollOptions): Promise<WorkStatus> {
-  if (options.watcher) return options.watcher.wait(item, options);
-  let lastCode = '';
-  const attempt = async (): Promise<PollStep<WorkStatus>> => {
-    let status: WorkStatus;
-    try {
-      status = await client.workStatus(item.containerName, item.id);
-    } catch (error) {
-      throw lostWork(error, item, options.label);
-    }
-    if (status.code !== lastCode || status.batches.length) options.onStatus?.(status);
-    lastCode = status.code;
-    if (TERMINAL_WORK_CODES.has(status.code)) return { done: true, value: status };
-    return { done: false, reason: workTimeout(item, options.label, status) };
-  };
-  return poll(attempt, {
-    clock: options.clock,
-    backoff: WORK_POLL,
-    deadline: options.deadline,
-    signal: options.signal,
-    giveUp: ({ reason }) => reason,
-  });
+export function pollWork(client: BatfishClient, item: WorkItem, options: PollOptions): Promise<WorkStatus> {
+  const watcher = options.watcher ?? new WorkWatcher(client, item.containerName, options.clock, options.signal);
+  return watcher.wait(item, options);
 }
 
 /** A 404 for a work item's status: the server forgot it (a restart). Other errors as they are. */
@@ -147,7 +128,7 @@ export class WorkWatcher {
 
   /** The item's terminal status (whatever it is), or a TIMEOUT or LOST BatfishWorkError. */
   wait(item: WorkItem, options: PollOptions): Promise<WorkStatus> {
-    if (item.containerName !== this.network) throw new Error(`work of network ${item.containerName} given to the watcher of ${this.network}`);
+    if (item.containerName !== this.network) return Promise.reject(new Error(`work of network ${item.containerName} given to the watcher of ${this.network}`));
     return new Promise<WorkStatus>((resolve, reject) => {
       this.#waiting.add({ item, options, since: this.clock.now(), last: undefined, resolve, reject });
       if (!this.#running) void this.#run();
@@ -172,7 +153,7 @@ export class WorkWatcher {
         // Batfish works on one item at a time: the one it works on now started when the last one
         // ended (or when it was queued), and that is what the wait is timed from.
         const started = Math.max(this.#lastEnded, ...[...this.#waiting].map((w) => w.since));
-        const delayMs = Math.min(WORK_POLL.maxDelayMs, Math.max(WORK_POLL.initialDelayMs, (now - started) * WORK_POLL.elapsedFraction));
+        const delayMs = backoffDelay(WORK_POLL, 0, now - started);
         for (const waiter of this.#waiting) {
           if (now + delayMs > waiter.options.deadline) this.#settle(waiter, () => waiter.reject(this.#timeout(waiter)));
         }

@@ -15,7 +15,7 @@ export interface RenderTable {
   rows: Array<Record<string, unknown>>;
 }
 
-/** Every cell as a table or Markdown shows it, in column order. */
+/** Every cell as a table or Markdown shows it, in column order (tables make theirs a row at a time). */
 export function cellTexts(table: RenderTable): string[][] {
   return table.rows.map((row) => table.columns.map((c) => cellText(c.schema, row[c.name])));
 }

@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { csvField } from './csv.js';
 import type { RenderTable } from './model.js';
-import { csvText, toJsonValue } from './values.js';
+import { toJsonValue } from './values.js';
 
 /**
  * Output as a sequence of chunks, so an answer of any size is written out piece by piece: never
- * one string of the whole output, never a second copy of every row. Joined, the chunks are
- * exactly the text the one-string renderers give (tests hold them to it).
+ * one string of the whole output, never a second copy of every row (JSON here; CSV in csv.ts,
+ * tables in table.ts). Joined, the chunks are the text of the one-string renderers.
  */
 
 /**
@@ -68,19 +67,4 @@ function* jsonRowChunks(table: RenderTable, indent: string): Generator<string> {
     yield `${from ? ',' : ''}${elements.slice(0, elements.lastIndexOf('\n'))}`;
   }
   yield `\n${indent}]`;
-}
-
-/** RFC 4180 CSV of a table (see renderCsv), a block of rows at a time. */
-export function* csvChunks(table: RenderTable): Generator<string> {
-  const line = (cells: string[]): string => `${cells.map(csvField).join(',')}\r\n`;
-  let chunk = line(table.columns.map((c) => c.name));
-  for (let i = 0; i < table.rows.length; i++) {
-    const row = table.rows[i]!;
-    chunk += line(table.columns.map((c) => csvText(c.schema, row[c.name])));
-    if ((i + 1) % ROWS_PER_CHUNK === 0) {
-      yield chunk;
-      chunk = '';
-    }
-  }
-  yield chunk;
 }

@@ -557,12 +557,8 @@ describe('retry and poll timing (fake clock, real simulator)', () => {
     assert.deepEqual(clock.sleepsMs, []);
   });
 
-  /** A network with the example uploaded and its parse queued, polled through a fake clock. */
-  async function queuedParse(options: SimulatorOptions, snapshot: string) {
-    const server = await simulator(options);
-    const clock = new FakeClock();
-    const client = new BatfishClient(http(server.url, clock));
-    await client.ensureNetwork('net1');
+  /** The example uploaded to net1 as `snapshot` and its parse queued: the parse work item. */
+  async function uploadAndQueueParse(client: BatfishClient, snapshot: string): Promise<WorkItem> {
     const zip = await zipOf(EXAMPLE, snapshot);
     try {
       await client.uploadSnapshot('net1', snapshot, createReadStream(zip.zipPath), zip.sizeBytes, 10_000);
@@ -571,7 +567,16 @@ describe('retry and poll timing (fake clock, real simulator)', () => {
     }
     const item: WorkItem = { containerName: 'net1', id: uuidv4(), requestParams: { testrig: snapshot, si: '', sv: '', initinfo: '' }, testrigName: snapshot };
     await client.queueWork(item);
-    return { server, clock, client, item };
+    return item;
+  }
+
+  /** A network with the example uploaded and its parse queued, polled through a fake clock. */
+  async function queuedParse(options: SimulatorOptions, snapshot: string) {
+    const server = await simulator(options);
+    const clock = new FakeClock();
+    const client = new BatfishClient(http(server.url, clock));
+    await client.ensureNetwork('net1');
+    return { server, clock, client, item: await uploadAndQueueParse(client, snapshot) };
   }
 
   it('polls work every 10 ms at first, then every tenth of the time waited, at most every 1 s, until it ends', async () => {
@@ -618,14 +623,7 @@ describe('retry and poll timing (fake clock, real simulator)', () => {
 
   it('waits for items together: each times out at its own deadline, and a lost item is reported as lost', async () => {
     const { server, clock, client, item } = await queuedParse({ workerStartDelayMs: 60_000 }, 'first');
-    const zip = await zipOf(EXAMPLE, 'second');
-    try {
-      await client.uploadSnapshot('net1', 'second', createReadStream(zip.zipPath), zip.sizeBytes, 10_000);
-    } finally {
-      await zip.dispose();
-    }
-    const other: WorkItem = { ...item, id: uuidv4(), requestParams: { ...item.requestParams, testrig: 'second' }, testrigName: 'second' };
-    await client.queueWork(other);
+    const other = await uploadAndQueueParse(client, 'second');
     const watcher = new WorkWatcher(client, 'net1', clock);
     const started = clock.now();
     const outcomes = await Promise.allSettled([
@@ -660,18 +658,7 @@ describe('retry and poll timing (fake clock, real simulator)', () => {
     const server = await simulator({ workerStartDelayMs: 60_000 });
     const client = new BatfishClient(new BatfishHttp({ url: server.url, apiKey: DEFAULT_API_KEY, clock: systemClock, retry: FAST_RETRY }));
     await client.ensureNetwork('net1');
-    const items: WorkItem[] = [];
-    for (const snapshot of ['long', 'short']) {
-      const zip = await zipOf(EXAMPLE, snapshot);
-      try {
-        await client.uploadSnapshot('net1', snapshot, createReadStream(zip.zipPath), zip.sizeBytes, 10_000);
-      } finally {
-        await zip.dispose();
-      }
-      const item: WorkItem = { containerName: 'net1', id: uuidv4(), requestParams: { testrig: snapshot, si: '', sv: '', initinfo: '' }, testrigName: snapshot };
-      await client.queueWork(item);
-      items.push(item);
-    }
+    const items = [await uploadAndQueueParse(client, 'long'), await uploadAndQueueParse(client, 'short')];
     const watcher = new WorkWatcher(client, 'net1', systemClock);
     const started = Date.now();
     const long = watcher.wait(items[0]!, { clock: systemClock, deadline: started + 2500, label: 'parsing long' }).catch((e: unknown) => e);

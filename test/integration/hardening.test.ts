@@ -117,7 +117,7 @@ describe('no stuck snapshots (issue 9, item 1)', () => {
     const sim = await simulator();
     const args = await site('killed');
     // What the killed netq did: the upload, and not the parse request.
-    const prepared = await prepareSnapshot({ kind: 'site', regionsDir: regions, region: 'lab', site: 'killed' }, undefined, { cwd: REPO_ROOT, onEvent: () => {} });
+    const prepared = await prepareSnapshot({ kind: 'site', regionsDir: regions, region: 'lab', site: 'killed' }, undefined, { cwd: REPO_ROOT, onEvent: () => {}, clock: systemClock });
     const zip = await packageSnapshot(prepared.scan.files, prepared.snapshot, tmp);
     const client = new BatfishClient(new BatfishHttp({ url: sim.url, apiKey: DEFAULT_API_KEY, clock: systemClock }));
     try {

@@ -6,12 +6,12 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import yauzl from 'yauzl';
 import { InputError, toNetqError } from '../../src/errors.js';
 import { hashSnapshotFiles } from '../../src/sites/hash.js';
 import { listSiteSummaries } from '../../src/sites/inventory.js';
 import { packageSnapshot } from '../../src/sites/packager.js';
 import { MAX_DEVICE_FILE_BYTES, listRegions, resolveSite, scanSnapshot, type ScanFileCalls, type SnapshotScan } from '../../src/sites/sites.js';
+import { zipEntries } from '../support/zip.js';
 
 // Every test builds a real tree under one temp folder: real symbolic links, a real FIFO
 // (mkfifo), a real unix socket and, where the system lets us, a real device node.
@@ -437,18 +437,3 @@ describe('--regions-dir', () => {
     await rejectsWithInputError(resolveSite(missing, 'lab', 's1'), `the regions folder ${missing} does not exist`);
   });
 });
-
-function zipEntries(file: string): Promise<string[]> {
-  return new Promise((resolve, reject) => {
-    yauzl.open(file, { lazyEntries: true }, (error, zip) => {
-      if (error || !zip) return reject(error);
-      const names: string[] = [];
-      zip.on('entry', (e: yauzl.Entry) => {
-        names.push(e.fileName);
-        zip.readEntry();
-      });
-      zip.on('end', () => resolve(names));
-      zip.readEntry();
-    });
-  });
-}

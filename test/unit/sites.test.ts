@@ -3,10 +3,10 @@ import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import yauzl from 'yauzl';
 import { InputError } from '../../src/errors.js';
 import { packageSnapshot } from '../../src/sites/packager.js';
 import { listRegions, resolveSite, scanSnapshot } from '../../src/sites/sites.js';
+import { zipEntries } from '../support/zip.js';
 
 let root: string;
 
@@ -65,18 +65,3 @@ describe('snapshot packaging', () => {
     await rm(tmp, { recursive: true });
   });
 });
-
-function zipEntries(file: string): Promise<string[]> {
-  return new Promise((resolve, reject) => {
-    yauzl.open(file, { lazyEntries: true }, (error, zip) => {
-      if (error || !zip) return reject(error);
-      const names: string[] = [];
-      zip.on('entry', (e: yauzl.Entry) => {
-        names.push(e.fileName);
-        zip.readEntry();
-      });
-      zip.on('end', () => resolve(names));
-      zip.readEntry();
-    });
-  });
-}
