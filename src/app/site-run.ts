@@ -4,12 +4,15 @@ import type { BatfishVersion } from '../batfish/client.js';
 import type { QuestionParameters } from '../batfish/question.js';
 import { formatBytes, summarizeParseHealth, type PreparedQuestion } from '../batfish/session.js';
 import type { Clock } from '../clock.js';
-import { NetqError, toNetqError } from '../errors.js';
+import { BatfishAnswerError, BatfishError, BatfishUnreachableError, NetqError, toNetqError } from '../errors.js';
 import { hashSnapshotFiles } from '../sites/hash.js';
 import { DEFAULT_DIR_NETWORK, snapshotName, snapshotPattern } from '../sites/naming.js';
 import { resolveSite, resolveSnapshotDir, scanSnapshot, type SiteLocation, type SnapshotScan } from '../sites/sites.js';
 import type { NetqEventListener } from './events.js';
 import type { BatfishConnection, BatfishProvider, BatfishTarget } from './provider.js';
+
+/** How many times a run uploads its snapshots again when other clients delete them under it. */
+const MAX_RESTORES = 3;
 
 /** Which snapshot to upload: a region/site, or any snapshot folder. */
 export type SnapshotSource =
@@ -124,12 +127,17 @@ export class SiteRun {
     /** True when Batfish already had the snapshot and nothing was uploaded. */
     readonly reused: boolean,
     private readonly deadline: number,
-    private readonly onEvent: NetqEventListener,
+    private readonly deps: RunDeps,
     /** --fresh: answers Batfish stored earlier are not reused. */
     private readonly fresh: boolean,
     /** Older snapshots of the site being deleted (after an upload). */
     private readonly pruning: Promise<void>,
   ) {}
+
+  /** The snapshots being uploaded again after another client deleted them (one restore for every ask). */
+  #restoring: Promise<void> | undefined;
+  /** How many times the snapshots were uploaded again. */
+  #restores = 0;
 
   /** Uploads (or reuses) the site's snapshot, and the reference's for differential answers. */
   static async open(
@@ -145,7 +153,11 @@ export class SiteRun {
   ): Promise<SiteRun> {
     if (reference) await ensureSnapshot(batfish, reference, settings.fresh, deadline, deps);
     const reused = await ensureSnapshot(batfish, site, settings.fresh, deadline, deps, () =>
-      batfish.session.sendQuestionsAhead(site.network, questions, deadline),
+      batfish.session.sendQuestionsAhead(
+        { network: site.network, snapshot: site.snapshot, ...(reference ? { referenceSnapshot: reference.snapshot } : {}) },
+        questions,
+        deadline,
+      ),
     );
     const inUse = [site.snapshot, ...(reference ? [reference.snapshot] : [])];
     // Only an upload adds a snapshot; when nothing was uploaded there is nothing new to prune. The
@@ -161,7 +173,7 @@ export class SiteRun {
               text: `could not delete older snapshots of ${site.location.site} (${error instanceof Error ? error.message : String(error)}); the next upload tries again`,
             }),
         );
-    return new SiteRun(batfish, site, reference, reused, deadline, deps.onEvent, settings.fresh, pruning);
+    return new SiteRun(batfish, site, reference, reused, deadline, deps, settings.fresh, pruning);
   }
 
   /** Waits for what the run does besides the questions (deleting older snapshots of the site); never fails. */
@@ -186,20 +198,35 @@ export class SiteRun {
     return this.batfish.session.prepareQuestion(ask.question, ask.parameters, this.deadline);
   }
 
-  /** Asks one question about the snapshot. */
+  /**
+   * Asks one question about the snapshot. Another client may delete the snapshot while the
+   * question is asked (a `--fresh` run of the same site, or one pruning older snapshots): then the
+   * snapshot is uploaded again (once for all the run's questions) and the question asked again, at
+   * most MAX_RESTORES times per run.
+   */
   async ask(question: string | PreparedQuestion, parameters: QuestionParameters = {}): Promise<QuestionResult> {
     const prepared = typeof question === 'string' ? await this.prepare({ question, parameters }) : question;
     const { network, snapshot } = this.site;
-    const answer = await this.batfish.session.ask({
-      fresh: this.fresh,
-      uploadedNow: !this.reused,
-      network,
-      snapshot,
-      question: prepared,
-      deadline: this.deadline,
-      ...(this.reference ? { referenceSnapshot: this.reference.snapshot } : {}),
-    });
-    this.onEvent({ type: 'answer', network, snapshot, question: prepared.template.name, rows: answer.rows.length });
+    let answer: TableAnswer;
+    for (;;) {
+      const restores = this.#restores;
+      try {
+        answer = await this.batfish.session.ask({
+          fresh: this.fresh,
+          uploadedNow: !this.reused && restores === 0,
+          network,
+          snapshot,
+          question: prepared,
+          deadline: this.deadline,
+          ...(this.reference ? { referenceSnapshot: this.reference.snapshot } : {}),
+        });
+        break;
+      } catch (error) {
+        if (!(await this.#snapshotLost(error))) throw error;
+        await this.#restore(restores);
+      }
+    }
+    this.deps.onEvent({ type: 'answer', network, snapshot, question: prepared.template.name, rows: answer.rows.length });
     return {
       location: this.site.location,
       network,
@@ -214,6 +241,40 @@ export class SiteRun {
       warnings: this.site.scan.warnings,
       requestCount: this.batfish.requestCount(),
     };
+  }
+
+  /** Whether an error asking a question came from the run's snapshot (or reference) being deleted meanwhile. */
+  async #snapshotLost(error: unknown): Promise<boolean> {
+    // Timeouts, an unreachable server, interrupts and bad input say nothing about the snapshot.
+    if (!(error instanceof BatfishError) || error instanceof BatfishUnreachableError || error instanceof BatfishAnswerError) return false;
+    const { session } = this.batfish;
+    const { network } = this.site;
+    const present = await Promise.all(
+      [this.site, ...(this.reference ? [this.reference] : [])].map((s) => session.hasSnapshot(network, s.snapshot, this.deadline).catch(() => true)),
+    );
+    return present.includes(false);
+  }
+
+  /** Uploads the snapshots again, once however many questions found them gone since restore number `seen`. */
+  async #restore(seen: number): Promise<void> {
+    if (this.#restores > seen) return;
+    if (!this.#restoring) {
+      if (this.#restores >= MAX_RESTORES) {
+        throw new BatfishError(`snapshot ${this.site.snapshot} was deleted ${this.#restores + 1} times while netq asked its questions`, {
+          hint: 'another client keeps deleting it (netq --fresh runs, or runs pruning with a low --keep-snapshots); run again when they are done',
+        });
+      }
+      this.deps.onEvent({ type: 'warning', text: `snapshot ${this.site.snapshot} was deleted by another client while this run used it; uploading it again` });
+      this.#restoring = (async () => {
+        // Never `fresh` here: a snapshot another run is uploading now serves this one too.
+        if (this.reference) await ensureSnapshot(this.batfish, this.reference, false, this.deadline, this.deps);
+        await ensureSnapshot(this.batfish, this.site, false, this.deadline, this.deps);
+      })().finally(() => {
+        this.#restores++;
+        this.#restoring = undefined;
+      });
+    }
+    await this.#restoring;
   }
 
   /**

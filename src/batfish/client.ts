@@ -257,9 +257,10 @@ export class BatfishClient {
     });
   }
 
-  /** Deletes a throw-away question; sent even after an interrupt, once, with a short timeout. */
-  async deleteQuestion(network: string, name: string): Promise<void> {
-    await this.#send({ method: 'DELETE', path: `/networks/${seg(network)}/questions/${seg(name)}`, cleanup: true });
+  /** The text of a question as it was uploaded, or undefined when the network has none by that name. */
+  async questionText(network: string, name: string): Promise<string | undefined> {
+    const response = await this.#optional(this.#send({ method: 'GET', path: `/networks/${seg(network)}/questions/${seg(name)}` }));
+    return response?.text;
   }
 
   /**

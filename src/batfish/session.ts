@@ -24,6 +24,8 @@ const INITIALISING_STATUSES = new Set(['UNINITIALIZED', 'PARSING']);
 const MAX_PARSE_REQUEUES = 2;
 /** How many times an upload starts over when another client deletes the snapshot under it. */
 const MAX_UPLOAD_ROUNDS = 3;
+/** How many times a question is asked when its answer is lost to another client's upload of the question. */
+const MAX_ANSWER_ROUNDS = 4;
 
 /** Per-file parse status counts after a snapshot was initialised. */
 export interface ParseHealth {
@@ -73,7 +75,7 @@ export interface AskRequest {
   fresh?: boolean;
   /**
    * This run uploaded the snapshot: Batfish holds no answer about it yet (answers are kept with
-   * the snapshot), so netq does not look for one, and uploads the question again, unchanged.
+   * the snapshot), so netq does not look for one.
    */
   uploadedNow?: boolean;
 }
@@ -300,6 +302,11 @@ export class BatfishSession {
     }
   }
 
+  /** Whether the network holds the snapshot (in any state). */
+  async hasSnapshot(network: string, snapshot: string, deadline?: number): Promise<boolean> {
+    return (await optionalMetadata(this.client.withDeadline(deadline), network, snapshot)) !== undefined;
+  }
+
   /** Deletes this site's older snapshots (names matching `pattern`) beyond the newest `keep`. */
   async pruneSnapshots(network: string, pattern: RegExp, keep: number, inUse: string[], deadline?: number): Promise<string[]> {
     const client = this.client.withDeadline(deadline);
@@ -426,42 +433,72 @@ export class BatfishSession {
   /**
    * Asks a prepared question on a parsed snapshot and returns the validated table.
    *
-   * The question is kept on the server under a name made from its content and the server's
-   * version (`__netq_<template>_<hash>`), so asking the same question about the same snapshot again
-   * reads the answer Batfish stored the first time: one request, no work. Snapshot names carry a hash
-   * of their input, so a stored answer is never read for other configs, other parameters or another
+   * The question is kept on the server under a name made from its content, the server's version
+   * and the snapshot (and reference) it is about (`__netq_<template>_<hash>`), so asking the same
+   * question about the same snapshot again reads the answer Batfish stored the first time: one
+   * request, no work. A stored answer is never read for other configs, other parameters or another
    * Batfish version. `fresh` asks again whatever is stored.
+   *
+   * Batfish gives a question name a new id on every PUT and keeps answers under the id a work item
+   * was queued with (PROTOCOL.md 2.5), so netq never PUTs a name the server already holds with the
+   * same text: another run (another process, another CI job) may be waiting for an answer under
+   * it. Two runs that find the name missing at the same moment both PUT it; the one whose answer
+   * was orphaned by the other's PUT sees `Answer not found` after its work finished, and asks again
+   * under the name's new id (at most MAX_ANSWER_ROUNDS times), never PUTting it again.
    */
   async ask(request: AskRequest): Promise<TableAnswer> {
     const { network, snapshot, referenceSnapshot } = request;
     const { template } = request.question;
     const client = this.client.withDeadline(request.deadline);
-    const questionName = stableQuestionName(template.name, this.#version?.batfish ?? '', request.question.question);
-    let questionExists = false;
+    const questionName = this.#questionName(request.question, snapshot, referenceSnapshot);
+    // Whether the server holds the question: true, false, or undefined when netq does not know yet.
+    let onServer: boolean | undefined;
     if (!request.fresh && !request.uploadedNow) {
       const stored = await storedAnswer(client, network, questionName, snapshot, referenceSnapshot);
       if (stored.answer) return stored.answer;
-      questionExists = stored.questionExists;
+      // `Answer not found`: the name is there, and its text is ours, since the name is its hash.
+      onServer = stored.questionExists;
     }
     const sent = this.#questionsSent.get(`${network}/${questionName}`);
-    if (sent && (await sent)) questionExists = true;
-    if (!questionExists) await this.#putQuestion(client, network, questionName, request.question);
+    if (sent && (await sent)) onServer = true;
+    if (onServer === false) await this.#putQuestion(client, network, questionName, request.question);
+    else if (onServer === undefined) await this.#putQuestionIfMissing(client, network, questionName, request.question);
     const requestParams: Record<string, string> = { answer: '', questionname: questionName, testrig: snapshot };
     if (referenceSnapshot) Object.assign(requestParams, { deltatestrig: referenceSnapshot, differential: '' });
     const label = `answering ${template.name} on ${snapshot}`;
-    this.options.onPhase?.(label);
-    const item = { containerName: network, id: this.options.newId(), requestParams, testrigName: snapshot };
     const pollOptions = this.#pollOptions(network, label, request.deadline, `asking ${template.name}`);
-    try {
-      await runWork(client, item, pollOptions);
-    } catch (error) {
-      // Another netq asks the same question about the same snapshot right now: Batfish refuses a
-      // second identical work item and names the first, whose answer serves both.
-      const first = error instanceof BatfishHttpError && error.status === 400 ? /duplicate of existing WorkID: '([^']+)'/.exec(error.body)?.[1] : undefined;
-      if (!first) throw error;
-      await awaitWork(client, { ...item, id: first }, pollOptions);
+    for (let round = 1; ; round++) {
+      this.options.onPhase?.(label);
+      const item = { containerName: network, id: this.options.newId(), requestParams, testrigName: snapshot };
+      try {
+        await runWork(client, item, pollOptions);
+      } catch (error) {
+        // Another netq asks the same question about the same snapshot right now: Batfish refuses a
+        // second identical work item and names the first, whose answer serves both.
+        const first = error instanceof BatfishHttpError && error.status === 400 ? /duplicate of existing WorkID: '([^']+)'/.exec(error.body)?.[1] : undefined;
+        if (!first) throw error;
+        await awaitWork(client, { ...item, id: first }, pollOptions);
+      }
+      try {
+        return parseTableAnswer(await client.answer(network, questionName, snapshot, referenceSnapshot));
+      } catch (error) {
+        const lost = error instanceof BatfishHttpError && error.status === 404 ? answerLoss(error.body) : undefined;
+        if (!lost) throw error;
+        if (round >= MAX_ANSWER_ROUNDS) {
+          throw new BatfishError(`the answer to ${template.name} on ${snapshot} was lost ${round} times: another client keeps uploading or deleting the question ${questionName}`, {
+            cause: error,
+            hint: 'another program uses netq\'s question names on this network (an older netq?); run again when it is done',
+          });
+        }
+        if (lost === 'question deleted') await this.#putQuestion(client, network, questionName, request.question);
+        else {
+          // The other run's answer may be stored under the name's new id already.
+          const stored = await storedAnswer(client, network, questionName, snapshot, referenceSnapshot);
+          if (stored.answer) return stored.answer;
+        }
+        this.options.onPhase?.(`the answer to ${template.name} was replaced by another client's upload of its question; asking again`);
+      }
     }
-    return parseTableAnswer(await client.answer(network, questionName, snapshot, referenceSnapshot));
   }
 
   /**
@@ -470,16 +507,17 @@ export class BatfishSession {
    * belongs to the network, not to a snapshot), so no round trip is left between the parse and
    * the answers. A question that fails to go up here is sent again by `ask`, which reports why.
    */
-  sendQuestionsAhead(network: string, questions: PreparedQuestion[], deadline: number): void {
+  sendQuestionsAhead(about: { network: string; snapshot: string; referenceSnapshot?: string }, questions: PreparedQuestion[], deadline: number): void {
+    const { network, snapshot, referenceSnapshot } = about;
     if (!validName(network)) return;
     const client = this.client.withDeadline(deadline);
     for (const prepared of questions) {
-      const name = stableQuestionName(prepared.template.name, this.#version?.batfish ?? '', prepared.question);
+      const name = this.#questionName(prepared, snapshot, referenceSnapshot);
       const key = `${network}/${name}`;
       if (this.#questionsSent.has(key)) continue;
       this.#questionsSent.set(
         key,
-        this.#putQuestion(client, network, name, prepared).then(
+        this.#putQuestionIfMissing(client, network, name, prepared).then(
           () => true,
           () => false,
         ),
@@ -487,10 +525,23 @@ export class BatfishSession {
     }
   }
 
+  #questionName(prepared: PreparedQuestion, snapshot: string, referenceSnapshot: string | undefined): string {
+    return stableQuestionName(prepared.template.name, this.#version?.batfish ?? '', prepared.question, snapshot, referenceSnapshot);
+  }
+
+  /**
+   * PUTs the question under its name unless the server already holds that name with the same
+   * text: a PUT moves the name to a new id, and the answers other runs wait for under the old one
+   * could no longer be read.
+   */
+  async #putQuestionIfMissing(client: BatfishClient, network: string, name: string, prepared: PreparedQuestion): Promise<void> {
+    if ((await client.questionText(network, name)) === questionText(name, prepared)) return;
+    await this.#putQuestion(client, network, name, prepared);
+  }
+
+  /** PUTs the question: only for a name the server is known not to hold (or holds with another text). */
   async #putQuestion(client: BatfishClient, network: string, name: string, prepared: PreparedQuestion): Promise<void> {
-    const question = structuredClone(prepared.question);
-    (question.instance as Record<string, unknown>).instanceName = name;
-    await client.putQuestion(network, name, serializeQuestion(question));
+    await client.putQuestion(network, name, questionText(name, prepared));
   }
 
   /** Keeps the server's templates between runs (set once the server's version is known). */
@@ -664,14 +715,44 @@ export function formatBytes(bytes: number): string {
 }
 
 /**
- * The name a question is kept under: its template and a hash of the server's version and of the
- * question as uploaded (parameters included), so equal questions share one stored answer.
+ * The name a question is kept under: its template and a hash of the server's version, of the
+ * question as uploaded (parameters included) and of the snapshot (and reference) it is asked
+ * about. Equal questions about one snapshot share one stored answer; two sites of a network, or a
+ * site and its base, never share a name, so one never moves the name another is reading.
  */
-export function stableQuestionName(template: string, batfishVersion: string, question: Record<string, unknown>): string {
+export function stableQuestionName(
+  template: string,
+  batfishVersion: string,
+  question: Record<string, unknown>,
+  snapshot: string,
+  referenceSnapshot?: string,
+): string {
   const body = structuredClone(question);
   (body.instance as Record<string, unknown>).instanceName = '';
-  const hash = createHash('sha256').update(`${batfishVersion}\0${serializeQuestion(body)}`).digest('hex').slice(0, 20);
+  const hash = createHash('sha256')
+    .update(`${batfishVersion}\0${snapshot}\0${referenceSnapshot ?? ''}\0${serializeQuestion(body)}`)
+    .digest('hex')
+    .slice(0, 20);
   return `__netq_${template}_${hash}`;
+}
+
+/** The text netq uploads for a question under a name (the name is also its instance name, as pybatfish does). */
+function questionText(name: string, prepared: PreparedQuestion): string {
+  const question = structuredClone(prepared.question);
+  (question.instance as Record<string, unknown>).instanceName = name;
+  return serializeQuestion(question);
+}
+
+/**
+ * Why an answer read after its work finished is not there: the name now points at another id
+ * (`Answer not found`: another client PUT the question while the work ran) or at nothing (the
+ * question was deleted); undefined for any other 404 (the snapshot is gone), which is an error.
+ */
+function answerLoss(body: string): 'replaced' | 'question deleted' | undefined {
+  const text = body.trim();
+  if (/^Answer not found/i.test(text)) return 'replaced';
+  if (/^Question '.*' does not exist/i.test(text)) return 'question deleted';
+  return undefined;
 }
 
 /**

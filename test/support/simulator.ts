@@ -106,6 +106,11 @@ interface WorkRecord {
   startedAt?: number;
   network: string;
   snapshot: string;
+  /**
+   * For an answer item, the id its question name was bound to when the item was queued
+   * (WorkMgr.computeWorkDetails): the worker answers that question and stores the answer under it.
+   */
+  questionId?: string;
   dateCreated: string;
   dateTerminated?: string;
 }
@@ -121,7 +126,11 @@ interface Snapshot {
   fingerprint: string;
   logs: Map<string, string>;
   workJson: Map<string, string>;
-  /** `${question}\0${referenceSnapshot}` → answer JSON text. */
+  /**
+   * `${questionId}\0${referenceSnapshot}` → answer JSON text. Keyed by the question's id, not its
+   * name, as Batfish keys answers (`StorageBasedIdResolver.getAnswerId`): an answer computed for a
+   * question that was PUT again since cannot be read under the name any more.
+   */
   answers: Map<string, string>;
   completed: Array<{ dateCreated: string; dateTerminated: string; id: string; status: string; workType: string }>;
 }
@@ -129,7 +138,15 @@ interface Snapshot {
 interface Network {
   name: string;
   snapshots: Map<string, Snapshot>;
+  /** Question name → the text of the question it is bound to now. */
   questions: Map<string, string>;
+  /**
+   * Question name → its current id. Every PUT gives the name a fresh id, even for byte-identical
+   * text (`WorkMgr.uploadQuestion` calls `generateQuestionId()` each time), as real Batfish does.
+   */
+  questionIds: Map<string, string>;
+  /** Question id → its text; kept after the name moves on (queued work still answers it). */
+  questionTexts: Map<string, string>;
 }
 
 /** Questions whose class needs the data plane (PROTOCOL.md section 7). */
@@ -361,7 +378,7 @@ export class BatfishSimulator {
       if (method === 'POST') {
         const name = url.searchParams.get('name') ?? `net_${randomUUID()}`;
         if (this.networks.has(name)) throw new HttpReply(400, `Network '${name}' already exists!`);
-        this.networks.set(name, { name, snapshots: new Map(), questions: new Map() });
+        this.networks.set(name, { name, snapshots: new Map(), questions: new Map(), questionIds: new Map(), questionTexts: new Map() });
         return new HttpReply(201);
       }
       throw new HttpReply(405, 'HTTP 405 Method Not Allowed');
@@ -515,8 +532,12 @@ export class BatfishSimulator {
     }
     if (depth === 4) {
       if (method === 'PUT') {
-        this.#validateQuestion(network, name!, body.toString('utf8'));
-        network.questions.set(name!, body.toString('utf8'));
+        const text = body.toString('utf8');
+        this.#validateQuestion(network, name!, text);
+        const questionId = randomUUID();
+        network.questionTexts.set(questionId, text);
+        network.questionIds.set(name!, questionId);
+        network.questions.set(name!, text);
         return new HttpReply(200);
       }
       const text = network.questions.get(name!);
@@ -524,6 +545,7 @@ export class BatfishSimulator {
       if (method === 'GET') return new HttpReply(200, text, 'application/json');
       if (method === 'DELETE') {
         network.questions.delete(name!);
+        network.questionIds.delete(name!);
         return new HttpReply(200);
       }
       throw new HttpReply(405, 'HTTP 405 Method Not Allowed');
@@ -540,7 +562,7 @@ export class BatfishSimulator {
       if (reference && !network.snapshots.has(reference)) {
         throw new HttpReply(500, STACK(`java.util.NoSuchElementException: No value present`));
       }
-      const answer = snapshot.answers.get(`${name}\0${reference ?? ''}`);
+      const answer = snapshot.answers.get(`${network.questionIds.get(name!)}\0${reference ?? ''}`);
       if (answer === undefined) {
         throw new HttpReply(
           404,
@@ -634,8 +656,10 @@ export class BatfishSimulator {
     if (kind === 'parse') {
       if (incomplete.length) throw fail('Cannot queue parsing work while other work is incomplete');
     } else if (kind === 'answer') {
-      const questionText = target.questions.get(params.questionname ?? '');
-      if (questionText === undefined) throw fail(`Question '${params.questionname}' does not exist`);
+      const questionId = target.questionIds.get(params.questionname ?? '');
+      const questionText = questionId === undefined ? undefined : target.questionTexts.get(questionId);
+      if (questionId === undefined || questionText === undefined) throw fail(`Question '${params.questionname}' does not exist`);
+      record.questionId = questionId;
       const parse = incomplete.find((w) => w.kind === 'parse');
       if (parse) {
         record.code = 'BLOCKED';
@@ -762,7 +786,7 @@ export class BatfishSimulator {
           terminated: new Date().toISOString(),
         };
       } else if (snapshot && blocked.kind === 'answer' && snapshot.status === 'PARSED' &&
-        this.#needsDataplane(this.networks.get(blocked.network)?.questions.get(blocked.item.requestParams.questionname ?? '') ?? '{}')) {
+        this.#needsDataplane(this.networks.get(blocked.network)?.questionTexts.get(blocked.questionId ?? '') ?? '{}')) {
         const dpId = randomUUID();
         this.#work.set(dpId, {
           item: { containerName: work.network, id: dpId, requestParams: { dp: '', testrig: snapshot.name }, testrigName: snapshot.name },
@@ -808,8 +832,9 @@ export class BatfishSimulator {
 
   #answer(snapshot: Snapshot, work: WorkRecord, log: string[]): string | undefined {
     const network = this.networks.get(work.network)!;
-    const questionName = work.item.requestParams.questionname ?? '';
-    const text = network.questions.get(questionName);
+    // The question as it was when the item was queued, whatever the name points at now.
+    const questionId = work.questionId ?? '';
+    const text = network.questionTexts.get(questionId);
     const reference = work.item.requestParams.deltatestrig ?? '';
     if (text === undefined) return 'org.batfish.common.BatfishException: question was deleted';
     const question = JSON.parse(text) as Record<string, unknown>;
@@ -833,7 +858,7 @@ export class BatfishSimulator {
       const error = `org.batfish.common.BatfishException: the simulator has no answer shape for ${templateName}`;
       log.push(error);
       snapshot.answers.set(
-        `${questionName}\0${reference}`,
+        `${questionId}\0${reference}`,
         JSON.stringify({
           answerElements: [{ class: 'org.batfish.common.BatfishException$BatfishStackTrace', contents: { 0: error } }],
           question,
@@ -844,7 +869,7 @@ export class BatfishSimulator {
     }
     log.push(`answered ${templateName} with ${(element.rows as unknown[]).length} rows`);
     snapshot.answers.set(
-      `${questionName}\0${reference}`,
+      `${questionId}\0${reference}`,
       JSON.stringify({ answerElements: [element], question, status: 'SUCCESS', summary: element.summary }),
     );
     return undefined;
