@@ -141,6 +141,31 @@ describe('netq never loses an answer to another PUT of its question', () => {
     }
   });
 
+  it('a snapshot another client deletes while its questions are asked is uploaded again, once, with a warning', async () => {
+    let deleted = 0;
+    const sim: BatfishSimulator = await startSimulator({
+      parseMs: 20,
+      answerMs: 50,
+      onRequest: (request) => {
+        // As a --fresh run of the same site (or one pruning with --keep-snapshots 1) would.
+        if (deleted === 0 && request.method === 'POST' && /\/work$/.test(request.path) && /"answer"/.test(request.bodyText ?? '')) {
+          deleted++;
+          setImmediate(() => sim.networks.get('lab')!.snapshots.clear());
+        }
+      },
+    });
+    try {
+      const regions = await regionsWith('deleted', ['east']);
+      const result = await runNetq(['summary', '-r', 'lab', '-s', 'east', '--regions-dir', regions, '--batfish-url', sim.url]);
+      assert.equal(result.code, 0, result.stderr);
+      assert.equal(deleted, 1);
+      assert.match(result.stderr, /snapshot east-[0-9a-f]{16} was deleted by another client while this run used it; uploading it again/);
+      assert.equal(sim.seen('POST', /\/snapshots\/east-/).length, 2, 'uploaded twice: once, and once again after the delete');
+    } finally {
+      await sim.stop();
+    }
+  });
+
   for (const fresh of [false, true]) {
     it(`four processes asking the same site at once${fresh ? ' with --fresh' : ''}: every one exit 0`, async () => {
       const sim = await startSimulator({ parseMs: 100, dataplaneMs: 100, answerMs: 50 });
