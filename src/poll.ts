@@ -25,6 +25,11 @@ export interface PollOptions {
   backoff: BackoffPolicy;
   /** Stop trying when the next sleep would end after this time (clock.now() milliseconds). */
   deadline?: number;
+  /**
+   * When the next sleep would end after the deadline, sleep until the deadline and try once more
+   * instead of giving up early: "wait up to N seconds" then finds a server that comes up at N-ε.
+   */
+  lastTryAtDeadline?: boolean;
   /** Stop after this many tries, the first included. */
   maxAttempts?: number;
   /** Sleeps end (and the poll rejects with the signal's reason) when it aborts. */
@@ -47,6 +52,7 @@ export async function poll<T>(attempt: (attemptNumber: number) => Promise<PollSt
   const { clock, backoff, signal } = options;
   const started = clock.now();
   let delayMs = Math.min(backoff.initialDelayMs, backoff.maxDelayMs);
+  let lastTry = false;
   for (let attempts = 1; ; attempts++) {
     signal?.throwIfAborted();
     const step = await attempt(attempts);
@@ -55,7 +61,16 @@ export async function poll<T>(attempt: (attemptNumber: number) => Promise<PollSt
     // An interrupt that lands during the last try is still an interrupt, not a timeout.
     signal?.throwIfAborted();
     const outOfTries = options.maxAttempts !== undefined && attempts >= options.maxAttempts;
-    const outOfTime = options.deadline !== undefined && clock.now() + delayMs > options.deadline;
+    let outOfTime = false;
+    if (options.deadline !== undefined && clock.now() + delayMs > options.deadline) {
+      const leftMs = options.deadline - clock.now();
+      if (options.lastTryAtDeadline && !lastTry && leftMs > 0) {
+        lastTry = true;
+        delayMs = leftMs;
+      } else {
+        outOfTime = true;
+      }
+    }
     if (outOfTries || outOfTime) throw await options.giveUp({ reason: step.reason, attempts });
     options.onRetry?.({ reason: step.reason, attempts, delayMs });
     await clock.sleep(delayMs, signal);

@@ -168,17 +168,21 @@ export class BatfishHttp {
       const cutByDeadline = leftMs < requestTimeoutMs;
       const timeoutMs = Math.min(requestTimeoutMs, leftMs);
       if (timeoutMs <= 0) throw this.#timeout(display, 0, true);
+      // The request timeout bounds a silence (no answer, or a body that stops); the run's deadline
+      // bounds the whole try, so a server that trickles its answer a byte at a time still ends the
+      // run at --timeout.
+      const cutoff = Number.isFinite(leftMs) ? deadlineCutoff(leftMs, signal) : undefined;
       try {
         this.requestCount++;
         this.#debug(`${req.method} ${url}${attemptNumber > 1 ? ` (attempt ${attemptNumber})` : ''}`);
-        const response = await this.#send(req, url, timeoutMs, signal);
+        const response = await this.#send(req, url, timeoutMs, cutoff?.signal ?? signal);
         this.#debug(`<- ${response.status} ${req.method} ${url}`);
         const ok = response.status >= 200 && response.status < 300;
         if (ok && req.readBody) {
-          const parsed = await this.#readBody(req, url, response.data, timeoutMs);
+          const parsed = await this.#readBody(req, url, bounded(response.data, timeoutMs, cutoff));
           return { done: true, value: { status: response.status, text: '', parsed } };
         }
-        const text = req.readBody ? await streamText(idleBounded(response.data, timeoutMs)) : bodyText(response.data);
+        const text = req.readBody ? await streamText(bounded(response.data, timeoutMs, cutoff)) : bodyText(response.data);
         if (ok) return { done: true, value: { status: response.status, text } };
         const error = new BatfishHttpError(req.method, this.#displayUrl(url), response.status, text, statusHint(response.status));
         if (!(idempotent && repeatable && RETRYABLE_STATUS.has(response.status))) throw error;
@@ -186,6 +190,7 @@ export class BatfishHttp {
       } catch (error) {
         if (error instanceof BatfishHttpError) throw error;
         if (signal?.aborted) throw signal.reason;
+        if (cutoff?.reached()) throw this.#timeout(display, leftMs, true, error);
         const code = networkErrorCode(error);
         if (code === undefined) throw error;
         const unreachable =
@@ -195,6 +200,8 @@ export class BatfishHttp {
         const safe = repeatable && !isTlsErrorCode(code) && (NOT_SENT_CODES.has(code) || idempotent);
         if (!safe) throw unreachable;
         return { done: false, reason: unreachable };
+      } finally {
+        cutoff?.dispose();
       }
     };
     return poll(attempt, {
@@ -214,9 +221,9 @@ export class BatfishHttp {
   }
 
   /** Gives a streamed 2xx body to the request's reader; a body that is not JSON is a protocol error. */
-  async #readBody(req: HttpRequest, url: string, data: unknown, timeoutMs: number): Promise<unknown> {
+  async #readBody(req: HttpRequest, url: string, body: AsyncIterable<Buffer>): Promise<unknown> {
     try {
-      return await req.readBody!(idleBounded(data, timeoutMs));
+      return await req.readBody!(body);
     } catch (error) {
       if (!(error instanceof SyntaxError)) throw error;
       throw new BatfishHttpError(req.method, this.#displayUrl(url), 200, `the body is not JSON (${error.message})`, {
@@ -352,6 +359,9 @@ function statusHint(status: number): { hint?: string } {
 
 /** The hint for a request that got no HTTP answer, where the code says more than "is it running". */
 function unreachableHint(code: string): { hint?: string } {
+  if (code === 'answer cut off') {
+    return { hint: 'the connection closed in the middle of an answer (a proxy between netq and Batfish, or Batfish restarting?); run again' };
+  }
   if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
     return { hint: "the server's certificate does not name this host: use the host name it was issued for in --batfish-url" };
   }
@@ -380,14 +390,48 @@ async function streamText(data: unknown): Promise<string> {
   return Buffer.concat(parts).toString('utf8');
 }
 
-/** A body that stops arriving for `idleMs` (the server hangs mid-answer) ends in a timeout. */
-async function* idleBounded(data: unknown, idleMs: number): AsyncGenerator<Buffer> {
+/** An abort at the run's deadline for one try, chained to the run's own signal. */
+interface DeadlineCutoff {
+  signal: AbortSignal;
+  /** Whether the deadline (not the run's signal) ended the try. */
+  reached(): boolean;
+  dispose(): void;
+}
+
+function deadlineCutoff(leftMs: number, parent: AbortSignal | undefined): DeadlineCutoff {
+  const controller = new AbortController();
+  let reached = false;
+  const timer = setTimeout(() => {
+    reached = true;
+    controller.abort(new Error('the run reached its deadline'));
+  }, timerMs(leftMs));
+  const onParentAbort = (): void => controller.abort(parent?.reason);
+  if (parent?.aborted) onParentAbort();
+  else parent?.addEventListener('abort', onParentAbort, { once: true });
+  return {
+    signal: controller.signal,
+    reached: () => reached,
+    dispose: () => {
+      clearTimeout(timer);
+      parent?.removeEventListener('abort', onParentAbort);
+    },
+  };
+}
+
+/**
+ * A body that stops arriving for `idleMs` (the server hangs mid-answer), or is still arriving when
+ * the cutoff fires (the run's deadline), ends in a timeout.
+ */
+async function* bounded(data: unknown, idleMs: number, cutoff: DeadlineCutoff | undefined): AsyncGenerator<Buffer> {
   const stream = data instanceof Readable ? data : undefined;
   let timer: NodeJS.Timeout | undefined;
+  const stop = (why: string): void => void stream?.destroy(Object.assign(new Error(why), { code: 'ETIMEDOUT' }));
   const arm = (): void => {
     clearTimeout(timer);
-    if (stream) timer = setTimeout(() => stream.destroy(Object.assign(new Error(`no data for ${idleMs} ms`), { code: 'ETIMEDOUT' })), timerMs(idleMs));
+    if (stream) timer = setTimeout(() => stop(`no data for ${idleMs} ms`), timerMs(idleMs));
   };
+  const onCutoff = (): void => stop('the run reached its deadline');
+  cutoff?.signal.addEventListener('abort', onCutoff, { once: true });
   arm();
   try {
     for await (const chunk of chunksOf(data)) {
@@ -396,6 +440,7 @@ async function* idleBounded(data: unknown, idleMs: number): AsyncGenerator<Buffe
     }
   } finally {
     clearTimeout(timer);
+    cutoff?.signal.removeEventListener('abort', onCutoff);
   }
 }
 
@@ -413,6 +458,9 @@ function networkErrorCode(error: unknown): string | undefined {
     if (code === 'ETIMEDOUT') return 'timed out';
     return typeof code === 'string' && /^E[A-Z]+$/.test(code) ? code : undefined;
   }
+  // The status and headers came, then the connection closed before the whole body (a proxy, a
+  // restart, a dropped connection): no answer, as far as netq can tell, and safe to ask again.
+  if (error.code === 'ERR_BAD_RESPONSE' && /stream has been aborted/.test(error.message)) return 'answer cut off';
   if (error.response) return undefined;
   if (error.code === 'ERR_CANCELED') return 'cancelled';
   if (error.code === 'ECONNABORTED' || error.code === 'ETIMEDOUT') return 'timed out';

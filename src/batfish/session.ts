@@ -173,7 +173,7 @@ export class BatfishSession {
           return { done: false, reason: error };
         }
       },
-      { clock, signal, deadline, backoff: CONNECT_BACKOFF, giveUp: ({ reason }) => this.#connectError(reason, readyTimeoutMs) },
+      { clock, signal, deadline, lastTryAtDeadline: true, backoff: CONNECT_BACKOFF, giveUp: ({ reason }) => this.#connectError(reason, readyTimeoutMs) },
     );
     const major = version.apiVersion.split('.')[0];
     if (major !== '2') {

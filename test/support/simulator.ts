@@ -46,6 +46,8 @@ export interface Fault {
    * real answer's body, then close the connection (`drop`) or send nothing more (`hang`).
    */
   cutBody?: { bytes: number; then: 'drop' | 'hang' };
+  /** Send the real answer's body at this many bytes a second (a server or proxy that trickles). */
+  trickle?: { bytesPerSecond: number };
 }
 
 /** A stack-trace body like the ones Batfish sends with a 500, for `respond`. */
@@ -336,6 +338,16 @@ export class BatfishSimulator {
       'Content-Type': reply.contentType,
       'Content-Length': Buffer.byteLength(reply.body),
     });
+    if (fault?.trickle) {
+      const body = Buffer.from(reply.body);
+      const step = Math.max(1, Math.round(fault.trickle.bytesPerSecond / 10));
+      for (let at = 0; at < body.length && !res.destroyed; at += step) {
+        res.write(body.subarray(at, at + step));
+        await sleep(100);
+      }
+      res.end();
+      return;
+    }
     if (fault?.cutBody) {
       res.write(Buffer.from(reply.body).subarray(0, fault.cutBody.bytes));
       if (fault.cutBody.then === 'drop') setTimeout(() => req.socket.destroy(), 20);

@@ -31,6 +31,18 @@ describe('poll', () => {
     assert.deepEqual(clock.sleepsMs, [100, 200, 400, 800, 1000, 1000]);
   });
 
+  it('with lastTryAtDeadline, sleeps until the deadline and tries once more instead of giving up early', async () => {
+    const clock = new FakeClock();
+    const { attempt, tries } = countdown(Infinity);
+    // Tries at 0, 100, 300, 700; the next sleep (800) would end at 1500, past the deadline at 1000.
+    await assert.rejects(poll(attempt, { clock, backoff: BACKOFF, deadline: clock.now() + 1000, lastTryAtDeadline: true, giveUp: ({ reason }) => new Error(String(reason)) }), /not yet 5/);
+    assert.deepEqual(tries, [1, 2, 3, 4, 5]);
+    assert.deepEqual(clock.sleepsMs, [100, 200, 400, 300]);
+    const late = countdown(5);
+    const other = new FakeClock();
+    assert.equal(await poll(late.attempt, { clock: other, backoff: BACKOFF, deadline: other.now() + 1000, lastTryAtDeadline: true, giveUp: () => new Error('no') }), 'done at 5');
+  });
+
   it('caps the first sleep too when the initial delay exceeds the cap', async () => {
     const clock = new FakeClock();
     const { attempt } = countdown(3);

@@ -1,0 +1,106 @@
+/**
+ * Issue 22, the second hardening round: what a hostile or careless user, and a faulty server or
+ * proxy, do to netq, and what netq must do back (an exit code from the contract, a message that
+ * says what failed and what to do, nothing left behind). Each case runs the command against the
+ * simulator with a fault injected, asserting what a user would observe.
+ */
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { runNetq } from '../support/harness.js';
+import { BatfishSimulator, startSimulator, type SimulatorOptions } from '../support/simulator.js';
+
+let tmp: string;
+let regions: string;
+const sims: BatfishSimulator[] = [];
+
+before(async () => {
+  tmp = await mkdtemp(path.join(os.tmpdir(), 'netq-hardening-2-'));
+  regions = path.join(tmp, 'regions');
+});
+after(async () => {
+  await Promise.all(sims.map((s) => s.stop()));
+  await rm(tmp, { recursive: true, force: true });
+});
+
+async function simulator(options: SimulatorOptions = {}): Promise<BatfishSimulator> {
+  const sim = await startSimulator(options);
+  sims.push(sim);
+  return sim;
+}
+
+/** A one-router site `lab/<name>` of its own, so each test's snapshot is its own. */
+async function site(name: string): Promise<string[]> {
+  const configs = path.join(regions, 'lab', name, 'configs');
+  await mkdir(configs, { recursive: true });
+  await writeFile(path.join(configs, 'r1.cfg'), `hostname ${name}\n`);
+  return ['-r', 'lab', '-s', name, '--regions-dir', regions];
+}
+
+/** The last lines of stderr that say what went wrong. */
+const gist = (stderr: string): string => stderr.split('\n').filter((l) => /error|hint/.test(l)).join(' | ');
+
+describe('item 3: a response cut off in the middle of its body', () => {
+  const reads: Array<[string, RegExp]> = [
+    ['the snapshot', /\/snapshots\/[^/]+$/],
+    ['the templates', /\/question_templates$/],
+    ['a work status', /\/work\/[^/]+$/],
+    ['the network list', /\/networks$/],
+  ];
+  for (const [what, pathPattern] of reads) {
+    it(`is asked again when it is ${what} (a GET), and the run succeeds`, async () => {
+      const sim = await simulator({ faults: [{ method: 'GET', path: pathPattern, times: 1, cutBody: { bytes: 5, then: 'drop' } }] });
+      const result = await runNetq(['bgp-sessions', ...(await site(`cut-${what.replace(/\W+/g, '-')}`)), '--batfish-url', sim.url]);
+      assert.equal(result.code, 0, result.stderr);
+    });
+  }
+
+  it('is exit 3 with what happened when every try is cut off (never 70, "a bug in netq")', async () => {
+    const sim = await simulator({ faults: [{ method: 'GET', path: /\/question_templates$/, cutBody: { bytes: 5, then: 'drop' } }] });
+    const result = await runNetq(['bgp-sessions', ...(await site('cut-always')), '--batfish-url', sim.url]);
+    assert.equal(result.code, 3, result.stderr);
+    assert.match(gist(result.stderr), /answer cut off/);
+    assert.doesNotMatch(result.stderr, /bug in netq/);
+  });
+});
+
+describe('item 5: time limits are kept', () => {
+  it('--timeout ends a run whose answer body trickles in (60 B/s): exit 3, long before the body would end', async () => {
+    const sim = await simulator({ faults: [{ method: 'GET', path: /\/answer$/, trickle: { bytesPerSecond: 60 } }] });
+    const started = Date.now();
+    const result = await runNetq(['bgp-sessions', ...(await site('trickle-answer')), '--batfish-url', sim.url, '--timeout', '3']);
+    assert.equal(result.code, 3, result.stderr);
+    assert.match(gist(result.stderr), /--timeout/);
+    // The answer is about 2 KB: at 60 B/s it would take over 30 s. --timeout bounds the run from
+    // after the connection (3 s), with room for the start and the clean-up.
+    assert.ok(Date.now() - started < 6000, `ended after ${Date.now() - started} ms`);
+  });
+
+  it('--timeout ends a run whose templates trickle in (20 KB/s for ~400 KB): exit 3', async () => {
+    const sim = await simulator({ faults: [{ method: 'GET', path: /\/question_templates$/, trickle: { bytesPerSecond: 20_000 } }] });
+    const started = Date.now();
+    const result = await runNetq(['bgp-sessions', ...(await site('trickle-templates')), '--batfish-url', sim.url, '--timeout', '2']);
+    assert.equal(result.code, 3, result.stderr);
+    assert.match(gist(result.stderr), /--timeout/);
+    // At 20 KB/s the templates take 20 s; before, the run ended after about 6.8 s.
+    assert.ok(Date.now() - started < 5000, `ended after ${Date.now() - started} ms`);
+  });
+
+  it('--connect-timeout finds a server that starts listening shortly before it runs out', async () => {
+    // A free port, then a server on it 2.5 s later: connect retries at 0, 0.25, 0.75, 1.75 s and
+    // the next sleep (2 s) would end after the 3 s: the last try must be at the deadline itself.
+    const port = await new Promise<number>((resolve) => {
+      const probe = net.createServer().listen(0, '127.0.0.1', () => {
+        const { port: free } = probe.address() as net.AddressInfo;
+        probe.close(() => resolve(free));
+      });
+    });
+    const late = new Promise<BatfishSimulator>((resolve) => setTimeout(() => resolve(simulator({ port })), 2500));
+    const result = await runNetq(['bgp-sessions', ...(await site('late-server')), '--batfish-url', `http://127.0.0.1:${port}`, '--connect-timeout', '3']);
+    await late;
+    assert.equal(result.code, 0, result.stderr);
+  });
+});
