@@ -1,6 +1,6 @@
 import path from 'node:path';
 import pLimit from 'p-limit';
-import { BatfishUnreachableError, ExitCode, InputError, NetqError } from '../errors.js';
+import { BatfishTimeoutError, BatfishUnreachableError, ExitCode, InputError, NetqError } from '../errors.js';
 import { listRegions, listSites } from '../sites/sites.js';
 import type { BatfishProvider, BatfishTarget } from './provider.js';
 import { SiteRun, prepareSnapshot, type PreparedSnapshot, type QuestionAsk, type QuestionResult, type RunDeps, type SnapshotSettings, type SnapshotSource } from './site-run.js';
@@ -34,8 +34,9 @@ export interface AllSitesRequest extends SnapshotSettings {
 
 /**
  * The same questions about many sites through one Batfish, `concurrency` sites at a time. A site
- * that fails (no configs, a parse failure) does not stop the others; its error is in its outcome.
- * Batfish being unreachable, or an interrupt, stops everything.
+ * that fails (no configs, a parse failure, a request that got no answer in time) does not stop the
+ * others; its error is in its outcome. Batfish becoming unreachable stops the sites not started
+ * yet (their outcome is that error) but keeps the answers already in; an interrupt stops everything.
  */
 export async function askEverySite(provider: BatfishProvider, request: AllSitesRequest, deps: RunDeps): Promise<SiteOutcome[]> {
   const prepared = await Promise.all(
@@ -54,10 +55,13 @@ export async function askEverySite(provider: BatfishProvider, request: AllSitesR
     // Checked once, before any upload: every site asks the same questions.
     const questions = await Promise.all(request.questions.map((q) => batfish.session.prepareQuestion(q.question, q.parameters)));
     const limit = pLimit(Math.max(1, request.concurrency));
+    // Set once Batfish refuses connections: the sites after it are not tried.
+    let unreachable: NetqError | undefined;
     return await Promise.all(
       prepared.map(({ source, site, error }) =>
         limit(async (): Promise<SiteOutcome> => {
           if (!site) return { source, ...(error ? { error } : {}) };
+          if (unreachable) return { source, error: unreachable };
           try {
             const run = await SiteRun.open(batfish, site, undefined, request, deps);
             try {
@@ -66,10 +70,11 @@ export async function askEverySite(provider: BatfishProvider, request: AllSitesR
               await run.close();
             }
           } catch (failure) {
-            if (failure instanceof NetqError && failure.exitCode === ExitCode.batfish && !(failure instanceof BatfishUnreachableError)) {
-              return { source, error: failure };
-            }
-            throw failure;
+            if (!(failure instanceof NetqError) || failure.exitCode !== ExitCode.batfish) throw failure;
+            // A request that timed out is this site's (the server took it and did not answer);
+            // no connection at all means no site can be asked any more.
+            if (failure instanceof BatfishUnreachableError && !(failure instanceof BatfishTimeoutError)) unreachable ??= failure;
+            return { source, error: failure };
           }
         }),
       ),

@@ -214,6 +214,9 @@ export class WorkWatcher {
 /** The error for work still running at the deadline; the hint depends on whether it ever started. */
 function workTimeout(item: WorkItem, label: string, status: WorkStatus): BatfishWorkError {
   return new BatfishWorkError(`timed out while ${label} (work ${item.id} still ${status.code})`, item.id, 'TIMEOUT', {
+    details:
+      'Batfish has no way to cancel queued work: this item stays in its queue and runs to its end, and work queued after it waits for it. ' +
+      'A next run that asks the same about the same snapshot waits for this item instead of queueing it again.',
     hint:
       status.code === 'UNASSIGNED'
         ? 'Batfish has not started the work yet: it may still be starting or busy with other work; raise --timeout'

@@ -104,3 +104,37 @@ describe('item 5: time limits are kept', () => {
     assert.equal(result.code, 0, result.stderr);
   });
 });
+
+describe('item 5: work left behind by a run that timed out', () => {
+  it('says the work stays queued, and the next run of the same question waits for it instead of queueing it again', async () => {
+    const sim = await simulator({ answerMs: 2500 });
+    const argv = ['nodes', ...(await site('left-behind')), '--batfish-url', sim.url];
+    const first = await runNetq([...argv, '--timeout', '1']);
+    assert.equal(first.code, 3, first.stderr);
+    assert.match(first.stderr, /no way to cancel queued work: this item stays in its queue/);
+    const second = await runNetq(argv);
+    assert.equal(second.code, 0, second.stderr);
+    const queued = sim.seen('POST', /\/work$/).filter((r) => /"answer"/.test(r.bodyText ?? ''));
+    assert.deepEqual(
+      queued.map((r) => r.status),
+      [201, 400],
+      'the second run was refused as a duplicate and waited for the first item',
+    );
+  });
+});
+
+describe('item 6: --all keeps every site it answered when one site hits a request timeout', () => {
+  it('prints the answered site, the failed site and the roll-up (exit 3)', async () => {
+    const east = await site('all-east');
+    await site('all-west');
+    // The answer of lab/all-east is queued on a request that never gets an answer.
+    const sim = await simulator({ faults: [{ method: 'POST', path: /\/work$/, body: /"answer".*"testrig":"all-east-/, hang: true }] });
+    const result = await runNetq(['nodes', '--all', '-r', 'lab', '--regions-dir', east[east.indexOf('--regions-dir') + 1]!, '--batfish-url', sim.url, '--timeout', '2', '-f', 'json']);
+    assert.equal(result.code, 3, result.stderr);
+    const doc = JSON.parse(result.stdout) as { sites: Array<{ site: string; error?: { message: string }; rows?: unknown[] }>; rollUp: { answered: number; failed: number } };
+    const bySite = new Map(doc.sites.map((s) => [s.site, s]));
+    assert.match(bySite.get('all-east')?.error?.message ?? '', /did not answer|ran out/);
+    assert.ok(Array.isArray(bySite.get('all-west')?.rows), 'the other site is answered');
+    assert.equal(doc.rollUp.answered, doc.sites.length - 1);
+  });
+});
