@@ -14,6 +14,8 @@ export const ExitCode = {
   docker: 4,
   /** A bug in netq. */
   internal: 70,
+  /** The output could not be written (stdout on a full disk, a closed descriptor): sysexits' EX_IOERR. */
+  output: 74,
   /** Interrupted by SIGINT. */
   interrupted: 130,
   /** Stopped by SIGTERM. */
@@ -142,6 +144,23 @@ export class DockerError extends NetqError {
   constructor(message: string, options: NetqErrorOptions = {}) {
     super(message, ExitCode.docker, options);
   }
+}
+
+/** netq's output could not be written: stdout (or a report) on a full disk, a device that fails. */
+export class OutputError extends NetqError {
+  constructor(message: string, options: NetqErrorOptions = {}) {
+    super(message, ExitCode.output, options);
+  }
+}
+
+/** The error for a failed write to stdout (other than a reader that went away, EPIPE). */
+export function stdoutWriteError(error: unknown): OutputError {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code ?? 'error';
+  const why = code === 'ENOSPC' ? 'no space left on the device' : code === 'EIO' ? 'an input/output error' : code === 'EBADF' ? 'it is not open for writing' : (error as Error | undefined)?.message ?? String(error);
+  return new OutputError(`cannot write the output to stdout: ${why} (${code})`, {
+    cause: error,
+    hint: 'send the output somewhere that can take it (another file or disk, a pipe), or free space and run again',
+  });
 }
 
 /** The user or the system stopped netq with a signal. */

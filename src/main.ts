@@ -4,7 +4,7 @@
  * CLI (src/cli.ts), which loads only the command the arguments name.
  */
 import type { NetqContext } from './context.js';
-import { ExitCode, InterruptedError } from './errors.js';
+import { ExitCode, InterruptedError, formatError, stdoutWriteError } from './errors.js';
 import { NETQ_VERSION } from './version.js';
 
 const argv = process.argv.slice(2);
@@ -31,9 +31,12 @@ async function main(): Promise<void> {
   process.on('SIGTERM', onSignal);
   // A reader that stops early (`netq routes ... | head -1`) closes stdout: netq has nothing more
   // to say to it, so it ends quietly with exit 0 (answers are written after Batfish work is done).
+  // Any other failure to write (a full disk, a device error) is said on stderr with its own exit code.
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EPIPE') process.exit(ExitCode.ok);
-    throw error;
+    const failure = stdoutWriteError(error);
+    process.stderr.write(formatError(failure, false));
+    process.exit(failure.exitCode);
   });
   const [{ createServices }, { runCli, processContext }] = await Promise.all([import('./app/services.js'), import('./cli.js')]);
   const noColor = Boolean(process.env.NO_COLOR);

@@ -2,7 +2,7 @@ import { Command, Option, UsageError } from 'clipanion';
 import type { NetqEventListener } from '../app/events.js';
 import type { RunDeps } from '../app/site-run.js';
 import type { NetqContext } from '../context.js';
-import { ExitCode, InputError, formatError, toNetqError } from '../errors.js';
+import { ExitCode, InputError, formatError, stdoutWriteError, toNetqError } from '../errors.js';
 import { createProgress, progressListener, type Progress } from '../progress.js';
 import type { TerminalInfo } from '../render/index.js';
 
@@ -74,14 +74,20 @@ export abstract class NetqCommand extends Command<NetqContext> {
    */
   async emit(output: CommandOutput): Promise<number> {
     const { stdout } = this.context;
-    if (typeof output.stdout === 'string') {
-      if (output.stdout) stdout.write(output.stdout);
-    } else {
-      for (const chunk of output.stdout) {
-        // A reader that went away takes nothing more (the program ends quietly on EPIPE).
-        if (stdout.destroyed || stdout.writableEnded) break;
-        if (chunk && !stdout.write(chunk)) await drained(stdout);
+    try {
+      if (typeof output.stdout === 'string') {
+        if (output.stdout) stdout.write(output.stdout);
+      } else {
+        for (const chunk of output.stdout) {
+          // A reader that went away takes nothing more (the program ends quietly on EPIPE).
+          if (stdout.destroyed || stdout.writableEnded) break;
+          if (chunk && !stdout.write(chunk)) await drained(stdout);
+        }
       }
+    } catch (error) {
+      // A file on stdout fails its writes at once (a full disk); a pipe's errors come as events (main.ts).
+      if ((error as NodeJS.ErrnoException).code === 'EPIPE') return output.exitCode;
+      throw stdoutWriteError(error);
     }
     if (output.stderr) this.context.stderr.write(output.stderr);
     return output.exitCode;

@@ -1,5 +1,6 @@
 import { Command } from 'clipanion';
 import type { NetqContext } from '../context.js';
+import { formatError, stdoutWriteError } from '../errors.js';
 import { wrapText } from '../render/table.js';
 
 /** The order categories are listed in by `netq --help`: a site's answers first, the service last. */
@@ -55,7 +56,13 @@ export class HelpCommand extends Command<NetqContext> {
         description: d.description!.trim(),
       }));
     const header = `${this.cli.binaryLabel ?? binary}${this.cli.binaryVersion ? ` - ${this.cli.binaryVersion}` : ''}`;
-    this.context.stdout.write(helpOverview(commands, header));
+    try {
+      this.context.stdout.write(helpOverview(commands, header));
+    } catch (error) {
+      const failure = stdoutWriteError(error);
+      this.context.stderr.write(formatError(failure, false));
+      return failure.exitCode;
+    }
     return 0;
   }
 }

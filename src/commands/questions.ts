@@ -43,8 +43,7 @@ export class QuestionsCommand extends Verbose(BatfishFlags(QuestionsFlags)) {
     const rows = templates.map((q) => ({ name: q.name, description: q.description, tags: q.tags, dataPlane: needsDataplane(q) }));
     const format = this.format;
     if (format === 'json') {
-      this.context.stdout.write(renderJson({ netqVersion: NETQ_VERSION, batfishVersion, questions: rows }));
-      return ExitCode.ok;
+      return this.emit({ stdout: renderJson({ netqVersion: NETQ_VERSION, batfishVersion, questions: rows }), stderr: '', exitCode: ExitCode.ok });
     }
     const table = {
       columns: [
@@ -55,8 +54,7 @@ export class QuestionsCommand extends Verbose(BatfishFlags(QuestionsFlags)) {
       ],
       rows: rows.map((r) => ({ Question: r.name, Description: r.description, Tags: r.tags, Data_Plane: r.dataPlane })),
     };
-    this.context.stdout.write(renderText(table, format, this.terminal()));
-    return ExitCode.ok;
+    return this.emit({ stdout: renderText(table, format, this.terminal()), stderr: '', exitCode: ExitCode.ok });
   }
 }
 
@@ -117,8 +115,8 @@ export class AskCommand extends SiteCommand(AskFlags) {
         };
       });
     if (format === 'json') {
-      this.context.stdout.write(renderJson({ netqVersion: NETQ_VERSION, question: template.name, description: template.description, dataPlane: needsDataplane(template), parameters: rows }));
-      return ExitCode.ok;
+      const document = { netqVersion: NETQ_VERSION, question: template.name, description: template.description, dataPlane: needsDataplane(template), parameters: rows };
+      return this.emit({ stdout: renderJson(document), stderr: '', exitCode: ExitCode.ok });
     }
     this.context.stderr.write(`netq: ${template.name}: ${template.description}${needsDataplane(template) ? ' (needs the data plane)' : ''}\n`);
     const table = {
@@ -128,8 +126,7 @@ export class AskCommand extends SiteCommand(AskFlags) {
       })),
       rows,
     };
-    this.context.stdout.write(renderText(table, format, this.terminal()));
-    return ExitCode.ok;
+    return this.emit({ stdout: renderText(table, format, this.terminal()), stderr: '', exitCode: ExitCode.ok });
   }
 }
 

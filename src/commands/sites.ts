@@ -42,8 +42,7 @@ export class SitesCommand extends Verbose(SitesFlags) {
     const sites = await listSiteSummaries(regionsDir, this.region);
     const format = this.format;
     if (format === 'json') {
-      this.context.stdout.write(renderJson({ netqVersion: NETQ_VERSION, regionsDir, sites }));
-      return ExitCode.ok;
+      return this.emit({ stdout: renderJson({ netqVersion: NETQ_VERSION, regionsDir, sites }), stderr: '', exitCode: ExitCode.ok });
     }
     const table = {
       columns: [
@@ -54,7 +53,6 @@ export class SitesCommand extends Verbose(SitesFlags) {
       ],
       rows: sites.map((s) => ({ Region: s.region, Site: s.site, Configs: s.configCount, Warnings: s.warnings })),
     };
-    this.context.stdout.write(renderText(table, format, this.terminal()));
-    return ExitCode.ok;
+    return this.emit({ stdout: renderText(table, format, this.terminal()), stderr: '', exitCode: ExitCode.ok });
   }
 }

@@ -5,14 +5,17 @@
  * simulator with a fault injected, asserting what a user would observe.
  */
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { closeSync, existsSync, openSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { runNetq } from '../support/harness.js';
+import { REPO_ROOT, runNetq } from '../support/harness.js';
 import { BatfishSimulator, startSimulator, type SimulatorOptions } from '../support/simulator.js';
 
+const BIN = path.join(REPO_ROOT, 'dist', 'bin', 'netq.js');
 let tmp: string;
 let regions: string;
 const sims: BatfishSimulator[] = [];
@@ -136,5 +139,37 @@ describe('item 6: --all keeps every site it answered when one site hits a reques
     assert.match(bySite.get('all-east')?.error?.message ?? '', /did not answer|ran out/);
     assert.ok(Array.isArray(bySite.get('all-west')?.rows), 'the other site is answered');
     assert.equal(doc.rollUp.answered, doc.sites.length - 1);
+  });
+});
+
+describe('item 8: stdout that cannot take the output (a full disk)', () => {
+  /** Runs the built netq with stdout on /dev/full; resolves with its exit code and stderr. */
+  function toDevFull(args: string[]): Promise<{ code: number | null; stderr: string }> {
+    const full = openSync('/dev/full', 'w');
+    return new Promise((resolve) => {
+      const child = spawn(process.execPath, [BIN, ...args], { cwd: REPO_ROOT, stdio: ['ignore', full, 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+      closeSync(full);
+      let stderr = '';
+      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+      child.on('close', (code) => resolve({ code, stderr }));
+    });
+  }
+
+  it('is exit 74 with what failed, for every kind of command (never an uncaught exception)', { skip: !existsSync('/dev/full') && !process.env.CI }, async () => {
+    const sim = await simulator();
+    const lab = await site('full-disk');
+    for (const args of [
+      ['sites'],
+      ['--help'],
+      ['nodes', ...lab, '--batfish-url', sim.url],
+      ['nodes', ...lab, '--batfish-url', sim.url, '-f', 'json'],
+      ['check', ...lab, '--batfish-url', sim.url],
+      ['questions', '--batfish-url', sim.url],
+    ]) {
+      const { code, stderr } = await toDevFull(args);
+      assert.equal(code, 74, `${args.join(' ')}: ${stderr}`);
+      assert.match(stderr, /^netq: error: cannot write the output to stdout: no space left on the device \(ENOSPC\)$/m, args.join(' '));
+      assert.doesNotMatch(stderr, /at .*\.js:\d+|Node\.js v/, `${args.join(' ')}: no stack trace`);
+    }
   });
 });
