@@ -41,7 +41,8 @@ export function parseTemplate(text: unknown, key: string): QuestionTemplate {
     throw new BatfishAnswerError(`question template '${key}' from Batfish has no instance.instanceName`);
   }
   const instance = raw.instance;
-  const variables: Record<string, TemplateVariable> = {};
+  // No prototype: a variable name such as `constructor` or `__proto__` is only ever a name.
+  const variables: Record<string, TemplateVariable> = Object.create(null) as Record<string, TemplateVariable>;
   for (const [name, v] of Object.entries(isObject(instance.variables) ? instance.variables : {})) {
     if (!isObject(v)) continue;
     const allowed = Array.isArray(v.values)
@@ -107,7 +108,7 @@ export function instantiateQuestion(
 export function validateParameters(template: QuestionTemplate, given: QuestionParameters): void {
   const names = Object.keys(template.variables);
   for (const [name, value] of Object.entries(given)) {
-    const variable = template.variables[name];
+    const variable = Object.hasOwn(template.variables, name) ? template.variables[name] : undefined;
     if (!variable) {
       throw new InputError(`question ${template.name} has no parameter '${name}'`, {
         hint: names.length ? `valid parameters: ${names.join(', ')}` : `${template.name} takes no parameters`,
@@ -269,7 +270,7 @@ function describeValue(value: unknown): string {
 
 function typeProblem(variable: TemplateVariable, value: unknown): string | undefined {
   const objectType = Object.hasOwn(OBJECT_PARAMETER_TYPES, variable.type) ? OBJECT_PARAMETER_TYPES[variable.type] : undefined;
-  if (objectType) return objectProblem(objectType, value);
+  if (objectType) return objectProblem(objectType, value) ?? (variable.type === 'headerConstraint' ? headerProblem(value) : undefined);
   if (variable.minElements !== undefined) {
     if (!Array.isArray(value)) return `takes a list (${variable.type})`;
     if (value.length < variable.minElements) return `needs at least ${variable.minElements} element(s)`;
@@ -279,16 +280,65 @@ function typeProblem(variable: TemplateVariable, value: unknown): string | undef
     case 'boolean':
       return typeof value === 'boolean' ? undefined : 'takes true or false';
     case 'integer':
+      // A Java int, as the server reads it.
+      if (!Number.isInteger(value)) return 'takes a whole number';
+      return Math.abs(value as number) <= 2 ** 31 - 1 ? undefined : `takes a whole number from ${-(2 ** 31 - 1)} to ${2 ** 31 - 1} (got ${String(value)})`;
     case 'long':
-      return typeof value === 'number' && Number.isInteger(value) ? undefined : 'takes a whole number';
+      return Number.isSafeInteger(value) ? undefined : 'takes a whole number';
     case 'double':
-      return typeof value === 'number' ? undefined : 'takes a number';
+      return typeof value === 'number' && Number.isFinite(value) ? undefined : 'takes a number';
+    case 'question':
+      return isObject(value) ? undefined : 'takes a question (a JSON object)';
     default:
+      // Every other type (node, interface and filter specifiers, names, regexes, IPs, prefixes)
+      // is text on the wire (a number is read as its text): an object or a list would reach
+      // Batfish as something else.
+      if (typeof value !== 'string' && typeof value !== 'number') return `takes text (a ${variable.type}) (found ${describeValue(value)})`;
       break;
   }
+  if (variable.type === 'ip' && !isIpv4(String(value))) return `takes an IPv4 address such as 10.0.0.1 (got '${String(value)}')`;
+  if (variable.type === 'prefix' && !isIpv4Prefix(String(value))) return `takes an IPv4 prefix such as 10.0.0.0/8 (got '${String(value)}')`;
   if (variable.allowed && typeof value === 'string') {
     const ok = variable.allowed.some((a) => a.toLowerCase() === value.toLowerCase());
     if (!ok) return `must be one of ${variable.allowed.join(', ')} (got '${value}')`;
+  }
+  return undefined;
+}
+
+/** `10.0.0.1`: four decimal octets of at most 255 (Batfish's Ip is IPv4). */
+export function isIpv4(text: string): boolean {
+  const octets = text.split('.');
+  return octets.length === 4 && octets.every((o) => /^(0|[1-9]\d{0,2})$/.test(o) && Number(o) <= 255);
+}
+
+/** `10.0.0.0/8`: an IPv4 address and a length from 0 to 32. */
+export function isIpv4Prefix(text: string): boolean {
+  const [ip, length, ...rest] = text.split('/');
+  return rest.length === 0 && ip !== undefined && isIpv4(ip) && length !== undefined && /^(0|[1-9]\d?)$/.test(length) && Number(length) <= 32;
+}
+
+/** Ports of a header constraint (`22`, `1024-65535`, `22,80`, `!23`, or a list of those): Batfish parses them as an integer space. */
+function portsProblem(field: string, value: unknown): string | undefined {
+  const items = Array.isArray(value) ? value : [value];
+  for (const item of items) {
+    const text = typeof item === 'number' ? String(item) : item;
+    if (typeof text !== 'string') return `has ${field} that is not text or a number (got ${describeValue(item)})`;
+    for (const part of text.split(',').map((p) => p.trim())) {
+      const match = /^!?(\d+)(?:\s*-\s*(\d+))?$/.exec(part);
+      const ok = match && Number(match[1]) <= 65535 && (match[2] === undefined || (Number(match[2]) <= 65535 && Number(match[2]) >= Number(match[1])));
+      if (!ok) return `has ${field} '${text}', which is not a port, a range or a list of them (e.g. 22, 1024-65535, 22,80)`;
+    }
+  }
+  return undefined;
+}
+
+/** The port fields of a header constraint, checked before anything is uploaded (Batfish refuses a bad one only when it answers). */
+function headerProblem(value: unknown): string | undefined {
+  if (!isObject(value)) return undefined;
+  for (const field of ['srcPorts', 'dstPorts'] as const) {
+    if (value[field] === undefined || value[field] === null) continue;
+    const problem = portsProblem(field, value[field]);
+    if (problem) return problem;
   }
   return undefined;
 }

@@ -46,7 +46,6 @@ export const HEADER_FIELDS = [
 export const PATH_FIELDS = ['startLocation', 'endLocation', 'transitLocations', 'forbiddenLocations'];
 /** Template variable types whose value is a structure, not a specifier string. */
 const STRUCTURED_TYPES = new Set(['headerConstraint', 'pathConstraint', 'question', 'bgpRouteConstraints', 'bgpRoutes', 'bgpSessionProperties']);
-const NUMERIC_TYPES = new Set(['boolean', 'integer', 'long', 'double']);
 
 /** A site glob: `region/site`, where `*` and `?` match within one part. */
 const SITE_GLOB = /^[^/\s]+\/[^/\s]+$/;
@@ -554,13 +553,6 @@ export function variableProblem(
   } catch (error) {
     if (error instanceof InputError) return error.message;
     throw error;
-  }
-  if (variable.minElements !== undefined || NUMERIC_TYPES.has(variable.type)) return undefined;
-  // Object-typed variables (header and path constraints, ...) had their fields checked above.
-  if (variable.type === 'headerConstraint' || variable.type === 'pathConstraint' || STRUCTURED_TYPES.has(variable.type)) return undefined;
-  // Specifiers (nodeSpec, filterSpec, ...), prefixes and names are text to Batfish.
-  if (typeof value !== 'string' && typeof value !== 'number') {
-    return `parameter '${name}' of ${template.name} takes text (a ${variable.type}) (found ${describe(value)})`;
   }
   return undefined;
 }

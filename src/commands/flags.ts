@@ -50,10 +50,17 @@ export function ContainerFlags<TBase extends AbstractCommandClass<NetqCommand>>(
     restart = Option.Boolean('--restart', false, {
       description: 'Replace the running Batfish by one started with these flags, unless another netq is using it',
     });
-    apiKey = Option.String('--api-key', {
-      env: 'NETQ_BATFISH_API_KEY',
+    apiKeyFlag = Option.String('--api-key', {
       description: 'Batfish API key (env NETQ_BATFISH_API_KEY; default: the stock server key)',
     });
+
+    /**
+     * --api-key, else NETQ_BATFISH_API_KEY. Read here rather than with clipanion's `env`, which
+     * takes an empty variable for an unset one: an empty key must be an error, not the default.
+     */
+    get apiKey(): string | undefined {
+      return this.apiKeyFlag ?? this.context.env.NETQ_BATFISH_API_KEY;
+    }
   }
   return WithContainerFlags;
 }
@@ -148,8 +155,25 @@ export interface SiteFlagValues {
 
 /** The API key the flags (or NETQ_BATFISH_API_KEY) give, else the stock key. */
 export function apiKeyOf(flags: Pick<ContainerFlagValues, 'apiKey'>): string {
-  if (flags.apiKey === '') throw new InputError('the Batfish API key is empty', { hint: 'omit --api-key to use the default key' });
-  return flags.apiKey ?? DEFAULT_API_KEY;
+  const key = flags.apiKey;
+  if (key === undefined) return DEFAULT_API_KEY;
+  if (key === '') {
+    throw new InputError('the Batfish API key is empty (--api-key or NETQ_BATFISH_API_KEY)', {
+      hint: 'give the key, or leave out --api-key and unset NETQ_BATFISH_API_KEY to use the stock key',
+    });
+  }
+  // An HTTP header carries visible Latin-1 text: a line break would end the header (or start
+  // another one), and other characters would be sent as something else than the key.
+  // eslint-disable-next-line no-control-regex
+  const bad = /[\u0000-\u001f\u007f]|[^\u0000-\u00ff]/.exec(key);
+  if (bad) {
+    const code = bad[0].codePointAt(0)!;
+    const what = code === 10 || code === 13 ? 'a line break' : code < 0x100 ? 'a control character' : `'${bad[0]}', which an HTTP header cannot carry`;
+    throw new InputError(`the Batfish API key (--api-key or NETQ_BATFISH_API_KEY) holds ${what}`, {
+      hint: 'an API key is printable ASCII text; check how the key was copied into the variable or secret',
+    });
+  }
+  return key;
 }
 
 /** How to run netq's container, from the container flags. */

@@ -132,11 +132,15 @@ export class AskCommand extends SiteCommand(AskFlags) {
 
 /** `name=value` pairs; values that parse as JSON are JSON, others strings. */
 export function parseParams(pairs: string[]): QuestionParameters {
-  const parameters: QuestionParameters = {};
+  // No prototype: `--param __proto__=1` is a parameter name like any other (and refused as one).
+  const parameters: QuestionParameters = Object.create(null) as QuestionParameters;
   for (const pair of pairs) {
     const eq = pair.indexOf('=');
     if (eq <= 0) throw new InputError(`--param '${pair}' is not name=value`, { hint: 'write it as --param nodes=core.*' });
     const name = pair.slice(0, eq);
+    if (Object.hasOwn(parameters, name)) {
+      throw new InputError(`--param ${name} is given twice`, { hint: `give each parameter once (for a list, one JSON value: --param ${name}='["a","b"]')` });
+    }
     const text = pair.slice(eq + 1);
     let value: unknown = text;
     try {

@@ -150,7 +150,7 @@ describe('item 8: stdout that cannot take the output (a full disk)', () => {
       const child = spawn(process.execPath, [BIN, ...args], { cwd: REPO_ROOT, stdio: ['ignore', full, 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
       closeSync(full);
       let stderr = '';
-      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+      child.stderr?.on('data', (c: Buffer) => (stderr += c.toString()));
       child.on('close', (code) => resolve({ code, stderr }));
     });
   }
@@ -172,4 +172,31 @@ describe('item 8: stdout that cannot take the output (a full disk)', () => {
       assert.doesNotMatch(stderr, /at .*\.js:\d+|Node\.js v/, `${args.join(' ')}: no stack trace`);
     }
   });
+});
+
+describe('item 10: bad input is refused before anything is uploaded (exit 2)', () => {
+  const cases: Array<[string, string[], Record<string, string>, RegExp]> = [
+    ['a parameter named constructor', ['ask', 'nodeProperties', '--param', 'constructor=1'], {}, /has no parameter 'constructor'/],
+    ['a parameter named toString', ['ask', 'nodeProperties', '--param', 'toString=1'], {}, /has no parameter 'toString'/],
+    ['a parameter named hasOwnProperty', ['ask', 'nodeProperties', '--param', 'hasOwnProperty=x'], {}, /has no parameter 'hasOwnProperty'/],
+    ['a parameter named __proto__', ['ask', 'nodeProperties', '--param', '__proto__={"x":1}'], {}, /has no parameter '__proto__'/],
+    ['an object for a text parameter', ['ask', 'nodeProperties', '--param', 'nodes={"a":1}'], {}, /parameter 'nodes' of nodeProperties takes text \(a nodeSpec\) \(found an object\)/],
+    ['a repeated --param', ['ask', 'nodeProperties', '--param', 'nodes=a', '--param', 'nodes=b'], {}, /--param nodes is given twice/],
+    ['a prefix that is not one', ['routes', '--prefix', '999.1.1.1/99'], {}, /takes an IPv4 prefix such as 10\.0\.0\.0\/8 \(got '999\.1\.1\.1\/99'\)/],
+    ['ports that are not ports', ['reachability', '--dst-ports', 'abc'], {}, /dstPorts 'abc', which is not a port/],
+    ['an IP that is not one', ['ask', 'lpmRoutes', '--param', 'ip=10.0.0.256'], {}, /takes an IPv4 address/],
+    ['an API key with a line break', ['nodes'], { NETQ_BATFISH_API_KEY: 'abc\r\nX-Evil: 1' }, /API key .* holds a line break/],
+    ['an API key with a character a header cannot carry', ['nodes'], { NETQ_BATFISH_API_KEY: 'ключ' }, /holds 'к', which an HTTP header cannot carry/],
+    ['an empty NETQ_BATFISH_API_KEY', ['nodes'], { NETQ_BATFISH_API_KEY: '' }, /the Batfish API key is empty/],
+  ];
+  for (const [what, argv, env, message] of cases) {
+    it(what, async () => {
+      const sim = await simulator();
+      const result = await runNetq([...argv, ...(await site(`bad-${what.replace(/\W+/g, '-')}`)), '--batfish-url', sim.url], { env });
+      assert.equal(result.code, 2, result.stderr);
+      assert.match(result.stderr, message);
+      assert.deepEqual(sim.seen('POST', /\/snapshots\//), [], 'nothing uploaded');
+      assert.ok(sim.requests.every((r) => !/[\r\n]/.test(r.headers['x-batfish-apikey'] ?? '')), 'no mangled key ever sent');
+    });
+  }
 });
