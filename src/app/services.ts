@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import os from 'node:os';
 import path from 'node:path';
 import { v4 as uuidv4 } from 'uuid';
@@ -17,11 +18,24 @@ export function defaultStateDir(env: Record<string, string | undefined>): string
   return path.join(env.XDG_RUNTIME_DIR || os.tmpdir(), `netq-${os.userInfo().uid}`);
 }
 
+/**
+ * The signal the run's parts listen to: its own, following the caller's (one listener on it, so
+ * many requests at once never warn of a listener leak in the caller's process), without a
+ * listener limit (every request in flight listens).
+ */
+function runSignal(caller: AbortSignal | undefined): AbortSignal {
+  const controller = new AbortController();
+  setMaxListeners(0, controller.signal);
+  if (caller?.aborted) controller.abort(caller.reason);
+  else caller?.addEventListener('abort', () => controller.abort(caller.reason), { once: true });
+  return controller.signal;
+}
+
 /** The real services (the composition root's half that does not depend on clipanion), with any replaced. */
 export function createServices(overrides: ServiceOverrides = {}): Omit<NetqContext, keyof import('clipanion').BaseContext> {
   const env = overrides.env ?? process.env;
   const clock = overrides.clock ?? systemClock;
-  const signal = overrides.signal ?? new AbortController().signal;
+  const signal = runSignal(overrides.signal);
   const batfish =
     overrides.batfish ??
     new BatfishProvider({

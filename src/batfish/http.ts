@@ -305,6 +305,30 @@ export class BatfishHttp {
 }
 
 /**
+ * An API key as given (`source` names where, for the message), refused when it cannot be a key:
+ * empty (the stock key is the default only when none is given), or holding what an HTTP header
+ * cannot carry as it is (a line break would end the header or start another one; characters
+ * beyond Latin-1 would be sent as other bytes).
+ */
+export function checkApiKey(key: string, source: string): string {
+  if (key === '') {
+    throw new InputError(`the Batfish API key is empty (${source})`, {
+      hint: 'give the key, or give none at all to use the stock key',
+    });
+  }
+  // eslint-disable-next-line no-control-regex
+  const bad = /[\u0000-\u001f\u007f]|[^\u0000-\u00ff]/.exec(key);
+  if (bad) {
+    const code = bad[0].codePointAt(0)!;
+    const what = code === 10 || code === 13 ? 'a line break' : code < 0x100 ? 'a control character' : `'${bad[0]}', which an HTTP header cannot carry`;
+    throw new InputError(`the Batfish API key (${source}) holds ${what}`, {
+      hint: 'an API key is printable ASCII text; check how the key was copied into the variable or secret',
+    });
+  }
+  return key;
+}
+
+/**
  * Accepts `host:port`, `http://host:port`, `http://host:port/` and `http://host:port/v2` and returns
  * `http://host:port`. Anything else is an input error.
  */

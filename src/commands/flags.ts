@@ -8,7 +8,7 @@ import { Option } from 'clipanion';
 import * as t from 'typanion';
 import type { BatfishTarget, ManagedBatfishOptions } from '../app/provider.js';
 import type { SnapshotSettings, SnapshotSource } from '../app/site-run.js';
-import { DEFAULT_API_KEY } from '../batfish/http.js';
+import { DEFAULT_API_KEY, checkApiKey } from '../batfish/http.js';
 import { NETQ_BATFISH_IMAGE, PINNED_BATFISH_IMAGE, parseMemory } from '../docker/lifecycle.js';
 import { InputError } from '../errors.js';
 import { ANSWER_FORMATS } from '../output.js';
@@ -155,25 +155,7 @@ export interface SiteFlagValues {
 
 /** The API key the flags (or NETQ_BATFISH_API_KEY) give, else the stock key. */
 export function apiKeyOf(flags: Pick<ContainerFlagValues, 'apiKey'>): string {
-  const key = flags.apiKey;
-  if (key === undefined) return DEFAULT_API_KEY;
-  if (key === '') {
-    throw new InputError('the Batfish API key is empty (--api-key or NETQ_BATFISH_API_KEY)', {
-      hint: 'give the key, or leave out --api-key and unset NETQ_BATFISH_API_KEY to use the stock key',
-    });
-  }
-  // An HTTP header carries visible Latin-1 text: a line break would end the header (or start
-  // another one), and other characters would be sent as something else than the key.
-  // eslint-disable-next-line no-control-regex
-  const bad = /[\u0000-\u001f\u007f]|[^\u0000-\u00ff]/.exec(key);
-  if (bad) {
-    const code = bad[0].codePointAt(0)!;
-    const what = code === 10 || code === 13 ? 'a line break' : code < 0x100 ? 'a control character' : `'${bad[0]}', which an HTTP header cannot carry`;
-    throw new InputError(`the Batfish API key (--api-key or NETQ_BATFISH_API_KEY) holds ${what}`, {
-      hint: 'an API key is printable ASCII text; check how the key was copied into the variable or secret',
-    });
-  }
-  return key;
+  return flags.apiKey === undefined ? DEFAULT_API_KEY : checkApiKey(flags.apiKey, '--api-key or NETQ_BATFISH_API_KEY');
 }
 
 /** How to run netq's container, from the container flags. */
