@@ -1,22 +1,17 @@
 import { setMaxListeners } from 'node:events';
 import os from 'node:os';
-import path from 'node:path';
 import { v4 as uuidv4 } from 'uuid';
 import { BatfishHttp } from '../batfish/http.js';
 import { systemClock } from '../clock.js';
 import type { NetqContext } from '../context.js';
 import { LazyDockerEngine } from '../docker/lazy-engine.js';
+import { defaultStateDir } from '../host.js';
 import { BatfishProvider, type ProviderDeps } from './provider.js';
 
 /** The services of a run, each replaceable (tests pass a temp folder, a fake engine, ...). */
 export type ServiceOverrides = Partial<Omit<NetqContext, keyof import('clipanion').BaseContext | 'batfish'> & ProviderDeps> & {
   batfish?: BatfishProvider;
 };
-
-/** The folder of netq's lock and caches: $XDG_RUNTIME_DIR/netq-<uid>, else the temp folder. */
-export function defaultStateDir(env: Record<string, string | undefined>): string {
-  return path.join(env.XDG_RUNTIME_DIR || os.tmpdir(), `netq-${os.userInfo().uid}`);
-}
 
 /**
  * The signal the run's parts listen to: its own, following the caller's (one listener on it, so

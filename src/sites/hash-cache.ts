@@ -1,7 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { constants, statSync, type BigIntStats, type Stats } from 'node:fs';
-import { lstat, mkdir, open, readdir, rename, rm, stat, writeFile, type FileHandle } from 'node:fs/promises';
+import { lstat, open, readdir, rename, rm, stat, writeFile, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
+import { stateSubdir } from '../host.js';
 import type { FileChangeStamp, SnapshotFile } from './sites.js';
 
 /**
@@ -147,7 +148,8 @@ function parseRecord(value: unknown): HashRecord | undefined {
 }
 
 async function writeRecord(dir: string, file: string, record: HashRecord): Promise<void> {
-  await mkdir(dir, { recursive: true, mode: 0o700 });
+  // Only netq's own folders are made: a state folder whose parent is missing means no cache.
+  await stateSubdir(path.dirname(dir), path.basename(dir));
   if (!isPrivate(await lstat(dir))) return;
   const temp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
   try {

@@ -1,4 +1,4 @@
-import { mkdtemp, open, rm, stat, type FileHandle } from 'node:fs/promises';
+import { open, rm, stat, type FileHandle } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -6,6 +6,7 @@ import zlib from 'node:zlib';
 import pLimit from 'p-limit';
 import { filePieces, inPieceOrder, readPiece, type FilePiece, type PieceLimits } from './file-pieces.js';
 import type { SnapshotFile } from './sites.js';
+import { ownTempDir } from './temp-dir.js';
 
 /** A snapshot zip on disk, ready to stream to Batfish. `dispose` removes it. */
 export interface PackagedSnapshot {
@@ -59,7 +60,7 @@ export async function packageSnapshot(
   tmpDir: string = os.tmpdir(),
   options: PackageOptions = {},
 ): Promise<PackagedSnapshot> {
-  const dir = await mkdtemp(path.join(tmpDir, 'netq-'));
+  const dir = await ownTempDir(tmpDir, 'zip');
   const dispose = (): Promise<void> => rm(dir, { recursive: true, force: true });
   try {
     const zipPath = path.join(dir, `${topFolder}.zip`);

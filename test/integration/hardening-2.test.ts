@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -197,6 +197,78 @@ describe('item 10: bad input is refused before anything is uploaded (exit 2)', (
       assert.match(result.stderr, message);
       assert.deepEqual(sim.seen('POST', /\/snapshots\//), [], 'nothing uploaded');
       assert.ok(sim.requests.every((r) => !/[\r\n]/.test(r.headers['x-batfish-apikey'] ?? '')), 'no mangled key ever sent');
+    });
+  }
+});
+
+describe('item 12: nothing left behind, nothing made that is not netq\'s own', () => {
+  /** Runs the built netq with this environment; resolves when it exits. */
+  function netqProcess(args: string[], env: Record<string, string>): { child: ReturnType<typeof spawn>; done: Promise<{ code: number | null; stderr: string }> } {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, NO_COLOR: '1', ...env } });
+    let stderr = '';
+    child.stderr?.on('data', (c: Buffer) => (stderr += c.toString()));
+    return { child, done: new Promise((resolve) => child.on('close', (code) => resolve({ code, stderr }))) };
+  }
+  const zipFolders = async (dir: string): Promise<string[]> => (await readdir(dir)).filter((n) => n.startsWith('netq-zip-'));
+
+  it('the zip folder of a netq killed with SIGKILL (it holds every config) is removed by the next run', async () => {
+    const tmpDir = await mkdtemp(path.join(tmp, 'tmpdir-'));
+    // The upload never gets an answer, so the first netq is killed while its zip exists.
+    const sim = await simulator({ faults: [{ method: 'POST', path: /\/snapshots\/killed-/, hang: true, times: 1 }] });
+    const argv = ['nodes', ...(await site('killed')), '--batfish-url', sim.url];
+    const env = { TMPDIR: tmpDir, XDG_RUNTIME_DIR: tmpDir };
+    const first = netqProcess(argv, env);
+    for (let i = 0; i < 200 && sim.seen('POST', /\/snapshots\/killed-/).length === 0; i++) await new Promise((r) => setTimeout(r, 25));
+    first.child.kill('SIGKILL');
+    await first.done;
+    assert.equal((await zipFolders(tmpDir)).length, 1, 'the killed run left its zip folder');
+    const second = await netqProcess([...argv, '--fresh'], env).done;
+    assert.equal(second.code, 0, second.stderr);
+    assert.deepEqual(await zipFolders(tmpDir), [], 'the next run removed it, and its own');
+  });
+
+  it('a zip folder whose owner still runs is left alone', async () => {
+    const tmpDir = await mkdtemp(path.join(tmp, 'tmpdir-live-'));
+    const { ownTempDir, removeLeftovers } = await import('../../src/sites/temp-dir.js');
+    const mine = await ownTempDir(tmpDir, 'zip');
+    assert.deepEqual(await removeLeftovers(tmpDir, 'zip'), [], 'this process is alive');
+    assert.ok(existsSync(mine));
+  });
+
+  it('the templates kept per server are bounded (16 copies), however many servers netq talks to', async () => {
+    const state = await mkdtemp(path.join(tmp, 'state-templates-'));
+    const lab = await site('many-servers');
+    for (let i = 0; i < 18; i++) {
+      const sim = await simulator({ version: { Batfish: `2025.07.07.${1000 + i}`, api_version: '2.1.0' } });
+      const result = await runNetq(['nodes', ...lab, '--batfish-url', sim.url], { stateDir: state });
+      assert.equal(result.code, 0, result.stderr);
+      await sim.stop();
+    }
+    const kept = (await readdir(path.join(state, 'templates'))).filter((n) => n.endsWith('.json'));
+    assert.equal(kept.length, 16);
+  });
+
+  it('an XDG_RUNTIME_DIR that does not exist is not made: netq uses the temp folder', async () => {
+    const tmpDir = await mkdtemp(path.join(tmp, 'tmpdir-xdg-'));
+    const missing = path.join(tmp, 'no-such-runtime', 'deeper');
+    const sim = await simulator();
+    const result = await netqProcess(['nodes', ...(await site('xdg-missing')), '--batfish-url', sim.url], { TMPDIR: tmpDir, XDG_RUNTIME_DIR: missing }).done;
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(existsSync(path.join(tmp, 'no-such-runtime')), false, 'nothing made on the way to it');
+    assert.ok((await readdir(tmpDir)).some((n) => n.startsWith('netq-')), 'the state folder went to the temp folder');
+  });
+
+  for (const [what, make] of [
+    ['missing', async (p: string) => p],
+    ['a file', async (p: string) => (await writeFile(p, 'x'), p)],
+  ] as const) {
+    it(`a TMPDIR that is ${what} is exit 2 saying so, and is not made`, async () => {
+      const tmpDir = await make(path.join(tmp, `tmpdir-${what.replace(/\W+/g, '-')}`));
+      const sim = await simulator();
+      const result = await netqProcess(['nodes', ...(await site(`tmpdir-${what.replace(/\W+/g, '-')}`)), '--batfish-url', sim.url], { TMPDIR: tmpDir, XDG_RUNTIME_DIR: tmpDir }).done;
+      assert.equal(result.code, 2, result.stderr);
+      assert.match(result.stderr, /cannot make a temporary folder in .*: it (does not exist|is not a folder)\nhint: .*TMPDIR/);
+      if (what === 'missing') assert.equal(existsSync(tmpDir), false);
     });
   }
 });

@@ -1,0 +1,101 @@
+import { readFileSync, readlinkSync, statSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+
+/**
+ * A process, told apart from every other one this machine ran: its pid, the boot it runs in
+ * (`/proc/sys/kernel/random/boot_id`) and its pid namespace (netq in a CI job container that
+ * shares the host's engine, or its /tmp, has pids of its own).
+ */
+export interface ProcessIdentity {
+  pid: number;
+  bootId: string;
+  pidNamespace: string;
+}
+
+/** What netq asks about this machine's processes; tests pass a fake. */
+export interface HostProcesses {
+  /** This process; undefined where the system does not say (no /proc, e.g. macOS). */
+  self(): ProcessIdentity | undefined;
+  /** True only when the process is surely gone: same boot and pid namespace as this one, and its pid is free. */
+  isGone(owner: ProcessIdentity): boolean;
+  /** False when `pid` is surely not running here (it may still be another process that reused it). */
+  pidAlive(pid: number): boolean;
+}
+
+let cachedSelf: ProcessIdentity | null | undefined;
+
+/** The processes of the machine netq runs on (Linux /proc). */
+export const localProcesses: HostProcesses = {
+  self() {
+    if (cachedSelf === undefined) {
+      try {
+        cachedSelf = {
+          pid: process.pid,
+          bootId: readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim(),
+          pidNamespace: readlinkSync('/proc/self/ns/pid'),
+        };
+      } catch {
+        cachedSelf = null;
+      }
+    }
+    return cachedSelf ?? undefined;
+  },
+  isGone(owner) {
+    const self = this.self();
+    if (!self || owner.bootId !== self.bootId || owner.pidNamespace !== self.pidNamespace) return false;
+    return !this.pidAlive(owner.pid);
+  },
+  pidAlive(pid) {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch (error) {
+      // EPERM: it exists but belongs to another user.
+      return (error as NodeJS.ErrnoException).code !== 'ESRCH';
+    }
+  },
+};
+
+/** A process identity read back from JSON, or undefined when it is not one. */
+export function parseIdentity(value: unknown): ProcessIdentity | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { pid, bootId, pidNamespace } = value as Record<string, unknown>;
+  if (!Number.isInteger(pid) || (pid as number) <= 0 || typeof bootId !== 'string' || typeof pidNamespace !== 'string' || !bootId || !pidNamespace) return undefined;
+  return { pid: pid as number, bootId, pidNamespace };
+}
+
+/**
+ * The folder of netq's lock, leases and caches: `$XDG_RUNTIME_DIR/netq-<uid>`, else the temp
+ * folder's. An XDG_RUNTIME_DIR that is not an existing folder is not used (netq never makes the
+ * path to it).
+ */
+export function defaultStateDir(env: Record<string, string | undefined>): string {
+  const runtime = env.XDG_RUNTIME_DIR;
+  const base = runtime && isDirectory(runtime) ? runtime : os.tmpdir();
+  return path.join(base, `netq-${os.userInfo().uid}`);
+}
+
+function isDirectory(dir: string): boolean {
+  try {
+    return statSync(dir).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Makes `<stateDir>/<sub>` (private to the user) and returns it. Only netq's own folders are made:
+ * the state folder's parent must exist, or this rejects (callers that only cache skip the cache).
+ */
+export async function stateSubdir(stateDir: string, sub: string): Promise<string> {
+  await mkdir(stateDir, { mode: 0o700 }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EEXIST') throw error;
+  });
+  const dir = path.join(stateDir, sub);
+  await mkdir(dir, { mode: 0o700 }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EEXIST') throw error;
+  });
+  return dir;
+}
