@@ -198,7 +198,7 @@ export async function scanSnapshot(location: SiteLocation, options: ScanOptions 
   }
   skipped.sort((a, b) => compareStrings(a.relPath, b.relPath));
   const deviceFiles = files.filter((f) => isDeviceFile(f.relPath));
-  const skippedNote = skipped.length ? ` (netq skipped ${skipped.map((s) => s.relPath).join(', ')})` : '';
+  const skippedNote = skipped.length ? ` (netq skipped ${nameList(skipped.map((s) => s.relPath))})` : '';
   if (deviceFiles.length === 0) {
     const hasConfigDir = await stat(path.join(dir, 'configs')).then(
       (s) => s.isDirectory(),
@@ -215,13 +215,15 @@ export async function scanSnapshot(location: SiteLocation, options: ScanOptions 
       hint: `Batfish ignores empty files; put the device configs in ${path.join(dir, 'configs')}/`,
     });
   }
-  const warnings = skipped.map((s) => s.message);
+  // One line each, whatever the count: thousands of files are named by the first few.
+  const warnings = skipped.slice(0, MAX_NAMED).map((s) => s.message);
+  if (skipped.length > MAX_NAMED) warnings.push(`and ${skipped.length - MAX_NAMED} more files in ${where} that netq skipped`);
   if (emptyFiles.length) {
-    warnings.push(`${countOf(emptyFiles.length, 'empty file')} in ${where}, which Batfish ignores: ${emptyFiles.join(', ')}`);
+    warnings.push(`${countOf(emptyFiles.length, 'empty file')} in ${where}, which Batfish ignores: ${nameList(emptyFiles)}`);
   }
   if (binaryFiles.length) {
     warnings.push(
-      `${countOf(binaryFiles.length, 'binary file')} in ${where} (a NUL byte in the first 8 KiB), which Batfish cannot parse: ${binaryFiles.join(', ')}`,
+      `${countOf(binaryFiles.length, 'binary file')} in ${where} (a NUL byte in the first 8 KiB), which Batfish cannot parse: ${nameList(binaryFiles)}`,
     );
   }
   return { dir, files, deviceFiles, emptyFiles, binaryFiles, skipped, warnings };
@@ -396,6 +398,15 @@ function compareTopLevel(a: Dirent, b: Dirent): number {
 
 function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** How many file names a warning names before it counts the rest. */
+const MAX_NAMED = 10;
+
+/** `a, b, c` or, past MAX_NAMED names, the first ones and `and N more`. */
+function nameList(names: readonly string[]): string {
+  if (names.length <= MAX_NAMED) return names.join(', ');
+  return `${names.slice(0, MAX_NAMED).join(', ')} and ${names.length - MAX_NAMED} more`;
 }
 
 function countOf(count: number, noun: string): string {

@@ -272,3 +272,18 @@ describe('item 12: nothing left behind, nothing made that is not netq\'s own', (
     });
   }
 });
+
+describe('item 10: many empty files', () => {
+  it('are summarised in one short warning, not a line naming every one', async () => {
+    const configs = path.join(regions, 'lab', 'many-empty', 'configs');
+    await mkdir(configs, { recursive: true });
+    await writeFile(path.join(configs, 'r1.cfg'), 'hostname r1\n');
+    await Promise.all(Array.from({ length: 2000 }, (_, i) => writeFile(path.join(configs, `empty-${String(i).padStart(4, '0')}.cfg`), '')));
+    const sim = await simulator();
+    const result = await runNetq(['nodes', '-r', 'lab', '-s', 'many-empty', '--regions-dir', regions, '--batfish-url', sim.url]);
+    assert.equal(result.code, 0, result.stderr);
+    const line = result.stderr.split('\n').find((l) => /2000 empty files/.test(l)) ?? '';
+    assert.match(line, /configs\/empty-0000\.cfg, .* and 1990 more$/);
+    assert.ok(line.length < 1000, `${line.length} characters`);
+  });
+});
