@@ -1,5 +1,5 @@
 import { readFileSync, readlinkSync, statSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -64,6 +64,15 @@ export function parseIdentity(value: unknown): ProcessIdentity | undefined {
   const { pid, bootId, pidNamespace } = value as Record<string, unknown>;
   if (!Number.isInteger(pid) || (pid as number) <= 0 || typeof bootId !== 'string' || typeof pidNamespace !== 'string' || !bootId || !pidNamespace) return undefined;
   return { pid: pid as number, bootId, pidNamespace };
+}
+
+/** The process identity a file holds, or undefined when it holds none (missing, being written, damaged). */
+export async function readIdentity(file: string): Promise<ProcessIdentity | undefined> {
+  try {
+    return parseIdentity(JSON.parse(await readFile(file, 'utf8')) as unknown);
+  } catch {
+    return undefined;
+  }
 }
 
 /**

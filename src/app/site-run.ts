@@ -9,6 +9,7 @@ import { hashSnapshotFiles } from '../sites/hash.js';
 import { DEFAULT_DIR_NETWORK, snapshotName, snapshotPattern } from '../sites/naming.js';
 import { resolveSite, resolveSnapshotDir, scanSnapshot, type SiteLocation, type SnapshotScan } from '../sites/sites.js';
 import type { NetqEventListener } from './events.js';
+import { SnapshotLeases } from './snapshot-leases.js';
 import type { BatfishConnection, BatfishProvider, BatfishTarget } from './provider.js';
 
 /** How many times a run uploads its snapshots again when other clients delete them under it. */
@@ -132,6 +133,9 @@ export class SiteRun {
     private readonly fresh: boolean,
     /** Older snapshots of the site being deleted (after an upload). */
     private readonly pruning: Promise<void>,
+    /** The leases this run holds on its snapshots (another run's --fresh and pruning leave them alone). */
+    private readonly leases: SnapshotLeases,
+    private readonly releaseLeases: () => Promise<void>,
   ) {}
 
   /** The snapshots being uploaded again after another client deleted them (one restore for every ask). */
@@ -151,21 +155,33 @@ export class SiteRun {
     /** Questions the run will ask: uploaded while Batfish parses a snapshot this run uploads. */
     questions: PreparedQuestion[] = [],
   ): Promise<SiteRun> {
-    if (reference) await ensureSnapshot(batfish, reference, settings.fresh, deadline, deps);
-    const reused = await ensureSnapshot(batfish, site, settings.fresh, deadline, deps, () =>
-      batfish.session.sendQuestionsAhead(
-        { network: site.network, snapshot: site.snapshot, ...(reference ? { referenceSnapshot: reference.snapshot } : {}) },
-        questions,
-        deadline,
-      ),
-    );
+    // Leased before they are looked for: another run's --fresh or pruning leaves them alone.
+    const leases = new SnapshotLeases(deps.stateDir, batfish.url);
+    const releases = await Promise.all([site, ...(reference ? [reference] : [])].map((s) => leases.take(s.network, s.snapshot)));
+    const release = async (): Promise<void> => void (await Promise.all(releases.map((r) => r())));
+    let reused: boolean;
+    try {
+      if (reference) await ensureSnapshot(batfish, reference, settings.fresh, deadline, deps, leases);
+      reused = await ensureSnapshot(batfish, site, settings.fresh, deadline, deps, leases, () =>
+        batfish.session.sendQuestionsAhead(
+          { network: site.network, snapshot: site.snapshot, ...(reference ? { referenceSnapshot: reference.snapshot } : {}) },
+          questions,
+          deadline,
+        ),
+      );
+    } catch (error) {
+      await release();
+      throw error;
+    }
     const inUse = [site.snapshot, ...(reference ? [reference.snapshot] : [])];
     // Only an upload adds a snapshot; when nothing was uploaded there is nothing new to prune. The
     // older snapshots are deleted while the questions are asked (close() waits for it).
     // A failure to tidy up is a warning: the answers are what the run is for.
     const pruning = reused
       ? Promise.resolve()
-      : batfish.session.pruneSnapshots(site.network, snapshotPattern(site.location.site), settings.keepSnapshots, inUse, deadline).then(
+      : batfish.session
+          .pruneSnapshots(site.network, snapshotPattern(site.location.site), settings.keepSnapshots, inUse, deadline, (s) => leases.heldByOthers(site.network, s))
+          .then(
           () => undefined,
           (error: unknown) =>
             deps.onEvent({
@@ -173,12 +189,19 @@ export class SiteRun {
               text: `could not delete older snapshots of ${site.location.site} (${error instanceof Error ? error.message : String(error)}); the next upload tries again`,
             }),
         );
-    return new SiteRun(batfish, site, reference, reused, deadline, deps, settings.fresh, pruning);
+    return new SiteRun(batfish, site, reference, reused, deadline, deps, settings.fresh, pruning, leases, release);
   }
 
-  /** Waits for what the run does besides the questions (deleting older snapshots of the site); never fails. */
+  /**
+   * Waits for what the run does besides the questions (deleting older snapshots of the site), and
+   * gives up the run's leases on its snapshots; never fails.
+   */
   async close(): Promise<void> {
-    await this.pruning;
+    try {
+      await this.pruning;
+    } finally {
+      await this.releaseLeases();
+    }
   }
 
   get network(): string {
@@ -267,8 +290,8 @@ export class SiteRun {
       this.deps.onEvent({ type: 'warning', text: `snapshot ${this.site.snapshot} was deleted by another client while this run used it; uploading it again` });
       this.#restoring = (async () => {
         // Never `fresh` here: a snapshot another run is uploading now serves this one too.
-        if (this.reference) await ensureSnapshot(this.batfish, this.reference, false, this.deadline, this.deps);
-        await ensureSnapshot(this.batfish, this.site, false, this.deadline, this.deps);
+        if (this.reference) await ensureSnapshot(this.batfish, this.reference, false, this.deadline, this.deps, this.leases);
+        await ensureSnapshot(this.batfish, this.site, false, this.deadline, this.deps, this.leases);
       })().finally(() => {
         this.#restores++;
         this.#restoring = undefined;
@@ -306,11 +329,13 @@ async function ensureSnapshot(
   fresh: boolean,
   deadline: number,
   deps: RunDeps,
+  leases: SnapshotLeases,
   uploading: () => void = () => {},
 ): Promise<boolean> {
   const { session } = batfish;
   const { network, snapshot, scan, location } = prepared;
-  if ((await session.findSnapshot({ network, snapshot, fresh, deadline })) === 'parsed') {
+  const inUseElsewhere = (): Promise<boolean> => leases.heldByOthers(network, snapshot);
+  if ((await session.findSnapshot({ network, snapshot, fresh, deadline, inUseElsewhere })) === 'parsed') {
     deps.onEvent({ type: 'parse', network, snapshot, reused: true, health: null });
     return true;
   }

@@ -238,7 +238,14 @@ export class BatfishSession {
    * (a parse under way now is as fresh as an upload of ours: two `--fresh` runs of a site share
    * it); one left unparsed with no work on it (its uploader failed or was killed) is parsed again.
    */
-  async findSnapshot(request: { network: string; snapshot: string; fresh: boolean; deadline: number }): Promise<'parsed' | 'missing'> {
+  async findSnapshot(request: {
+    network: string;
+    snapshot: string;
+    fresh: boolean;
+    deadline: number;
+    /** Whether another live run reads the snapshot: then `fresh` asks again on it instead of deleting it. */
+    inUseElsewhere?: () => Promise<boolean>;
+  }): Promise<'parsed' | 'missing'> {
     const { network, snapshot, deadline } = request;
     checkName('network', network);
     checkName('snapshot', snapshot);
@@ -258,6 +265,11 @@ export class BatfishSession {
     const metadata = await optionalMetadata(client, network, snapshot);
     if (!metadata) return 'missing';
     if (metadata.status === 'PARSING_FAIL' || (request.fresh && !INITIALISING_STATUSES.has(metadata.status))) {
+      if (metadata.status !== 'PARSING_FAIL' && (await request.inUseElsewhere?.())) {
+        // The same files, parsed: only its answers could be stale, and --fresh asks them again.
+        this.options.onPhase?.(`snapshot ${snapshot} is in use by another netq run: asking again on it instead of uploading it again`);
+        return 'parsed';
+      }
       await deleteSnapshot(client, network, snapshot);
       return 'missing';
     }
@@ -307,13 +319,27 @@ export class BatfishSession {
     return (await optionalMetadata(this.client.withDeadline(deadline), network, snapshot)) !== undefined;
   }
 
-  /** Deletes this site's older snapshots (names matching `pattern`) beyond the newest `keep`. */
-  async pruneSnapshots(network: string, pattern: RegExp, keep: number, inUse: string[], deadline?: number): Promise<string[]> {
+  /**
+   * Deletes this site's older snapshots (names matching `pattern`) beyond the newest `keep`, but
+   * never one this run uses (`inUse`) or another live run leases (`leased`): those stay, over the count.
+   */
+  async pruneSnapshots(
+    network: string,
+    pattern: RegExp,
+    keep: number,
+    inUse: string[],
+    deadline?: number,
+    leased: (snapshot: string) => Promise<boolean> = async () => false,
+  ): Promise<string[]> {
     const client = this.client.withDeadline(deadline);
     const ours = (await client.listSnapshots(network)).filter((s) => pattern.test(s) && !inUse.includes(s));
     const doomed = ours.slice(Math.max(keep - inUse.filter((s) => pattern.test(s)).length, 0));
-    for (const name of doomed) await client.deleteSnapshot(network, name).catch(() => undefined);
-    return doomed;
+    const deleted: string[] = [];
+    for (const name of doomed) {
+      if (await leased(name)) continue;
+      await client.deleteSnapshot(network, name).then(() => deleted.push(name), () => undefined);
+    }
+    return deleted;
   }
 
   /**

@@ -1,7 +1,7 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError } from '../errors.js';
-import { localProcesses, parseIdentity, type HostProcesses } from '../host.js';
+import { localProcesses, readIdentity, type HostProcesses } from '../host.js';
 
 /** The file in each of netq's temporary folders that names the process it belongs to. */
 const OWNER_FILE = '.netq-owner';
@@ -32,7 +32,7 @@ export async function removeLeftovers(tmpDir: string, kind: string, processes: H
   const removed: string[] = [];
   for (const name of names.filter((n) => n.startsWith(`netq-${kind}-`))) {
     const dir = path.join(tmpDir, name);
-    const owner = parseIdentity(await readFile(path.join(dir, OWNER_FILE), 'utf8').then((t) => JSON.parse(t) as unknown, () => undefined));
+    const owner = await readIdentity(path.join(dir, OWNER_FILE));
     if (!owner || !processes.isGone(owner)) continue;
     await rm(dir, { recursive: true, force: true });
     removed.push(dir);

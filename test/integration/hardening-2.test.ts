@@ -287,3 +287,51 @@ describe('item 10: many empty files', () => {
     assert.ok(line.length < 1000, `${line.length} characters`);
   });
 });
+
+describe('item 2: concurrent runs never delete a snapshot another run is reading', () => {
+  /** Runs the built netq; resolves with its exit code and stderr. */
+  function run(args: string[], cwd: string): Promise<{ code: number | null; stderr: string }> {
+    return new Promise((resolve) => {
+      const child = spawn(process.execPath, [BIN, ...args], { cwd, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+      let stderr = '';
+      child.stderr?.on('data', (c: Buffer) => (stderr += c.toString()));
+      child.on('close', (code) => resolve({ code, stderr }));
+    });
+  }
+
+  it('7 checks of one site on 7 branches at once, --keep-snapshots 1: every one exit 0, no snapshot deleted under a run', async () => {
+    const sim = await simulator({ parseMs: 30, dataplaneMs: 30, answerMs: 30 });
+    const branches = await Promise.all(
+      Array.from({ length: 7 }, async (_, i) => {
+        const dir = path.join(tmp, `branch-${i}`);
+        await mkdir(path.join(dir, 'regions', 'lab', 'edge', 'configs'), { recursive: true });
+        await writeFile(path.join(dir, 'regions', 'lab', 'edge', 'configs', 'r1.cfg'), `hostname edge\n! branch ${i}\n`);
+        return dir;
+      }),
+    );
+    const outcomes = await Promise.all(branches.map((dir) => run(['check', '-r', 'lab', '-s', 'edge', '--keep-snapshots', '1', '--batfish-url', sim.url], dir)));
+    assert.deepEqual(
+      outcomes.map((o) => o.code),
+      [0, 0, 0, 0, 0, 0, 0],
+      outcomes.filter((o) => o.code !== 0).map((o) => o.stderr).join('\n'),
+    );
+    for (const o of outcomes) assert.doesNotMatch(o.stderr, /deleted by another client/);
+    assert.equal(sim.seen('POST', /\/snapshots\/edge-/).length, 7, 'each branch uploaded once, none again');
+  });
+
+  it('4 --fresh runs of one site at once share one upload (none deletes what another reads); a lone --fresh uploads again', async () => {
+    const sim = await simulator({ parseMs: 50, dataplaneMs: 50, answerMs: 30 });
+    const lab = await site('fresh-together');
+    const argv = ['nodes', ...lab, '--batfish-url', sim.url, '--fresh'];
+    const outcomes = await Promise.all([0, 1, 2, 3].map(() => run(argv, REPO_ROOT)));
+    assert.deepEqual(outcomes.map((o) => o.code), [0, 0, 0, 0], outcomes.map((o) => o.stderr).join('\n'));
+    for (const o of outcomes) assert.doesNotMatch(o.stderr, /deleted by another client/);
+    // Runs that arrive together may each send the zip; Batfish takes one (201), refuses the rest.
+    assert.equal(sim.seen('POST', /\/snapshots\/fresh-together-/).filter((r) => r.status === 201).length, 1, 'one snapshot for the four');
+    assert.deepEqual(sim.seen('DELETE', /\/snapshots\/fresh-together-/), [], 'nothing deleted under them');
+    const alone = await run(argv, REPO_ROOT);
+    assert.equal(alone.code, 0, alone.stderr);
+    assert.equal(sim.seen('DELETE', /\/snapshots\/fresh-together-/).length, 1, 'alone, --fresh replaces the snapshot');
+    assert.equal(sim.seen('POST', /\/snapshots\/fresh-together-/).filter((r) => r.status === 201).length, 2);
+  });
+});
