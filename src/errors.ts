@@ -1,3 +1,5 @@
+import { printable } from './text.js';
+
 /**
  * The exit-code contract of netq. Scripts and CI pipelines rely on these numbers;
  * README.md documents them, and only `src/cli.ts` turns them into a process exit code.
@@ -189,13 +191,14 @@ export function toNetqError(error: unknown): NetqError {
 
 /** Formats an error for stderr: message, details, hint, and the stack only when verbose. */
 export function formatError(error: NetqError, verbose: boolean): string {
-  const lines = [`netq: error: ${error.message}`];
+  // Messages quote file names, server answers and work logs: nothing of them may drive the terminal.
+  const lines = [`netq: error: ${printable(error.message)}`];
   if (error.details) {
     const details = verbose ? error.details : tailLines(error.details, 12);
-    lines.push(indent(details.trimEnd()));
+    lines.push(indent(printable(details.trimEnd())));
   }
-  if (verbose && error.verboseDetails) lines.push(indent(error.verboseDetails.trimEnd()));
-  if (error.hint) lines.push(`hint: ${error.hint}`);
+  if (verbose && error.verboseDetails) lines.push(indent(printable(error.verboseDetails.trimEnd())));
+  if (error.hint) lines.push(`hint: ${printable(error.hint)}`);
   if (verbose) {
     let cause: unknown = error;
     while (cause instanceof Error) {

@@ -2,6 +2,7 @@ import type { Writable } from 'node:stream';
 import yoctoSpinner, { type Spinner } from 'yocto-spinner';
 import type { NetqEvent } from './app/events.js';
 import type { Clock } from './clock.js';
+import { printable } from './text.js';
 
 /** Tells the user what a long step is doing. Everything goes to stderr. */
 export interface Progress {
@@ -34,7 +35,9 @@ export function createProgress(options: ProgressOptions): Progress {
   let current = '';
   const label = (): string => `${current} (${Math.round((clock.now() - started) / 1000)}s)`;
   return {
-    phase(text) {
+    phase(phase) {
+      // Phases and notes name files, nodes and servers: text from configs and Batfish is escaped.
+      const text = printable(phase);
       if (text === current) return;
       current = text;
       if (!options.interactive) {
@@ -51,7 +54,8 @@ export function createProgress(options: ProgressOptions): Progress {
         spinner.text = label();
       }
     },
-    note(text) {
+    note(note) {
+      const text = printable(note);
       if (spinner) {
         spinner.clear();
         stream.write(`${text}\n`);

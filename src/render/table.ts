@@ -2,6 +2,7 @@ import type CliTable from 'cli-table3';
 import { createRequire } from 'node:module';
 import type { RenderTable } from './model.js';
 import { ROWS_PER_CHUNK } from './stream.js';
+import { printable } from '../text.js';
 import { cellText } from './values.js';
 
 export interface TableOptions {
@@ -35,8 +36,9 @@ export function renderTable(table: RenderTable, options: TableOptions): string {
  * twice rather than kept for 100 000 rows).
  */
 export function* tableChunks(table: RenderTable, options: TableOptions): Generator<string> {
-  const headers = table.columns.map((c) => c.name);
-  const texts = (row: Record<string, unknown>): string[] => table.columns.map((c) => cellText(c.schema, row[c.name]));
+  // Cells and names come from configs and Batfish: what reaches the terminal is escaped.
+  const headers = table.columns.map((c) => printable(c.name, { tabs: false }));
+  const texts = (row: Record<string, unknown>): string[] => table.columns.map((c) => printable(cellText(c.schema, row[c.name]), { tabs: false }));
   // A loop, not Math.max(...rows): spreading 100 000 rows overflows the call stack.
   const natural = headers.map((header) => lineWidth(header));
   for (const row of table.rows) texts(row).forEach((cell, i) => (natural[i] = Math.max(natural[i]!, lineWidth(cell))));

@@ -335,3 +335,28 @@ describe('item 2: concurrent runs never delete a snapshot another run is reading
     assert.equal(sim.seen('POST', /\/snapshots\/fresh-together-/).filter((r) => r.status === 201).length, 2);
   });
 });
+
+describe('item 9: control characters never reach the terminal raw', () => {
+  it('an answer cell and a file name holding ESC, CR and BEL are escaped in the table and in warnings', async () => {
+    const answer = {
+      answerElements: [
+        {
+          class: 'org.batfish.datamodel.table.TableAnswerElement',
+          metadata: { columnMetadata: [{ name: 'Node', schema: 'Node', isKey: true, isValue: false, description: 'n' }, { name: 'Hostname', schema: 'String', isKey: false, isValue: true, description: 'h' }] },
+          rows: [{ Node: { name: 'r1' }, Hostname: 'evil\u001b[2J\u001b]0;owned\u0007\rok' }],
+          summary: { numResults: 1, notes: '' },
+        },
+      ],
+      status: 'SUCCESS',
+    };
+    const sim = await simulator({ faults: [{ method: 'GET', path: /\/answer$/, respond: { status: 200, body: JSON.stringify(answer), contentType: 'application/json' } }] });
+    const lab = await site('control-chars');
+    await writeFile(path.join(regions, 'lab', 'control-chars', 'configs', 'empty\u001b[31m.cfg'), '');
+    const result = await runNetq(['nodes', ...lab, '--batfish-url', sim.url, '--fresh']);
+    assert.equal(result.code, 0, result.stderr);
+    // eslint-disable-next-line no-control-regex
+    assert.doesNotMatch(result.stdout + result.stderr, /[\u0007\u000d\u001b]/);
+    assert.match(result.stdout, /evil\\u\{1b\}\[2J\\u\{1b\}\]0;owned\\u\{7\}\\u\{d\}ok/);
+    assert.match(result.stderr, /empty\\u\{1b\}\[31m\.cfg/);
+  });
+});
