@@ -109,7 +109,15 @@ class Validator {
 
   #js(node: Node | null): unknown {
     if (node === null) return null;
-    const value: unknown = node.toJS(this.#doc);
+    let value: unknown;
+    try {
+      value = node.toJS(this.#doc);
+    } catch (error) {
+      // The YAML library refuses aliases that expand past its limit (a "billion laughs" file).
+      if (!(error instanceof ReferenceError || /alias/i.test(String(error)))) throw error;
+      this.#problem(node, `this value uses YAML aliases (*name) that expand to too much (${error instanceof Error ? error.message : String(error)}); write the value out, or alias less`);
+      return null;
+    }
     // YAML 1.1 documents turn dates into Date objects; a checks file means the text.
     return value instanceof Date ? value.toISOString().slice(0, 10) : value;
   }

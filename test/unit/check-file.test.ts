@@ -301,3 +301,16 @@ describe('bundled question templates', () => {
     assert.equal(await bundledTemplates(), templates);
   });
 });
+
+describe('checks file: hostile YAML (issue 22, item 3)', () => {
+  it('an alias bomb is a problem at its line, not a crash', () => {
+    const lines = ['version: 1', 'checks:', '  - name: bomb', '    check: question', '    with:', '      question: nodeProperties', '      parameters:', '        nodes: &a ["x","x","x","x","x","x","x","x","x"]'];
+    let previous = 'a';
+    for (let i = 1; i <= 8; i++) {
+      lines.push(`        p${i}: &b${i} [${Array(9).fill(`*${previous}`).join(',')}]`);
+      previous = `b${i}`;
+    }
+    const problems = problemsOf(`${lines.join('\n')}\n`);
+    assert.ok(problems.some((p) => /^\d+:\d+: this value uses YAML aliases \(\*name\) that expand to too much/.test(p)), problems.join('\n'));
+  });
+});
