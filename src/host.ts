@@ -83,7 +83,9 @@ export async function readIdentity(file: string): Promise<ProcessIdentity | unde
 export function defaultStateDir(env: Record<string, string | undefined>): string {
   const runtime = env.XDG_RUNTIME_DIR;
   const base = runtime && isDirectory(runtime) ? runtime : os.tmpdir();
-  return path.join(base, `netq-${os.userInfo().uid}`);
+  // process.getuid, not os.userInfo(): a container run with `-u 4321` has no passwd entry, and
+  // userInfo() throws there.
+  return path.join(base, `netq-${process.getuid?.() ?? os.userInfo().uid}`);
 }
 
 function isDirectory(dir: string): boolean {
