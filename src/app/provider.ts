@@ -71,11 +71,18 @@ export class BatfishProvider {
   /**
    * The container manager, with a readiness probe that asks Batfish for its version. Its Docker
    * names are netq's own unless NETQ_DOCKER_NAMESPACE gives a namespace (the Docker tests do).
+   * Where it publishes Batfish follows DOCKER_HOST: 127.0.0.1 for an engine on this machine, the
+   * address netq reaches a remote engine's host through otherwise, or NETQ_BATFISH_HOST_IP.
    */
   async containers(onEvent: NetqEventListener, apiKey: string): Promise<BatfishContainers> {
     // Loaded here, not at start: a run against --batfish-url never pays for the container code.
-    const { BatfishContainers } = await import('../docker/lifecycle.js');
+    const [{ BatfishContainers }, { engineEndpointOf, hostIpOf, resolveEngineView }] = await Promise.all([
+      import('../docker/lifecycle.js'),
+      import('../docker/endpoint.js'),
+    ]);
     const { clock, newId, stateDir, signal, env } = this.deps;
+    const endpoint = engineEndpointOf(env);
+    const hostIp = hostIpOf(env);
     return new BatfishContainers({
       engine: this.engine(),
       clock,
@@ -83,6 +90,7 @@ export class BatfishProvider {
       netqVersion: NETQ_VERSION,
       stateDir,
       names: dockerNamesOf(env),
+      engineView: () => resolveEngineView(endpoint, hostIp),
       probe: (url) =>
         this.version(url, apiKey).then(
           () => true,

@@ -36,7 +36,7 @@ export function ContainerFlags<TBase extends AbstractCommandClass<NetqCommand>>(
       description: `Batfish image to run (env NETQ_BATFISH_IMAGE; default ${NETQ_BATFISH_IMAGE} when built, else ${PINNED_BATFISH_IMAGE})`,
     });
     port = Option.String('--port', {
-      description: 'Host port on 127.0.0.1 for a Batfish netq starts (default: a free one)',
+      description: 'Host port for a Batfish netq starts (on 127.0.0.1, or on a remote engine host\'s address; default: a free one)',
       validator: t.cascade(t.isNumber(), [t.isInteger(), t.isInInclusiveRange(1, 65535)]),
     });
     memory = Option.String('--memory', {

@@ -1,7 +1,8 @@
 import { Command, Option } from 'clipanion';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { CONTAINER_LOG, LABELS, MANAGED_BY, NETQ_BATFISH_IMAGE, PINNED_BATFISH_IMAGE, formatMemory, urlOf } from '../docker/lifecycle.js';
+import { describeBinding } from '../docker/endpoint.js';
+import { CONTAINER_LOG, LABELS, MANAGED_BY, NETQ_BATFISH_IMAGE, PINNED_BATFISH_IMAGE, formatMemory } from '../docker/lifecycle.js';
 import { ExitCode } from '../errors.js';
 import { renderJson, renderText } from '../render/index.js';
 import { NetqCommand, Verbose } from './base.js';
@@ -16,13 +17,18 @@ export class ServiceStartCommand extends Verbose(ContainerFlags(NetqCommand)) {
     description: 'start the Batfish container netq manages (or report the one running)',
     details: `
       Starts Batfish in Docker on a bridge network of netq's own, published on 127.0.0.1 only, and
-      waits until it answers. Commands then reuse it instead of starting their own. If one is
-      already running it is left as it is (a warning says which flags it does not have); with
-      --restart it is replaced by one started with the flags given, unless another netq is using it.
-      The container is labelled ${LABELS.managedBy}=${MANAGED_BY}; netq finds it by that label.
-      Its log is json-file, rotated at ${CONTAINER_LOG.maxSize} x ${CONTAINER_LOG.maxFiles}.
+      waits until it answers; prints its URL. Through a Docker engine on another host (DOCKER_HOST
+      tcp:// or ssh:// to an address that is not loopback, e.g. GitLab's docker:dind) the port is
+      published on the one address of that host netq reaches the engine through, and a warning
+      says that whatever reaches that address can use Batfish (NETQ_BATFISH_HOST_IP names another
+      address). Commands then reuse it instead of starting their own. If one is already running
+      it is left as it is (a warning says which flags it does not have); with --restart it is
+      replaced by one started with the flags given, unless another netq is using it. One published
+      where this machine cannot reach it is refused (exit 4), saying so. The container is
+      labelled ${LABELS.managedBy}=${MANAGED_BY}; netq finds it by that label. Its log is json-file, rotated at ${CONTAINER_LOG.maxSize} x ${CONTAINER_LOG.maxFiles}.
 
-      Exit codes: 0 running, 2 bad flag, 4 Docker engine, image or start failure.
+      Exit codes: 0 running, 2 bad flag (or NETQ_BATFISH_HOST_IP), 4 Docker engine, image or start
+      failure, or a running Batfish this machine cannot reach.
     `,
     examples: [
       ['Start Batfish with an 8 GiB memory limit', '$0 service start --memory 8g'],
@@ -76,7 +82,8 @@ export class ServiceStatusCommand extends Verbose(ContainerFlags(ServiceStatusFl
     details: `
       One row per container: name, image, the image that one was built on (for an image made by
       netq service build), state, what the server itself reports as its version
-      (GET /v2/version), URL, uptime and memory limit.
+      (GET /v2/version), the URL at which this machine reaches it (or, when it cannot, where the
+      engine's host publishes it), uptime and memory limit.
 
       Exit codes: 0 a netq Batfish is running, 1 none is running, 4 Docker engine failure.
     `,
@@ -95,7 +102,10 @@ export class ServiceStatusCommand extends Verbose(ContainerFlags(ServiceStatusFl
       const list = await containers.list();
       return Promise.all(
         list.map(async (c) => {
-          const url = c.running && !c.paused && c.hostPort ? urlOf(c) : undefined;
+          const reachable = c.hostPort ? await containers.urlOf(c) : undefined;
+          const url = c.running && !c.paused ? reachable : undefined;
+          // Where the engine's host publishes it (docker inspect's HostIp:HostPort), reachable from here or not.
+          const published = c.bindings.length ? c.bindings.map(describeBinding).join(' ') : null;
           const [version, base] = await Promise.all([
             url
               ? batfish.version(url, apiKey).then(
@@ -115,6 +125,8 @@ export class ServiceStatusCommand extends Verbose(ContainerFlags(ServiceStatusFl
             ephemeral: c.labels[LABELS.ephemeral] === 'true',
             batfishVersion: version ?? null,
             url: url ?? null,
+            published,
+            reachable: reachable !== undefined,
             uptimeSeconds: uptimeSeconds ?? null,
             memoryLimit: c.memoryLimitBytes ? formatMemory(c.memoryLimitBytes) : null,
           };
@@ -134,7 +146,7 @@ export class ServiceStatusCommand extends Verbose(ContainerFlags(ServiceStatusFl
           'Built on': r.baseImage,
           State: r.state,
           'Batfish version': r.batfishVersion,
-          URL: r.url,
+          URL: r.url ?? (r.published && !r.reachable ? `${r.published} of the engine's host (not reachable from here)` : null),
           Uptime: r.uptimeSeconds === null ? null : formatDuration(r.uptimeSeconds),
           Memory: r.memoryLimit ?? 'no limit',
         })),

@@ -38,7 +38,10 @@ export class DockerodeEngine implements DockerEngine {
       if (statusOf(error) === 404) return undefined;
       throw this.#translate(error, `inspect container ${id.slice(0, 12)}`);
     }
-    const binding = data.NetworkSettings?.Ports?.[BATFISH_PORT]?.[0];
+    const bindings = (data.NetworkSettings?.Ports?.[BATFISH_PORT] ?? [])
+      .filter((b) => b.HostPort)
+      .map((b) => ({ hostIp: b.HostIp ?? '', hostPort: Number(b.HostPort) }));
+    const binding = bindings[0];
     return {
       id: data.Id,
       name: data.Name.replace(/^\//, ''),
@@ -51,7 +54,8 @@ export class DockerodeEngine implements DockerEngine {
       exitCode: data.State.ExitCode,
       oomKilled: data.State.OOMKilled,
       ...(data.State.StartedAt && !data.State.StartedAt.startsWith('0001') ? { startedAt: data.State.StartedAt } : {}),
-      ...(binding?.HostPort ? { hostPort: Number(binding.HostPort), hostIp: binding.HostIp } : {}),
+      ...(binding ? { hostPort: binding.hostPort, hostIp: binding.hostIp } : {}),
+      bindings,
       ...(data.HostConfig?.Memory ? { memoryLimitBytes: data.HostConfig.Memory } : {}),
       env: data.Config.Env ?? [],
     };
@@ -66,10 +70,10 @@ export class DockerodeEngine implements DockerEngine {
         Env: spec.env,
         ExposedPorts: { [spec.publish.containerPort]: {} },
         HostConfig: {
-          // Loopback only: Batfish has no authentication, so nothing beyond this machine may reach it.
+          // One address (loopback for a local engine): Batfish has no authentication (src/docker/endpoint.ts).
           PortBindings: {
             [spec.publish.containerPort]: [
-              { HostIp: '127.0.0.1', HostPort: spec.publish.hostPort ? String(spec.publish.hostPort) : '' },
+              { HostIp: spec.publish.hostIp, HostPort: spec.publish.hostPort ? String(spec.publish.hostPort) : '' },
             ],
           },
           NetworkMode: spec.network,
@@ -264,6 +268,14 @@ export class DockerodeEngine implements DockerEngine {
     if (/port is already allocated|address already in use/i.test(message)) {
       return new DockerError(`could not ${what}: the host port is taken (${message})`, {
         hint: 'pick another port with --port, or leave --port out to let Docker choose a free one',
+        cause: error,
+      });
+    }
+    if (/cannot assign requested address/i.test(message)) {
+      return new DockerError(`could not ${what}: the Docker engine's host has no such address to publish Batfish on (${message})`, {
+        hint:
+          "netq publishes Batfish on the address it reaches the engine's host through; behind NAT or a forwarded port that is not the host's own: " +
+          'set NETQ_BATFISH_HOST_IP to an address of that host which this machine reaches, or use a Batfish that runs elsewhere with --batfish-url',
         cause: error,
       });
     }

@@ -1,5 +1,11 @@
 import type { Readable } from 'node:stream';
 
+/** A published port: the engine host's address it is bound on (`0.0.0.0`, `::` or '': every one) and the port. */
+export interface PortBinding {
+  hostIp: string;
+  hostPort: number;
+}
+
 /** What netq needs to know of a container. */
 export interface ContainerInfo {
   id: string;
@@ -18,9 +24,11 @@ export interface ContainerInfo {
   oomKilled: boolean;
   /** When the container was started (ISO time), if it was. */
   startedAt?: string;
-  /** Host port bound to the container's 9996/tcp, when published. */
+  /** Host port bound to the container's 9996/tcp, when published (its first binding's). */
   hostPort?: number;
   hostIp?: string;
+  /** Every binding of the container's 9996/tcp (an every-address publish has one per IP family). */
+  bindings: PortBinding[];
   memoryLimitBytes?: number;
   /** The container's environment (`NAME=value`), the image's included. */
   env: string[];
@@ -31,8 +39,8 @@ export interface ContainerSpec {
   image: string;
   labels: Record<string, string>;
   env: string[];
-  /** Container port (e.g. `9996/tcp`) to publish on 127.0.0.1; hostPort 0 = random. */
-  publish: { containerPort: string; hostPort: number };
+  /** Container port (e.g. `9996/tcp`) to publish on the engine host's address `hostIp`; hostPort 0 = random. */
+  publish: { containerPort: string; hostIp: string; hostPort: number };
   memoryBytes?: number;
   /** The (bridge) network to attach the container to instead of the engine's default bridge. */
   network: string;

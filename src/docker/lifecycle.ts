@@ -4,6 +4,7 @@ import lockfile from 'proper-lockfile';
 import type { Clock } from '../clock.js';
 import { DockerError } from '../errors.js';
 import { poll, type BackoffPolicy, type PollStep } from '../poll.js';
+import { HOST_IP_ENV, LOCAL_VIEW, announcement, describeBinding, isEveryAddress, reachBatfish, type EngineView } from './endpoint.js';
 import type { ContainerInfo, DockerEngine, ProgressEvent } from './engine.js';
 import { NETQ_NAMES, type DockerNames } from './names.js';
 import { ContainerLeases, localProcesses, ownerLabels, ownerOf, type HostProcesses } from './owners.js';
@@ -39,7 +40,7 @@ const LOCK_RETRY_MS = 250;
 export interface BatfishRequest {
   /** The image asked for (--image); undefined: the `netq service build` image if present, else the pinned one. */
   image?: string;
-  /** Host port on 127.0.0.1; undefined or 0 lets Docker choose a free one. */
+  /** Host port (on the address the engine view gives); undefined or 0 lets Docker choose a free one. */
   hostPort?: number;
   memoryBytes?: number;
   jvmOpts?: string;
@@ -50,7 +51,7 @@ export interface BatfishRequest {
 
 export interface StartOptions {
   image: string;
-  /** Host port on 127.0.0.1; undefined or 0 lets Docker choose a free one. */
+  /** Host port (on the address the engine view gives); undefined or 0 lets Docker choose a free one. */
   hostPort?: number;
   memoryBytes?: number;
   jvmOpts?: string;
@@ -85,6 +86,11 @@ export interface ContainerManagerOptions {
   names?: DockerNames;
   /** This machine's processes: owners of ephemeral containers, lease holders (default: the real ones). */
   processes?: HostProcesses;
+  /**
+   * Where the engine is and what netq publishes Batfish on (default: an engine on this machine,
+   * 127.0.0.1). Asked once, after the engine answered a ping.
+   */
+  engineView?: () => Promise<EngineView>;
   /** True once Batfish answers at this URL (`GET /v2/version`). */
   probe: (url: string) => Promise<boolean>;
   onPhase?: (text: string) => void;
@@ -105,6 +111,7 @@ export class BatfishContainers {
   readonly #processes: HostProcesses;
   readonly #leases: ContainerLeases;
   #reachable: Promise<void> | undefined;
+  #view: Promise<EngineView> | undefined;
   #network: Promise<void> | undefined;
 
   constructor(private readonly options: ContainerManagerOptions) {
@@ -117,6 +124,17 @@ export class BatfishContainers {
   #ping(): Promise<void> {
     this.#reachable ??= this.options.engine.ping();
     return this.#reachable;
+  }
+
+  /** Where the engine is, and so on which address Batfish is published and reached. */
+  engineView(): Promise<EngineView> {
+    this.#view ??= this.#ping().then(() => (this.options.engineView ? this.options.engineView() : LOCAL_VIEW));
+    return this.#view;
+  }
+
+  /** The URL at which this netq reaches a container's Batfish; undefined when it cannot. */
+  async urlOf(info: ContainerInfo): Promise<string | undefined> {
+    return reachBatfish(info.bindings, await this.engineView())?.url;
   }
 
   /**
@@ -156,7 +174,7 @@ export class BatfishContainers {
     await this.#reapOrphans(list);
     // A pull can take minutes: done before taking the lock, and only when a container is to be started.
     let image = request.restart || !sharedIn(list) ? await this.resolveImage(request.image) : undefined;
-    return this.#withLock(request.startupTimeoutMs, async () => {
+    const managed = await this.#withLock(request.startupTimeoutMs, async () => {
       // Again under the lock: another netq may have started or replaced it meanwhile.
       const shared = sharedIn(await this.list());
       const reused = shared ? await this.#reuse(shared, request) : undefined;
@@ -166,6 +184,8 @@ export class BatfishContainers {
       const started = await this.start({ ...request, image, ephemeral: false });
       return { ...started, release: await this.#leases.take(started.id) };
     });
+    await this.#announce(managed);
+    return managed;
   }
 
   /** Starts a private Batfish for one run; `release()` removes it. */
@@ -173,6 +193,7 @@ export class BatfishContainers {
     await this.#reapOrphans(await this.list());
     const image = await this.resolveImage(request.image);
     const started = await this.start({ ...request, image, ephemeral: true });
+    await this.#announce(started);
     let removed = false;
     return {
       ...started,
@@ -192,7 +213,7 @@ export class BatfishContainers {
   async start(options: StartOptions): Promise<RunningBatfish> {
     const { engine, clock, signal } = this.options;
     const { names } = this;
-    await this.#ping();
+    const view = await this.engineView();
     await this.#ensureNetwork();
     const id = await engine.createContainer({
       name: `${names.containerPrefix}-${this.options.newId().slice(0, 8)}`,
@@ -206,7 +227,7 @@ export class BatfishContainers {
         ...(options.ephemeral ? ownerLabels(this.#processes.self()) : {}),
       },
       env: options.jvmOpts ? [`JAVA_TOOL_OPTIONS=${options.jvmOpts}`] : [],
-      publish: { containerPort: BATFISH_CONTAINER_PORT, hostPort: options.hostPort ?? 0 },
+      publish: { containerPort: BATFISH_CONTAINER_PORT, hostIp: view.bindIp, hostPort: options.hostPort ?? 0 },
       network: names.network,
       log: CONTAINER_LOG,
       ...(options.memoryBytes ? { memoryBytes: options.memoryBytes } : {}),
@@ -220,9 +241,8 @@ export class BatfishContainers {
           const info = await engine.inspectContainer(id);
           if (!info || !info.running) throw await this.#startFailure(id, info, options);
           this.options.onPhase?.(`starting Batfish (container ${id.slice(0, 12)}, port ${info.hostPort ?? '?'})`);
-          if (info.hostPort && (await this.options.probe(urlOf(info)))) {
-            return { done: true, value: { id, url: urlOf(info), started: true, info } };
-          }
+          const url = reachBatfish(info.bindings, view)?.url;
+          if (url && (await this.options.probe(url))) return { done: true, value: { id, url, started: true, info } };
           return { done: false };
         },
         {
@@ -233,7 +253,7 @@ export class BatfishContainers {
           giveUp: async () =>
             new DockerError(`Batfish did not answer within ${Math.round(options.startupTimeoutMs / 1000)}s (image ${options.image})`, {
               ...(await this.#logDetails(id)),
-              hint: 'a large heap takes longer to start: raise --startup-timeout, or check the log above',
+              hint: `a large heap takes longer to start: raise --startup-timeout, or check the log above${firewallHint(view)}`,
             }),
         },
       );
@@ -303,8 +323,11 @@ export class BatfishContainers {
 
   /** Uses a running shared container; undefined when it was replaced (restart) or died meanwhile. */
   async #reuse(shared: ContainerInfo, request: BatfishRequest): Promise<ManagedBatfish | undefined> {
+    const view = await this.engineView();
     const differences = await this.#differences(shared, request);
     const notAsAsked = differences.length ? `, and not as asked: ${differences.join('; ')}` : '';
+    // Published where this machine cannot reach it (by a netq on the engine's host, or with another NETQ_BATFISH_HOST_IP).
+    const unreachable = reachBatfish(shared.bindings, view) ? undefined : this.#unreachable(shared, view);
     if (request.restart) {
       const others = await this.#leases.holders(shared.id);
       if (others.length === 0) {
@@ -313,10 +336,21 @@ export class BatfishContainers {
         this.options.onNotice?.(`removed Batfish ${shared.name} to start a new one (--restart)`);
         return undefined;
       }
+      if (unreachable) {
+        throw new DockerError(`${unreachable}; --restart leaves it to the ${others.length} other netq process${others.length > 1 ? 'es' : ''} of this machine using it (pid ${others.join(', ')})`, {
+          hint: 'run --restart again when they are done, or netq service stop (which stops it for them too)',
+        });
+      }
       this.options.onWarning?.(
         `--restart: Batfish ${shared.name} is in use by ${others.length} other netq process${others.length > 1 ? 'es' : ''} (pid ${others.join(', ')})${notAsAsked}; ` +
           'netq uses it as it is. Run --restart again when they are done, or netq service stop (which stops it for them too)',
       );
+    } else if (unreachable) {
+      throw new DockerError(unreachable, {
+        hint:
+          `replace it by one published on ${view.bindIp}: run again with --restart (it is replaced when no other netq of this machine uses it), ` +
+          'or netq service stop first (which stops it for every netq using it)',
+      });
     } else if (differences.length) {
       this.options.onWarning?.(
         `Batfish ${shared.name} is already running${notAsAsked}; netq uses it as it is. ` +
@@ -325,7 +359,24 @@ export class BatfishContainers {
     }
     const ready = await this.#awaitShared(shared, request.startupTimeoutMs);
     if (!ready) return undefined;
-    return { id: ready.id, url: urlOf(ready), started: false, info: ready, release: await this.#leases.take(ready.id) };
+    return { id: ready.info.id, url: ready.url, started: false, info: ready.info, release: await this.#leases.take(ready.info.id) };
+  }
+
+  /** Why a running container is of no use to this netq: where it is published, and how netq reaches the engine. */
+  #unreachable(info: ContainerInfo, view: EngineView): string {
+    const published = info.bindings.map(describeBinding).join(' and ') || 'no address';
+    const how = view.remote ? `it reaches the engine (${view.docker}) through ${view.remote.address}` : `it reaches the engine at ${view.docker}`;
+    return `Batfish ${info.name} is running, but published on ${published} of the Docker engine's host, which this netq cannot reach (${how})`;
+  }
+
+  /** Tells where Batfish is when that is not this machine's loopback, and who else can reach it. */
+  async #announce(running: RunningBatfish): Promise<void> {
+    const view = await this.engineView();
+    const reached = reachBatfish(running.info.bindings, view);
+    if (!reached) return;
+    const { notice, warning } = announcement(view, reached.binding, reached.url);
+    if (notice) this.options.onNotice?.(notice);
+    if (warning) this.options.onWarning?.(warning);
   }
 
   /** What the flags ask for that the running container does not have. */
@@ -355,17 +406,19 @@ export class BatfishContainers {
    * Waits until a shared container someone else started answers, resuming it first when paused.
    * Undefined when it stops meanwhile (the caller then starts a new one).
    */
-  async #awaitShared(found: ContainerInfo, timeoutMs: number): Promise<ContainerInfo | undefined> {
+  async #awaitShared(found: ContainerInfo, timeoutMs: number): Promise<{ info: ContainerInfo; url: string } | undefined> {
     const { engine, clock, signal } = this.options;
+    const view = await this.engineView();
     if (found.paused) {
       await engine.unpauseContainer(found.id);
       this.options.onNotice?.(`Batfish ${found.name} was paused (docker pause); netq resumed it`);
     }
     return poll(
-      async (): Promise<PollStep<ContainerInfo | undefined>> => {
+      async (): Promise<PollStep<{ info: ContainerInfo; url: string } | undefined>> => {
         const info = await engine.inspectContainer(found.id);
         if (!info || !info.running) return { done: true, value: undefined };
-        if (info.hostPort && (await this.options.probe(urlOf(info)))) return { done: true, value: info };
+        const url = reachBatfish(info.bindings, view)?.url;
+        if (url && (await this.options.probe(url))) return { done: true, value: { info, url } };
         this.options.onPhase?.(`waiting for Batfish ${info.name}, which another netq started, to answer (port ${info.hostPort ?? '?'})`);
         return { done: false };
       },
@@ -377,7 +430,7 @@ export class BatfishContainers {
         giveUp: async () =>
           new DockerError(`Batfish ${found.name} is running but did not answer within ${Math.round(timeoutMs / 1000)}s`, {
             ...(await this.#logDetails(found.id)),
-            hint: 'run again with --restart to replace it (or netq service stop to remove it); if it is still starting, raise --startup-timeout',
+            hint: `run again with --restart to replace it (or netq service stop to remove it); if it is still starting, raise --startup-timeout${firewallHint(view)}`,
           }),
       },
     );
@@ -499,8 +552,14 @@ function pullHint(image: string, requested: boolean): string {
   return `without access to its registry: run a mirror of it with --image or NETQ_BATFISH_IMAGE (e.g. registry.example.com/${image}), ${saved}, ${existing}`;
 }
 
-export function urlOf(info: ContainerInfo): string {
-  return `http://127.0.0.1:${info.hostPort}`;
+/** For a remote engine: what else keeps Batfish from answering at the address netq published it on. */
+function firewallHint(view: EngineView): string {
+  if (!view.remote) return '';
+  const address = isEveryAddress(view.bindIp) ? view.remote.address : view.bindIp;
+  return (
+    `; if the log shows Batfish up, something between this machine and ${address} drops its port (a firewall): ` +
+    `open it, or publish Batfish on another address of the engine's host with ${HOST_IP_ENV}`
+  );
 }
 
 /** `4g`, `512m`, `1.5G`, `2048` (MiB when no unit) → bytes. */

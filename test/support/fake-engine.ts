@@ -33,11 +33,20 @@ interface FakeContainer {
 /** The id the fake engine gives an image reference. */
 export const imageIdOf = (ref: string): string => `sha256:${ref}`;
 
+/** An every-address binding (`0.0.0.0`, `::`, or none given), which covers `host` of its family. */
+function covers(hostIp: string, host: string): boolean {
+  if (hostIp === '' || hostIp === host) return true;
+  if (hostIp === '0.0.0.0') return !host.includes(':');
+  if (hostIp === '::') return host.includes(':');
+  return false;
+}
+
 /**
  * An in-memory Docker engine for unit tests of the container manager: it records every call,
  * keeps containers, images and networks in maps, and makes running containers behave as scripted
  * (become ready, never answer, exit, be OOM-killed). `answers(url)` is the readiness probe to pair
- * with it.
+ * with it: Batfish answers only at an address its container is published on that the client
+ * reaches (`hostAddresses`, `clientReaches`), as a real network would have it.
  */
 export class FakeDockerEngine implements DockerEngine {
   readonly calls: EngineCall[] = [];
@@ -56,6 +65,10 @@ export class FakeDockerEngine implements DockerEngine {
   unreachable: DockerError | undefined;
   /** When set, pullImage() fails with it after one progress event. */
   pullFailure: DockerError | undefined;
+  /** The addresses of the engine's host: a publish on any other fails as Docker's does. */
+  readonly hostAddresses = new Set<string>(['127.0.0.1', '::1']);
+  /** The host addresses the client (netq) reaches; undefined: all, as on the engine's host itself. */
+  clientReaches: Set<string> | undefined;
 
   constructor(options: { images?: string[] } = {}) {
     for (const image of options.images ?? []) this.images.add(image);
@@ -83,6 +96,8 @@ export class FakeDockerEngine implements DockerEngine {
   addContainer(info: Partial<ContainerInfo> & { labels: Record<string, string> }, script: ContainerScript = { kind: 'ready', afterInspects: 0 }): ContainerInfo {
     const id = info.id ?? this.#newId();
     const image = info.image ?? 'batfish/batfish:test';
+    const hostPort = info.hostPort ?? this.#nextPort++;
+    const hostIp = info.hostIp ?? '127.0.0.1';
     const full: ContainerInfo = {
       id,
       name: `existing-${id.slice(0, 6)}`,
@@ -94,10 +109,11 @@ export class FakeDockerEngine implements DockerEngine {
       exitCode: 0,
       oomKilled: false,
       startedAt: '2026-01-01T00:00:00.000Z',
-      hostPort: this.#nextPort++,
-      hostIp: '127.0.0.1',
       env: [],
       ...info,
+      hostPort,
+      hostIp,
+      bindings: info.bindings ?? [{ hostIp, hostPort }],
     };
     this.#containers.set(id, { info: full, spec: undefined, script, inspects: 0, logLines: [] });
     return { ...full };
@@ -113,10 +129,25 @@ export class FakeDockerEngine implements DockerEngine {
     Object.assign(this.#need(id).info, { state: 'exited', running: false, paused: false, exitCode: 137 });
   }
 
-  /** The readiness probe: true when a running, unpaused container on that URL's port has Batfish answering. */
+  /**
+   * The engine runs on another host, with these addresses besides its loopback; the client reaches
+   * `reached` of them (default: all of them), never the host's loopback.
+   */
+  remoteHost(addresses: string[], reached: string[] = addresses): void {
+    for (const a of addresses) this.hostAddresses.add(a);
+    this.clientReaches = new Set(reached);
+  }
+
+  /**
+   * The readiness probe: true when the URL's address is one the client reaches, and a running,
+   * unpaused container published on that address and port has Batfish answering.
+   */
   answers = async (url: string): Promise<boolean> => {
-    const port = Number(new URL(url).port);
-    const container = [...this.#containers.values()].find((c) => c.info.hostPort === port && c.info.running);
+    const { port: portText, hostname } = new URL(url);
+    const host = hostname.replace(/^\[(.*)\]$/, '$1');
+    const port = Number(portText);
+    if (!this.hostAddresses.has(host) || (this.clientReaches && !this.clientReaches.has(host))) return false;
+    const container = [...this.#containers.values()].find((c) => c.info.running && c.info.bindings.some((b) => b.hostPort === port && covers(b.hostIp, host)));
     if (!container || container.info.paused) return false;
     const { script } = container;
     return script.kind === 'ready' && container.inspects >= (script.afterInspects ?? 1);
@@ -166,6 +197,7 @@ export class FakeDockerEngine implements DockerEngine {
         exitCode: 0,
         oomKilled: false,
         env: [...spec.env],
+        bindings: [],
         ...(spec.memoryBytes ? { memoryLimitBytes: spec.memoryBytes } : {}),
       },
       spec,
@@ -180,13 +212,24 @@ export class FakeDockerEngine implements DockerEngine {
     this.#record('startContainer', [id]);
     const container = this.#need(id);
     const { spec } = container;
+    const hostIp = spec?.publish.hostIp ?? '127.0.0.1';
+    if (!['', '0.0.0.0', '::'].includes(hostIp) && !this.hostAddresses.has(hostIp)) {
+      // What dockerd says, the container left created.
+      throw new DockerError(
+        `could not start container ${id.slice(0, 12)}: driver failed programming external connectivity on endpoint ${container.info.name}: ` +
+          `Error starting userland proxy: listen tcp4 ${hostIp}:${spec?.publish.hostPort || this.#nextPort}: bind: cannot assign requested address`,
+      );
+    }
+    // hostPort 0 asks the engine for a free port, as Docker picks one.
+    const hostPort = spec?.publish.hostPort || this.#nextPort++;
     Object.assign(container.info, {
       state: 'running',
       running: true,
       startedAt: new Date(Date.UTC(2026, 0, 1, 0, 0, this.#containers.size)).toISOString(),
-      // hostPort 0 asks the engine for a free port, as Docker picks one.
-      hostPort: spec?.publish.hostPort || this.#nextPort++,
-      hostIp: '127.0.0.1',
+      hostPort,
+      hostIp,
+      // An every-address publish is listed once per IP family, as Docker lists it.
+      bindings: hostIp === '' ? [{ hostIp: '0.0.0.0', hostPort }, { hostIp: '::', hostPort }] : [{ hostIp, hostPort }],
     });
   }
 

@@ -371,7 +371,7 @@ describe('BatfishContainers.start', () => {
         [OWNER_LABELS.pidNamespace]: SELF.pidNamespace,
       },
       env: ['JAVA_TOOL_OPTIONS=-XX:+UseG1GC'],
-      publish: { containerPort: BATFISH_CONTAINER_PORT, hostPort: 19996 },
+      publish: { containerPort: BATFISH_CONTAINER_PORT, hostIp: '127.0.0.1', hostPort: 19996 },
       network: 'netq-batfish',
       log: { maxSize: '10m', maxFiles: 3 },
       memoryBytes: 8 * 1024 ** 3,
@@ -404,7 +404,7 @@ describe('BatfishContainers.start', () => {
     const { engine, containers } = setup();
     const managed = await containers.start({ image: IMAGE, startupTimeoutMs: 1000, ephemeral: false });
     const spec = createdSpec(engine);
-    assert.deepEqual(spec.publish, { containerPort: '9996/tcp', hostPort: 0 });
+    assert.deepEqual(spec.publish, { containerPort: '9996/tcp', hostIp: '127.0.0.1', hostPort: 0 });
     assert.deepEqual(spec.env, []);
     assert.ok(!('memoryBytes' in spec));
     assert.match(managed.url, /^http:\/\/127\.0\.0\.1:\d+$/);
