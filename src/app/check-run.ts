@@ -1,11 +1,13 @@
 import path from 'node:path';
 import pLimit from 'p-limit';
 import { askKey, applyWaivers, buildReport, checksForSite, compareWithBase, evaluateSite, planQuestions, skippedForSite, type CheckFilter } from '../check/engine.js';
-import { bgpSessionEdges, failingSessionKeys, type SiteContext } from '../check/kinds.js';
-import type { CheckReport, CheckResult, ChecksFile, FailOn, Finding, SiteReport, Waiver } from '../check/model.js';
+import { bgpSessionEdges, failingSessionKeys, siteFile, type SiteContext } from '../check/kinds.js';
+import type { CheckReport, CheckResult, ChecksFile, FailOn, Finding, RunError, SiteReport, Waiver } from '../check/model.js';
 import type { TableAnswer } from '../batfish/answer.js';
+import { ChecksFileError } from '../check/checks-file.js';
 import { BatfishUnreachableError, ExitCode, InterruptedError, NetqError, toNetqError } from '../errors.js';
-import { filesAtRef } from '../sites/git.js';
+import { filesAtRef, repositoryPath } from '../sites/git.js';
+import type { SnapshotScan } from '../sites/sites.js';
 import { NETQ_VERSION } from '../version.js';
 import type { BatfishConnection, BatfishProvider, BatfishTarget } from './provider.js';
 import { SiteRun, prepareSnapshot, sourceName, type PreparedSnapshot, type RunDeps, type SnapshotSettings, type SnapshotSource } from './site-run.js';
@@ -26,6 +28,10 @@ export interface CheckRunRequest extends SnapshotSettings {
   concurrency: number;
   /** YYYY-MM-DD, for waiver expiry. */
   today: string;
+  /** The checks file (absolute, or relative to the current folder); undefined for the built-in checks. */
+  checksFilePath?: string;
+  /** How report paths are made; one per run, so git is asked once per folder. */
+  paths?: ReportPaths;
 }
 
 interface SiteChecked {
@@ -44,6 +50,8 @@ interface SiteChecked {
  * others; Batfish becoming unreachable, or an interrupt, does.
  */
 export async function runChecks(provider: BatfishProvider, request: CheckRunRequest, deps: RunDeps): Promise<CheckReport> {
+  const paths = request.paths ?? new ReportPaths(deps.cwd, (text) => deps.onEvent({ type: 'warning', text }));
+  const checksFile = request.checksFilePath === undefined ? null : await paths.of(request.checksFilePath);
   const prepared = await Promise.all(
     request.sources.map(async (source) => {
       try {
@@ -61,13 +69,13 @@ export async function runChecks(provider: BatfishProvider, request: CheckRunRequ
     const checked = await Promise.all(
       prepared.map(({ source, site, error }) =>
         limit(async (): Promise<SiteChecked> => {
-          if (!site || !batfish) return failedSite(source, request, error ?? new NetqError('not checked', ExitCode.internal), deps.cwd);
+          if (!site || !batfish) return failedSite(source, error ?? new NetqError('not checked', ExitCode.internal), deps.cwd, paths);
           try {
-            return await checkSite(batfish, source, site, request, deps);
+            return await checkSite(batfish, source, site, request, deps, paths);
           } catch (failure) {
             const netqError = toNetqError(failure);
             if (netqError instanceof BatfishUnreachableError || netqError instanceof InterruptedError || netqError.exitCode === ExitCode.internal) throw failure;
-            return failedSite(source, request, netqError, deps.cwd, site);
+            return failedSite(source, netqError, deps.cwd, paths, site);
           }
         }),
       ),
@@ -83,6 +91,7 @@ export async function runChecks(provider: BatfishProvider, request: CheckRunRequ
       findings: checked.flatMap((c) => c.findings),
       fixed: checked.flatMap((c) => c.fixed),
       expiredWaivers: checked.flatMap((c) => c.expired),
+      checksFile,
     });
   } finally {
     await batfish?.release();
@@ -90,10 +99,18 @@ export async function runChecks(provider: BatfishProvider, request: CheckRunRequ
 }
 
 /** Runs the checks that apply to one site, and on its base when there is one. */
-async function checkSite(batfish: BatfishConnection, source: SnapshotSource, site: PreparedSnapshot, request: CheckRunRequest, deps: RunDeps): Promise<SiteChecked> {
+async function checkSite(
+  batfish: BatfishConnection,
+  source: SnapshotSource,
+  site: PreparedSnapshot,
+  request: CheckRunRequest,
+  deps: RunDeps,
+  paths: ReportPaths,
+): Promise<SiteChecked> {
   const name = sourceName(source);
   const checks = checksForSite(request.checks, name, request.filter);
-  const context: SiteContext = { site: name, dirFromCwd: relativeDir(deps.cwd, site.location.dir) };
+  const context: SiteContext = { site: name, dirFromCwd: await paths.of(site.location.dir) };
+  const first = firstConfigOf(site.scan);
   const head = await evaluate(batfish, site, checks, context, request, deps);
   let findings = head.findings;
   let fixed: Finding[] = [];
@@ -107,6 +124,7 @@ async function checkSite(batfish: BatfishConnection, source: SnapshotSource, sit
       site: name,
       region: site.location.region ?? null,
       dir: context.dirFromCwd,
+      firstConfig: first === undefined ? null : siteFile(context, first),
       network: site.network,
       snapshot: site.snapshot,
       error: null,
@@ -197,14 +215,17 @@ async function baseFindings(
   }
 }
 
-function failedSite(source: SnapshotSource, request: CheckRunRequest, error: NetqError, cwd: string, site?: PreparedSnapshot): SiteChecked {
+async function failedSite(source: SnapshotSource, error: NetqError, cwd: string, paths: ReportPaths, site?: PreparedSnapshot): Promise<SiteChecked> {
   const name = sourceName(source);
-  const dir = site ? relativeDir(cwd, site.location.dir) : source.kind === 'dir' ? source.dir : path.join(source.regionsDir, source.region, source.site);
+  const dir = site ? site.location.dir : path.resolve(cwd, source.kind === 'dir' ? source.dir : path.join(source.regionsDir, source.region, source.site));
+  const shown = await paths.of(dir);
+  const first = site ? firstConfigOf(site.scan) : undefined;
   return {
     report: {
       site: name,
       region: source.kind === 'site' ? source.region : null,
-      dir: relativeDir(cwd, path.resolve(cwd, dir)),
+      dir: shown,
+      firstConfig: first === undefined ? null : siteFile({ site: name, dirFromCwd: shown }, first),
       network: site?.network ?? null,
       snapshot: site?.snapshot ?? null,
       error: { message: error.message, exitCode: error.exitCode },
@@ -217,7 +238,97 @@ function failedSite(source: SnapshotSource, request: CheckRunRequest, error: Net
   };
 }
 
-/** A folder relative to the current folder, `/`-separated (as SARIF and Code Quality want paths). */
-function relativeDir(cwd: string, dir: string): string {
-  return path.relative(cwd, dir).split(path.sep).join('/') || '.';
+/**
+ * The site's first config file (snapshot-relative): a non-empty one under `configs/` first,
+ * else any non-empty device file, else any device file. Readers that need a file and a line for
+ * every result (SARIF, Code Quality) put the findings that name no file there, on line 1: it is
+ * in the site's folder (so path filters and code owners of the site see it), and it exists
+ * whatever the checks file is (the built-in checks have no file at all).
+ */
+export function firstConfigOf(scan: Pick<SnapshotScan, 'deviceFiles' | 'emptyFiles'>): string | undefined {
+  const empty = new Set(scan.emptyFiles);
+  const usable = scan.deviceFiles.filter((f) => !empty.has(f.relPath));
+  return (usable.find((f) => f.relPath.startsWith('configs/')) ?? usable[0] ?? scan.deviceFiles[0])?.relPath;
+}
+
+/**
+ * How report paths are made (SARIF URIs, annotations, Code Quality paths, the JSON report):
+ * relative to the root of the git repository that holds the folder, whatever the current folder
+ * is, so a run from a subfolder (`cd network && netq check ...`) names the files GitHub and GitLab
+ * know. Without git, or for a folder outside any repository: relative to the current folder,
+ * and absolute when that would need `..` (a reader cannot resolve `../../x` against the
+ * repository). git is asked once per folder; when it refuses, one warning says so.
+ */
+export class ReportPaths {
+  private readonly known = new Map<string, Promise<string>>();
+  private warned = false;
+
+  constructor(
+    private readonly cwd: string,
+    private readonly onWarning?: (text: string) => void,
+  ) {}
+
+  /** A folder or file as report paths give it: `/`-separated, `.` for the base itself. */
+  of(target: string): Promise<string> {
+    const absolute = path.resolve(this.cwd, target);
+    let shown = this.known.get(absolute);
+    if (!shown) {
+      shown = this.compute(absolute);
+      this.known.set(absolute, shown);
+    }
+    return shown;
+  }
+
+  private async compute(absolute: string): Promise<string> {
+    const inRepository = await repositoryPath(absolute, (why) => {
+      if (this.warned || !this.onWarning) return;
+      this.warned = true;
+      this.onWarning(`report paths are relative to the current folder: git could not read the repository of ${absolute} (${why})`);
+    });
+    if (inRepository) return inRepository.path || '.';
+    const relative = path.relative(this.cwd, absolute);
+    if (relative === '') return '.';
+    if (relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative)) return toSlashes(absolute);
+    return toSlashes(relative);
+  }
+}
+
+function toSlashes(file: string): string {
+  return file.split(path.sep).join('/');
+}
+
+/**
+ * The report of a gate that could not run (exit 2, 3 or 4): no sites, checks or findings, the
+ * error instead, so every `--report` file is still written and says what went wrong. A checks
+ * file's mistakes are kept one by one, at their place, so SARIF, Code Quality and the GitHub
+ * annotations can point at each.
+ */
+export function failedRunReport(
+  error: NetqError,
+  settings: { failOn: FailOn; failOnExisting: boolean; baseline: CheckReport['baseline']; checksFile: string | null },
+): CheckReport {
+  const runError: RunError = {
+    message: error.message,
+    exitCode: error.exitCode,
+    hint: error.hint ?? null,
+    problems:
+      error instanceof ChecksFileError
+        ? error.problems.map((p) => ({ file: settings.checksFile ?? error.file, line: p.line, column: p.column, message: p.message }))
+        : [],
+  };
+  return {
+    ...buildReport({
+      netqVersion: NETQ_VERSION,
+      batfishVersion: null,
+      failOn: settings.failOn,
+      failOnExisting: settings.failOnExisting,
+      baseline: settings.baseline,
+      sites: [],
+      checks: [],
+      findings: [],
+      checksFile: settings.checksFile,
+    }),
+    error: runError,
+    exitCode: error.exitCode,
+  };
 }

@@ -304,6 +304,8 @@ export interface ReportParts {
   findings: Finding[];
   fixed?: Finding[];
   expiredWaivers?: Waiver[];
+  /** The checks file as report paths give it; null (the default) for the built-in checks. */
+  checksFile?: string | null;
 }
 
 const BASELINE_RANK: Record<BaselineState | 'none', number> = { new: 0, none: 0, existing: 1 };
@@ -369,6 +371,9 @@ export function buildReport(parts: ReportParts): CheckReport {
     netqVersion: parts.netqVersion,
     batfishVersion: parts.batfishVersion,
     failOn: parts.failOn,
+    failOnExisting,
+    checksFile: parts.checksFile ?? null,
+    error: null,
     baseline: parts.baseline,
     sites: parts.sites,
     checks,

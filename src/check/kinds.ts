@@ -11,11 +11,17 @@ import { jsonRows, toJsonValue, toText } from '../render/index.js';
 import { flowText } from '../render/values.js';
 import type { CheckSpec, FindingLocation, QuestionAsk, SessionEdge, Severity } from './model.js';
 
-/** The site a check runs on, and where its files are relative to the current folder. */
+/** The site a check runs on, and where its files are as report paths give them. */
 export interface SiteContext {
   /** `region/site`, or the snapshot folder as given. */
   site: string;
-  /** The site folder relative to the current folder, `/`-separated (`regions/north_america/nyc`). */
+  /**
+   * The site folder as report paths give it, `/`-separated: relative to the root of the git
+   * repository that holds the site, else to the current folder (`regions/north_america/nyc`,
+   * `.` for the root itself), or absolute when the folder is outside that root, so no report
+   * path ever has a `..` segment. (The name is from when it was always relative to the current
+   * folder; app/check-run.ts computes it.)
+   */
   dirFromCwd: string;
 }
 
@@ -133,7 +139,7 @@ function fileLinesOf(value: unknown): FileLines[] {
   );
 }
 
-/** A snapshot-relative file (`configs/r1.cfg`) as a path from the current folder. */
+/** A snapshot-relative file (`configs/r1.cfg`) as report paths give it (see SiteContext.dirFromCwd). */
 export function siteFile(site: SiteContext, file: string): string {
   const dir = site.dirFromCwd.replace(/\\/g, '/').replace(/\/+$/, '');
   const rel = file.replace(/\\/g, '/').replace(/^\.\//, '').replace(/^\/+/, '');

@@ -63,7 +63,11 @@ export interface QuestionAsk {
   parameters: Record<string, unknown>;
 }
 
-/** Where a finding is in the repository: a path relative to the current folder, `/`-separated. */
+/**
+ * Where a finding is: a path relative to the root of the git repository that holds the site
+ * (else to the current folder), `/`-separated and never with `..` segments; an absolute path
+ * when the file is outside that folder (a `--snapshot-dir` elsewhere, without git).
+ */
 export interface FindingLocation {
   file: string;
   /** 1-based line, or null when only the file is known. */
@@ -110,8 +114,14 @@ export interface SiteReport {
   /** `region/site`, or the snapshot folder as given. */
   site: string;
   region: string | null;
-  /** The site folder relative to the current folder (`regions/north_america/nyc`). */
+  /** The site folder as report paths give it (see FindingLocation): `regions/north_america/nyc`. */
   dir: string;
+  /**
+   * The site's first config file (under `configs/` when it has one), as report paths give it:
+   * where readers that need a file and a line (SARIF, Code Quality) put a finding that names no
+   * file. Null or absent when the site has no device file or was not scanned.
+   */
+  firstConfig?: string | null;
   network: string | null;
   snapshot: string | null;
   /** Why nothing could be checked on this site (no configs, Batfish failed), or null. */
@@ -123,10 +133,37 @@ export interface SiteReport {
 /** One BGP session (or link) for a picture; the graph renderer owns its shape. */
 export type { SessionEdge } from '../render/graph.js';
 
+/** A problem of the checks file, at its place (the path as report paths give it). */
+export interface ChecksFileProblem {
+  file: string;
+  line: number;
+  column: number;
+  message: string;
+}
+
+/**
+ * Why the gate could not run at all (exit 2: a bad checks file or flag; 3: Batfish unreachable;
+ * 4: Docker): the report then holds this and no results, so every requested report file is still
+ * written and says what went wrong.
+ */
+export interface RunError {
+  message: string;
+  exitCode: number;
+  hint: string | null;
+  /** Every mistake of the checks file, when that is what failed. */
+  problems: ChecksFileProblem[];
+}
+
 export interface CheckReport {
   netqVersion: string;
   batfishVersion: string | null;
   failOn: FailOn;
+  /** --fail-on-existing: with a base, existing findings fail the gate too. */
+  failOnExisting: boolean;
+  /** The checks file as report paths give it, or null for the built-in checks. */
+  checksFile: string | null;
+  /** Set when the gate could not run; then sites, checks and findings are empty. */
+  error: RunError | null;
   /** A base was given: findings carry new/existing, and `fixed` lists what disappeared. */
   baseline: { kind: 'dir' | 'ref'; value: string } | null;
   sites: SiteReport[];

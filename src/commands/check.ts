@@ -1,18 +1,26 @@
 import { Command, Option } from 'clipanion';
-import { appendFile, readFile } from 'node:fs/promises';
+import { access, appendFile, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import * as t from 'typanion';
 import { siteSources } from '../app/all-sites.js';
-import { runChecks, type CheckBase } from '../app/check-run.js';
+import { ReportPaths, failedRunReport, runChecks, type CheckBase } from '../app/check-run.js';
 import type { SnapshotSource } from '../app/site-run.js';
 import { DEFAULT_CHECKS, checksFileSchema, parseChecksFile } from '../check/checks-file.js';
+import { checksForSite } from '../check/engine.js';
 import { CHECK_KINDS, kindParameters } from '../check/kinds.js';
-import type { ChecksFile } from '../check/model.js';
-import { CHECK_FORMATS, parseReportOption, renderCheckReport, writeReportFile } from '../check/report/index.js';
-import { InputError } from '../errors.js';
+import type { CheckReport, ChecksFile, FailOn } from '../check/model.js';
+import {
+  CHECK_FORMATS,
+  DEFAULT_SARIF_CATEGORY,
+  checkFormatOf,
+  parseReportOption,
+  renderCheckReport,
+  writeReportFile,
+  type CheckFormat,
+} from '../check/report/index.js';
+import { ExitCode, InputError, toNetqError } from '../errors.js';
 import { bundledTemplates } from '../questions/bundled.js';
 import { renderJson, renderText } from '../render/index.js';
-import { changedSince } from '../sites/git.js';
+import { changedSince, checkRef } from '../sites/git.js';
 import { NetqCommand, Verbose } from './base.js';
 import { BatfishFlags, SiteFlags, batfishTargetOf, checkAllSitesFlags, snapshotSettingsOf, snapshotSourceOf } from './flags.js';
 
@@ -21,24 +29,32 @@ export const DEFAULT_CHECKS_FILE = 'netq-checks.yaml';
 
 abstract class CheckFlags extends NetqCommand {
   checks = Option.String('--checks', { description: `Checks file (YAML; default ./${DEFAULT_CHECKS_FILE}, else the built-in checks)` });
-  only = Option.String('--only', { description: 'Only these checks (comma-separated names)' });
-  tag = Option.String('--tag', { description: 'Only the checks with this tag' });
-  failOn = Option.String('--fail-on', 'error', {
-    description: 'Which findings fail the gate: error (default), warning (errors and warnings) or never',
-    validator: t.isEnum(['error', 'warning', 'never'] as const),
+  only = Option.Array('--only', [], {
+    description: 'Only this check, by its exact name (repeatable); NAME,NAME also works when no check has that whole name',
   });
+  tag = Option.String('--tag', { description: 'Only the checks with this tag' });
+  // Validated in run(), not by clipanion: by then the --report files are known, and each is
+  // written with the error (an upload step that runs always finds its file).
+  failOn = Option.String('--fail-on', 'error', { description: 'Which findings fail the gate: error (default), warning (errors and warnings) or never' });
   baseDir = Option.String('--base-dir', { description: 'Compare with this copy of the snapshot (with --all: a regions folder); only new findings fail' });
   baseRef = Option.String('--base-ref', { description: "Compare with the site's files at this git ref (e.g. origin/main); only new findings fail" });
   failOnExisting = Option.Boolean('--fail-on-existing', false, { description: 'With a base, findings that already existed fail the gate too' });
   changedSince = Option.String('--changed-since', { description: 'With --all, only the sites whose files changed since this git ref' });
-  format = Option.String('--format,-f', 'table', { description: `Output format for stdout: ${CHECK_FORMATS.join(', ')}`, validator: t.isEnum(CHECK_FORMATS) });
-  reports = Option.Array('--report', [], { description: 'Also write a report, as FORMAT=FILE (repeatable), e.g. sarif=netq.sarif' });
+  format = Option.String('--format,-f', 'table', { description: `Output format for stdout (any case): ${CHECK_FORMATS.join(', ')}` });
+  reports = Option.Array('--report', [], { description: 'Also write a report, as FORMAT=FILE (repeatable), e.g. sarif=netq.sarif; written also when the gate cannot run' });
+  sarifCategory = Option.String('--sarif-category', {
+    description: 'SARIF automationDetails.id is TEXT/ (default: from the sites checked, e.g. netq-check/north_america/ for --all -r north_america)',
+  });
   list = Option.Boolean('--list', false, { description: 'List the check kinds and their parameters, and exit' });
   schema = Option.Boolean('--schema', false, { description: 'Print the JSON Schema of the checks file, and exit' });
 }
 
+/** The exit codes with which every requested report is still written, holding the error. */
+const REPORTED_FAILURES = new Set<number>([ExitCode.usage, ExitCode.batfish, ExitCode.docker]);
+
 export class CheckCommand extends Verbose(BatfishFlags(SiteFlags(CheckFlags))) {
   static override paths = [['check']];
+  private warn: (text: string) => void = () => {};
   static override usage = Command.Usage({
     category: 'CI gate',
     description: 'run named checks on sites and fail on the problems found (only new ones with a base)',
@@ -52,8 +68,14 @@ export class CheckCommand extends Verbose(BatfishFlags(SiteFlags(CheckFlags))) {
       With \`--base-dir\` or \`--base-ref\` the same checks run on the base too, and only findings
       the change introduced fail the gate (unless \`--fail-on-existing\`); findings that went away
       are reported as fixed. \`--report FORMAT=FILE\` writes more reports in the same run
-      (json, junit, sarif, markdown, github, gitlab, table), atomically, also when the gate fails.
-      With \`--format github\` and GITHUB_STEP_SUMMARY set, the markdown report is appended there.
+      (json, junit, sarif, markdown, github, gitlab, table), atomically, also when the gate fails,
+      and also when it cannot run (exit 2, 3, 4: the report then holds the error). Format names
+      are case-insensitive. With \`--format github\` and GITHUB_STEP_SUMMARY set, the markdown
+      report is appended there.
+
+      Report paths are relative to the root of the git repository that holds the site, whatever
+      the current folder (without git: relative to the current folder, absolute outside it).
+      \`--sarif-category\` sets the SARIF category; by default it comes from the sites checked.
 
       Exit codes: 0 nothing fails at the --fail-on level, 1 findings, 2 checks file or command line
       invalid, 3 Batfish (or a check that could not run), 4 Docker, 70 bug.
@@ -61,6 +83,7 @@ export class CheckCommand extends Verbose(BatfishFlags(SiteFlags(CheckFlags))) {
     examples: [
       ['The built-in checks on nyc', '$0 check -r north_america -s nyc'],
       ['A merge request: only new problems fail, SARIF for code scanning', '$0 check --all --changed-since origin/main --base-ref origin/main --report sarif=netq.sarif'],
+      ['One region of a matrix, its own SARIF category', '$0 check --all -r north_america --sarif-category netq/north_america --report sarif=netq.sarif'],
       ['List the check kinds', '$0 check --list'],
     ],
   });
@@ -69,49 +92,126 @@ export class CheckCommand extends Verbose(BatfishFlags(SiteFlags(CheckFlags))) {
     const templates = await bundledTemplates();
     if (this.list) return this.emit({ stdout: this.kindsText(templates), stderr: '', exitCode: 0 });
     if (this.schema) return this.emit({ stdout: renderJson(checksFileSchema(templates)), stderr: '', exitCode: 0 });
+    // The report files are known first: whatever fails after this, each of them is written.
+    const reports: Array<{ format: CheckFormat; path: string }> = [];
+    let badReport: unknown;
+    for (const value of this.reports) {
+      try {
+        reports.push(parseReportOption(value));
+      } catch (error) {
+        badReport ??= error;
+      }
+    }
+    // git's complaints about the repository go above the spinner once it runs (see gate()).
+    this.warn = (text) => this.context.stderr.write(`netq: warning: ${text}\n`);
+    const paths = new ReportPaths(this.context.cwd, (text) => this.warn(text));
+    const checksPath = await this.checksPath();
+    let category = defaultSarifCategory(this, this.snapshotDir === undefined ? undefined : await paths.of(this.snapshotDir));
+    let report: CheckReport;
+    try {
+      if (badReport) throw badReport;
+      if (this.sarifCategory !== undefined) {
+        if (!this.sarifCategory.replace(/\/+$/, '').trim()) throw new InputError('--sarif-category is empty', { hint: 'give a category such as netq-check/north_america' });
+        category = this.sarifCategory;
+      }
+      report = await this.gate(templates, checksPath, paths);
+    } catch (error) {
+      const failure = toNetqError(error);
+      if (!REPORTED_FAILURES.has(failure.exitCode)) throw error;
+      const failed = failedRunReport(failure, {
+        failOn: failOnOf(this.failOn) ?? 'error',
+        failOnExisting: this.failOnExisting,
+        baseline: this.baseDir !== undefined ? { kind: 'dir', value: this.baseDir } : this.baseRef !== undefined ? { kind: 'ref', value: this.baseRef } : null,
+        checksFile: checksPath === undefined ? null : await paths.of(checksPath),
+      });
+      // The run's own error is what the user must see: a report that cannot be written is only a warning here.
+      await this.writeReports(reports, failed, category).catch((writeError: unknown) => {
+        this.context.stderr.write(`netq: warning: a report with the error could not be written: ${toNetqError(writeError).message}\n`);
+      });
+      // Machine formats still print their document (holding the error); the table leaves the error to stderr.
+      const format = checkFormatOf(this.format);
+      if (format && format !== 'table') await this.print(failed, format, category);
+      throw error;
+    }
+    await this.writeReports(reports, report, category);
+    const exitCode = await this.print(report, checkFormatOf(this.format)!, category);
+    const s = report.summary;
+    this.context.stderr.write(
+      `netq: check: ${report.checks.length} check run(s): ${s.checks.pass} passed, ${s.checks.fail} failed, ${s.checks.warn} warned, ${s.checks.error} errors, ${s.checks.skipped} skipped; ${report.findings.length} finding(s)${report.baseline ? ` (${s.findings.new} new, ${s.findings.existing} existing, ${s.findings.fixed} fixed)` : ''}; exit ${report.exitCode}\n`,
+    );
+    return exitCode;
+  }
+
+  /** Everything after the report files are known: flags, the checks file, the sites, the run. */
+  private async gate(templates: Awaited<ReturnType<typeof bundledTemplates>>, checksPath: string | undefined, paths: ReportPaths): Promise<CheckReport> {
+    if (!checkFormatOf(this.format)) throw new InputError(`--format ${this.format}: unknown format`, { hint: `use one of: ${CHECK_FORMATS.join(', ')}` });
+    const failOn = failOnOf(this.failOn);
+    if (!failOn) throw new InputError(`--fail-on ${this.failOn}: expected error, warning or never`, { hint: 'see netq check --help' });
     // Everything the user wrote is checked before anything is sent to Batfish.
-    const checks = await this.checksFile(templates);
-    const reports = this.reports.map(parseReportOption);
+    const checks = await this.checksFile(templates, checksPath);
     if (this.baseDir !== undefined && this.baseRef !== undefined) throw new InputError('--base-dir and --base-ref both name a base', { hint: 'give one of them' });
+    if (this.baseRef !== undefined) checkRef(this.baseRef, '--base-ref');
+    if (this.changedSince !== undefined) checkRef(this.changedSince, '--changed-since');
     const base: CheckBase | undefined = this.baseDir !== undefined ? { kind: 'dir', dir: this.baseDir } : this.baseRef !== undefined ? { kind: 'ref', ref: this.baseRef } : undefined;
-    const sources = await this.sources();
+    const only = selectedNames(this.only, checks.checks.map((c) => c.name));
+    const filter = { ...(only.length ? { only } : {}), ...(this.tag ? { tag: this.tag } : {}) };
+    // An --only name or --tag that no check has is a mistake of the command line: said before any site is read.
+    checksForSite(checks, '', filter);
+    const sources = await this.sources(checksPath);
     const request = {
       sources,
       ...(base ? { base } : {}),
       batfish: batfishTargetOf(this),
       checks,
-      filter: { ...(this.only ? { only: this.only.split(',').map((n) => n.trim()) } : {}), ...(this.tag ? { tag: this.tag } : {}) },
-      failOn: this.failOn,
+      filter,
+      failOn,
       failOnExisting: this.failOnExisting,
       concurrency: this.concurrency,
       today: new Date(this.context.clock.now()).toISOString().slice(0, 10),
+      ...(checks.source !== DEFAULT_CHECKS.source && checksPath !== undefined ? { checksFilePath: checksPath } : {}),
+      paths,
       ...snapshotSettingsOf(this),
     };
-    const report = sources.length
-      ? await this.withProgress((onEvent, deps) => runChecks(this.context.batfish, request, deps))
+    return sources.length
+      ? await this.withProgress((onEvent, deps) => {
+          this.warn = (text) => onEvent({ type: 'warning', text });
+          return runChecks(this.context.batfish, request, deps);
+        })
       : await runChecks(this.context.batfish, request, { cwd: this.context.cwd, clock: this.context.clock, tmpDir: this.context.tmpDir, stateDir: this.context.batfish.deps.stateDir, onEvent: () => {} });
+  }
+
+  /** Writes every --report file (atomically), whatever the report says. */
+  private async writeReports(reports: Array<{ format: CheckFormat; path: string }>, report: CheckReport, category: string): Promise<void> {
     for (const { format, path: file } of reports) {
-      await writeReportFile(path.resolve(this.context.cwd, file), renderCheckReport(report, format).text);
+      await writeReportFile(path.resolve(this.context.cwd, file), renderCheckReport(report, format, { sarif: { category } }).text);
     }
-    const rendered = renderCheckReport(report, this.format, { terminal: this.terminal() });
+  }
+
+  /** Prints the report in the --format (and appends the GitHub step summary); returns the gate's exit code. */
+  private async print(report: CheckReport, format: CheckFormat, category: string): Promise<number> {
+    const rendered = renderCheckReport(report, format, { terminal: this.terminal(), sarif: { category } });
     const summaryFile = this.context.env.GITHUB_STEP_SUMMARY;
     if (rendered.stepSummary !== null && summaryFile) await appendFile(summaryFile, rendered.stepSummary);
-    const s = report.summary;
-    const stderr = `netq: check: ${report.checks.length} check run(s): ${s.checks.pass} passed, ${s.checks.fail} failed, ${s.checks.warn} warned, ${s.checks.error} errors, ${s.checks.skipped} skipped; ${report.findings.length} finding(s)${report.baseline ? ` (${s.findings.new} new, ${s.findings.existing} existing, ${s.findings.fixed} fixed)` : ''}; exit ${report.exitCode}\n`;
     const stdout = rendered.text && !rendered.text.endsWith('\n') ? `${rendered.text}\n` : rendered.text;
-    return this.emit({ stdout, stderr, exitCode: report.exitCode });
+    return this.emit({ stdout, stderr: '', exitCode: report.exitCode });
+  }
+
+  /** The checks file netq reads: --checks, else ./netq-checks.yaml when it exists; undefined for the built-in set. */
+  async checksPath(): Promise<string | undefined> {
+    if (this.checks !== undefined) return path.resolve(this.context.cwd, this.checks);
+    const file = path.resolve(this.context.cwd, DEFAULT_CHECKS_FILE);
+    return (await access(file).then(() => true, () => false)) ? file : undefined;
   }
 
   /** The checks file: --checks, else ./netq-checks.yaml, else the built-in set; validated in full. */
-  async checksFile(templates: Awaited<ReturnType<typeof bundledTemplates>>): Promise<ChecksFile> {
-    const given = this.checks !== undefined;
-    const file = path.resolve(this.context.cwd, this.checks ?? DEFAULT_CHECKS_FILE);
+  async checksFile(templates: Awaited<ReturnType<typeof bundledTemplates>>, file: string | undefined): Promise<ChecksFile> {
+    if (file === undefined) return DEFAULT_CHECKS;
     let text: string;
     try {
       text = await readFile(file, 'utf8');
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      if (!given && code === 'ENOENT') return DEFAULT_CHECKS;
+      if (this.checks === undefined && code === 'ENOENT') return DEFAULT_CHECKS;
       throw new InputError(`cannot read the checks file ${this.checks ?? DEFAULT_CHECKS_FILE}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : String(code)}`, {
         hint: 'pass --checks FILE, or leave it out to use the built-in checks (netq check --list shows the kinds)',
       });
@@ -119,8 +219,11 @@ export class CheckCommand extends Verbose(BatfishFlags(SiteFlags(CheckFlags))) {
     return parseChecksFile(text, path.relative(this.context.cwd, file) || file, templates);
   }
 
-  /** The sites to check: -r/-s, --snapshot-dir, or --all (only changed ones with --changed-since). */
-  async sources(): Promise<SnapshotSource[]> {
+  /**
+   * The sites to check: -r/-s, --snapshot-dir, or --all (only changed ones with --changed-since;
+   * every one when the checks file itself changed, since a new or changed check applies to all).
+   */
+  async sources(checksPath?: string): Promise<SnapshotSource[]> {
     if (!this.all) {
       if (this.changedSince !== undefined) throw new InputError('--changed-since chooses among the sites of --all', { hint: 'add --all, or drop --changed-since' });
       return [snapshotSourceOf(this)];
@@ -128,6 +231,12 @@ export class CheckCommand extends Verbose(BatfishFlags(SiteFlags(CheckFlags))) {
     checkAllSitesFlags(this);
     const sources = await siteSources(this.regionsDir, this.region, this.context.cwd);
     if (this.changedSince === undefined) return sources;
+    // A checks file git does not track (outside the repository, say) has not changed as far as the base goes.
+    const checksChanged = checksPath !== undefined && (await changedSince(path.dirname(checksPath), this.changedSince, path.basename(checksPath)).then((files) => files.length > 0, () => false));
+    if (checksChanged) {
+      this.context.stderr.write(`netq: check: the checks file ${path.relative(this.context.cwd, checksPath) || checksPath} changed since ${this.changedSince}: checking all ${sources.length} site(s)\n`);
+      return sources;
+    }
     const changed = await changedSince(path.resolve(this.context.cwd, this.regionsDir), this.changedSince);
     const touched = new Set(changed.map((file) => file.split('/').slice(0, 2).join('/')));
     const chosen = sources.filter((s) => s.kind === 'site' && touched.has(`${s.region}/${s.site}`));
@@ -142,13 +251,45 @@ export class CheckCommand extends Verbose(BatfishFlags(SiteFlags(CheckFlags))) {
       Description: kind.description,
       Parameters: kindParameters(kind, templates).map((p) => `${p.name}${p.required ? ' (required)' : ''}`),
     }));
-    if (this.format === 'json') return renderJson({ kinds: CHECK_KINDS.map((kind) => ({ kind: kind.kind, defaultSeverity: kind.defaultSeverity, description: kind.description, parameters: kindParameters(kind, templates) })) });
+    const format = checkFormatOf(this.format);
+    if (format === 'json') return renderJson({ kinds: CHECK_KINDS.map((kind) => ({ kind: kind.kind, defaultSeverity: kind.defaultSeverity, description: kind.description, parameters: kindParameters(kind, templates) })) });
     const columns = [
       { name: 'Kind', schema: 'String' },
       { name: 'Severity', schema: 'String' },
       { name: 'Description', schema: 'String' },
       { name: 'Parameters', schema: 'List<String>' },
     ];
-    return renderText({ columns, rows }, this.format === 'markdown' ? 'markdown' : 'table', this.terminal());
+    return renderText({ columns, rows }, format === 'markdown' ? 'markdown' : 'table', this.terminal());
   }
+}
+
+/** `--fail-on` in any case, or undefined when it is none of error, warning, never. */
+function failOnOf(value: string): FailOn | undefined {
+  const v = value.trim().toLowerCase();
+  return v === 'error' || v === 'warning' || v === 'never' ? v : undefined;
+}
+
+/**
+ * The check names `--only` selects: each value names one check exactly (a name may hold a comma);
+ * a value that is no check's name but holds commas is read as several names, as `--only a,b`
+ * was before the flag could be repeated. Names that match nothing are left in, so the engine
+ * says which.
+ */
+export function selectedNames(values: readonly string[], names: readonly string[]): string[] {
+  return values.flatMap((v) => (names.includes(v) || !v.includes(',') ? [v] : v.split(',').map((n) => n.trim()).filter(Boolean)));
+}
+
+/**
+ * The SARIF category when `--sarif-category` is not given: the set of sites asked for, so the
+ * same command line always gets the same category and two matrix jobs over different sets get
+ * different ones (GitHub keeps one analysis per category, and a newer one closes the alerts the
+ * other lacks). `--all` alone is `netq-check`, `--all -r R` is `netq-check/R`, `-r R -s S` is
+ * `netq-check/R/S`, and `--snapshot-dir D` is `netq-check/snapshot/<D as report paths give it>`.
+ * `--changed-since` does not change it: it picks among the same set.
+ */
+export function defaultSarifCategory(flags: { all: boolean; region?: string | undefined; site?: string | undefined }, snapshotPath?: string): string {
+  if (snapshotPath !== undefined) return `${DEFAULT_SARIF_CATEGORY}/snapshot/${snapshotPath.replace(/^\/+/, '')}`;
+  if (flags.all) return flags.region !== undefined ? `${DEFAULT_SARIF_CATEGORY}/${flags.region}` : DEFAULT_SARIF_CATEGORY;
+  if (flags.region !== undefined && flags.site !== undefined) return `${DEFAULT_SARIF_CATEGORY}/${flags.region}/${flags.site}`;
+  return DEFAULT_SARIF_CATEGORY;
 }

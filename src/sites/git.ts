@@ -1,12 +1,42 @@
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { InputError } from '../errors.js';
 
-const run = promisify(execFile);
+const execFileAsync = promisify(execFile);
+
+/**
+ * Options given to every git command netq runs. The repository is only read, and what configures
+ * git inside it (its .git/config) never runs anything: no fsmonitor hook, no hooks, no external
+ * diff or text conversion. With that, git may read a checkout another user owns (a CI container
+ * running as uid 1000 on a checkout the runner made as root), which it otherwise refuses as
+ * "dubious ownership".
+ */
+const SAFE_GIT = ['-c', 'safe.directory=*', '-c', 'core.fsmonitor=false', '-c', 'core.hooksPath=/dev/null', '-c', 'core.untrackedCache=false'];
+
+function run(file: 'git', args: string[], options: { cwd: string; maxBuffer?: number }): Promise<{ stdout: string; stderr: string }>;
+function run(file: 'git', args: string[], options: { cwd: string; maxBuffer?: number; encoding: 'buffer' }): Promise<{ stdout: Buffer; stderr: Buffer }>;
+function run(file: 'git', args: string[], options: { cwd: string; maxBuffer?: number; encoding?: 'buffer' }): Promise<{ stdout: string | Buffer; stderr: string | Buffer }> {
+  // GIT_OPTIONAL_LOCKS=0: reading never writes the index (a read-only checkout, a parallel job).
+  const env = { ...process.env, GIT_OPTIONAL_LOCKS: '0', GIT_TERMINAL_PROMPT: '0' };
+  return execFileAsync(file, [...SAFE_GIT, ...args], { ...options, env }) as Promise<{ stdout: string | Buffer; stderr: string | Buffer }>;
+}
 /** Git output can be a whole site's file list; allow far more than execFile's 1 MiB default. */
 const MAX_BUFFER = 512 * 1024 * 1024;
+
+/**
+ * Refuses a ref git would take for something else: one that starts with `-` is an option to git
+ * (`--output=<file>` writes a file), and control characters or spaces are in no ref name.
+ */
+export function checkRef(ref: string, flag: string): void {
+  // eslint-disable-next-line no-control-regex
+  if (ref === '' || ref.startsWith('-') || /[\u0000-\u0020\u007f]/.test(ref)) {
+    throw new InputError(`${flag} ${JSON.stringify(ref)} is not a git ref`, {
+      hint: 'pass a branch, tag or commit, e.g. origin/main (a ref never starts with "-" or holds spaces or control characters)',
+    });
+  }
+}
 
 /** A folder written from git, and how to remove it. */
 export interface GitCheckout {
@@ -22,6 +52,7 @@ export interface GitCheckout {
  * a base can never reach outside the repository.
  */
 export async function filesAtRef(dir: string, ref: string, tmpDir: string): Promise<GitCheckout> {
+  checkRef(ref, '--base-ref');
   const git = async (args: string[], cwd: string): Promise<Buffer> => {
     try {
       return (await run('git', args, { cwd, encoding: 'buffer', maxBuffer: MAX_BUFFER })).stdout;
@@ -68,13 +99,14 @@ export async function filesAtRef(dir: string, ref: string, tmpDir: string): Prom
 /**
  * The files under `dir` that differ between `ref` and the work tree (committed or not, and new
  * files git does not ignore), as paths relative to `dir` with `/` separators: what a merge request
- * changed since its target branch.
+ * changed since its target branch. `only` narrows it to one path under `dir` (a file's name).
  */
-export async function changedSince(dir: string, ref: string): Promise<string[]> {
+export async function changedSince(dir: string, ref: string, only = '.'): Promise<string[]> {
+  checkRef(ref, '--changed-since');
   try {
     const cwd = path.resolve(dir);
-    const changed = await run('git', ['diff', '--name-only', '-z', '--relative', ref, '--', '.'], { cwd, maxBuffer: MAX_BUFFER });
-    const added = await run('git', ['ls-files', '--others', '--exclude-standard', '-z', '--', '.'], { cwd, maxBuffer: MAX_BUFFER });
+    const changed = await run('git', ['diff', '--no-ext-diff', '--no-textconv', '--name-only', '-z', '--relative', ref, '--', only], { cwd, maxBuffer: MAX_BUFFER });
+    const added = await run('git', ['ls-files', '--others', '--exclude-standard', '-z', '--', only], { cwd, maxBuffer: MAX_BUFFER });
     return [...new Set([...changed.stdout.split('\0'), ...added.stdout.split('\0')].filter(Boolean))];
   } catch (error) {
     const stderr = String((error as { stderr?: string }).stderr ?? '').trim();
@@ -82,4 +114,47 @@ export async function changedSince(dir: string, ref: string): Promise<string[]> 
       hint: 'pass a ref that exists in this repository (in CI, fetch the target branch first, e.g. git fetch origin main)',
     });
   }
+}
+
+/** Where a folder is in its git work tree. */
+export interface RepositoryPath {
+  /** The work tree's root, as git gives it (`git rev-parse --show-toplevel`). */
+  root: string;
+  /** The folder relative to the root, `/`-separated, without a trailing slash; '' for the root itself. */
+  path: string;
+}
+
+/**
+ * The git work tree that holds `dir` and where `dir` is in it, or null when there is none: git
+ * is not installed, `dir` is outside any work tree, or git refuses the repository (a CI container
+ * whose checkout belongs to another user: "dubious ownership"). A folder that does not exist (a
+ * mistyped site) is placed by its nearest existing parent. git itself gives the path in the tree
+ * (`--show-prefix`), so symbolic links between the current folder and the root do not matter.
+ * `warn` hears why git refused, when git is there but would not answer.
+ */
+export async function repositoryPath(dir: string, warn?: (text: string) => void): Promise<RepositoryPath | null> {
+  let existing = path.resolve(dir);
+  const missing: string[] = [];
+  for (;;) {
+    const isDir = await stat(existing).then((s) => s.isDirectory(), () => false);
+    if (isDir) break;
+    const parent = path.dirname(existing);
+    if (parent === existing) return null;
+    missing.unshift(path.basename(existing));
+    existing = parent;
+  }
+  let out: string;
+  try {
+    out = (await run('git', ['rev-parse', '--show-toplevel', '--show-prefix'], { cwd: existing })).stdout;
+  } catch (error) {
+    const failure = error as { code?: unknown; stderr?: unknown };
+    const stderr = String(failure.stderr ?? '').trim();
+    // No git, or simply no repository here: nothing to say. Anything else is worth a warning.
+    if (warn && failure.code !== 'ENOENT' && stderr && !/not a git repository/i.test(stderr)) warn(stderr.split('\n')[0]!);
+    return null;
+  }
+  const [root = '', prefix = ''] = out.split('\n');
+  if (!root) return null;
+  const inside = [...prefix.split('/').filter(Boolean), ...missing].join('/');
+  return { root, path: inside };
 }

@@ -166,6 +166,62 @@ describe('netq check', () => {
     assert.match(none.stderr, /0 of 2 site\(s\) changed since HEAD/);
   });
 
+  it('with --all --changed-since checks every site when the checks file itself changed', async () => {
+    const repo = await labRepo('repo-checks-changed');
+    await cp(path.join(EXAMPLE), path.join(repo, 'regions', 'lab', 'core'), { recursive: true });
+    execFileSync('git', ['-c', 'user.email=ci@example.com', '-c', 'user.name=ci', 'add', '.'], { cwd: repo });
+    execFileSync('git', ['-c', 'user.email=ci@example.com', '-c', 'user.name=ci', 'commit', '-qm', 'two sites'], { cwd: repo });
+    // A new check and no config changed: it applies to every site, so every site is checked.
+    await writeFile(path.join(repo, 'netq-checks.yaml'), `${ONE_ROW_CHECKS}  - name: configs parse\n    check: parse-clean\n`);
+    const { code, stdout, stderr } = await runNetq(['check', '--all', '--changed-since', 'HEAD', '--batfish-url', sim.url, '--format', 'json'], { cwd: repo });
+    assert.equal(code, 1, stderr);
+    assert.match(stderr, /the checks file netq-checks\.yaml changed since HEAD: checking all 2 site\(s\)/);
+    const doc = JSON.parse(stdout) as { checks: Array<{ site: string; name: string }> };
+    assert.deepEqual([...new Set(doc.checks.map((c) => c.site))].sort(), ['lab/core', 'lab/edge']);
+    // A checks file outside the repository is not compared: only the changed sites run.
+    const outside = path.join(tmp, 'outside-checks.yaml');
+    await writeFile(outside, ONE_ROW_CHECKS);
+    const none = await runNetq(['check', '--all', '--changed-since', 'HEAD', '--checks', outside, '--batfish-url', sim.url], { cwd: repo });
+    assert.equal(none.code, 0, none.stderr);
+    assert.match(none.stderr, /0 of 2 site\(s\) changed since HEAD/);
+  });
+
+  it("reads git without running what the repository's git config names, refuses a ref that is an option, and reads another user's checkout", async () => {
+    const repo = await labRepo('repo-hostile-git');
+    const ran = path.join(tmp, 'git-config-ran');
+    // What a checkout's .git/config could make git run: an fsmonitor hook, hooks, an external diff.
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: repo, stdio: 'pipe' });
+    git('config', 'core.fsmonitor', `touch ${ran}-fsmonitor; false`);
+    git('config', 'core.hooksPath', path.join(repo, 'hooks'));
+    git('config', 'diff.external', `touch ${ran}-diff`);
+    await mkdir(path.join(repo, 'hooks'));
+    await writeFile(path.join(repo, 'hooks', 'post-index-change'), `#!/bin/sh\ntouch ${ran}-hook\n`, { mode: 0o755 });
+    await writeFile(path.join(repo, 'regions', 'lab', 'edge', 'configs', 'extra.cfg'), 'hostname extra\n');
+    const fine = await runNetq(['check', '--all', '--changed-since', 'HEAD', '--base-ref', 'HEAD', '--batfish-url', sim.url, '--format', 'json'], { cwd: repo });
+    assert.equal(fine.code, 0, fine.stderr);
+    assert.match(fine.stderr, /1 of 1 site\(s\) changed since HEAD: lab\/edge/);
+    for (const what of ['fsmonitor', 'diff', 'hook']) assert.equal(await readFile(`${ran}-${what}`).then(() => true, () => false), false, `git ran the ${what} the repository configured`);
+
+    const out = path.join(tmp, 'git-output');
+    for (const flag of ['--base-ref', '--changed-since']) {
+      const refused = await runNetq(['check', '--all', `${flag}=--output=${out}`, ...(flag === '--changed-since' ? [] : ['-r', 'lab']), '--batfish-url', sim.url], { cwd: repo });
+      assert.equal(refused.code, 2, refused.stderr);
+      assert.match(refused.stderr, new RegExp(`${flag} "--output=.*" is not a git ref`));
+    }
+    assert.equal(await readFile(out).then(() => true, () => false), false, 'git was never handed the option');
+
+    // A checkout made by another user (a CI container running as another uid): git calls it
+    // "dubious ownership" and refuses it; netq only reads it, so it reads it.
+    if (process.getuid?.() === 0) {
+      await rm(path.join(repo, 'regions', 'lab', 'edge', 'configs', 'extra.cfg'));
+      execFileSync('chown', ['-R', '4321:4321', repo]);
+      const other = await runNetq(['check', '-r', 'lab', '-s', 'edge', '--base-ref', 'HEAD', '--batfish-url', sim.url, '--format', 'json'], { cwd: repo });
+      assert.equal(other.code, 0, other.stderr);
+      assert.doesNotMatch(other.stderr, /dubious|git could not/);
+      assert.deepEqual([...new Set((JSON.parse(other.stdout) as { findings: Array<{ baseline: string }> }).findings.map((f) => f.baseline))], ['existing']);
+    }
+  });
+
   it('with --format github writes annotations on stdout and appends the markdown report to GITHUB_STEP_SUMMARY', async () => {
     const checks = path.join(tmp, 'gh.yaml');
     await writeFile(checks, ONE_ROW_CHECKS);

@@ -1,4 +1,4 @@
-import type { CheckReport, CheckResult, CheckStatus, Finding, SessionEdge, SiteReport } from '../../src/check/model.js';
+import type { CheckReport, CheckResult, CheckStatus, Finding, RunError, SessionEdge, SiteReport } from '../../src/check/model.js';
 
 /**
  * Hand-built `netq check` reports for the report-format tests: several sites, every status,
@@ -27,7 +27,17 @@ export function check(overrides: Partial<CheckResult> & Pick<CheckResult, 'name'
 
 function site(name: string, overrides: Partial<SiteReport> = {}): SiteReport {
   const [region = null] = name.split('/');
-  return { site: name, region, dir: `regions/${name}`, network: region, snapshot: `${name.split('/')[1]}-abc123`, error: null, sessions: null, ...overrides };
+  return {
+    site: name,
+    region,
+    dir: `regions/${name}`,
+    firstConfig: `regions/${name}/configs/border01.cfg`,
+    network: region,
+    snapshot: `${name.split('/')[1]}-abc123`,
+    error: null,
+    sessions: null,
+    ...overrides,
+  };
 }
 
 export const NYC = 'north_america/nyc';
@@ -42,8 +52,11 @@ export const SESSIONS: SessionEdge[] = [
   { node: 'border01', remote: '104.34.34.34', status: 'UNKNOWN_REMOTE', state: 'external', failing: false },
 ];
 
+type ReportInput = Omit<CheckReport, 'summary' | 'error' | 'failOnExisting' | 'checksFile'> & Partial<Pick<CheckReport, 'error' | 'failOnExisting' | 'checksFile'>>;
+
 /** Recomputes the summary from checks and findings, so hand-made variants stay consistent. */
-export function summarise(report: Omit<CheckReport, 'summary'>): CheckReport {
+export function summarise(input: ReportInput): CheckReport {
+  const report = { error: null, failOnExisting: false, checksFile: 'netq-checks.yaml', ...input };
   const checks = { pass: 0, fail: 0, warn: 0, error: 0, skipped: 0 } as Record<CheckStatus, number>;
   for (const c of report.checks) checks[c.status]++;
   const f = report.findings;
@@ -140,7 +153,7 @@ export function sampleReport(): CheckReport {
     sites: [
       site(NYC, { sessions: SESSIONS }),
       site(SFO),
-      site(LON, { snapshot: null, network: null, error: { message: 'no configs under regions/europe/lon/configs', exitCode: 2 } }),
+      site(LON, { snapshot: null, network: null, firstConfig: null, error: { message: 'no configs under regions/europe/lon/configs', exitCode: 2 } }),
     ],
     checks,
     findings,
@@ -203,4 +216,21 @@ export function floodReport(count: number, severity: 'error' | 'warning' = 'erro
     expiredWaivers: [],
     exitCode: 1,
   });
+}
+
+/** A gate that could not run: a checks file with two mistakes (exit 2), or Batfish unreachable (exit 3). */
+export function failedRunReport(exitCode: 2 | 3 = 2): CheckReport {
+  const error: RunError =
+    exitCode === 2
+      ? {
+          message: 'netq-checks.yaml has 2 problems',
+          exitCode,
+          hint: 'netq check --list shows the check kinds',
+          problems: [
+            { file: 'network/netq-checks.yaml', line: 4, column: 12, message: "unknown check kind 'bgp-sessions-establishd' <&>" },
+            { file: 'network/netq-checks.yaml', line: 7, column: 5, message: 'unknown parameter ipz' },
+          ],
+        }
+      : { message: 'Batfish is not reachable at http://127.0.0.1:9 (ECONNREFUSED)', exitCode, hint: 'check that Batfish is running', problems: [] };
+  return summarise({ ...passingReport(), batfishVersion: null, sites: [], checks: [], error, exitCode });
 }

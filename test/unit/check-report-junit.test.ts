@@ -2,8 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { renderCheckJunit, xmlAttr, xmlText } from '../../src/check/report/junit.js';
-import type { CheckReport } from '../../src/check/model.js';
-import { BGP, LON, NASTY, NYC, SFO, passingReport, sampleReport, summarise } from './check-report-fixture.js';
+import { buildReport } from '../../src/check/engine.js';
+import type { CheckReport, CheckResult, Finding } from '../../src/check/model.js';
+import { BGP, LON, NASTY, NYC, SFO, check, failedRunReport, finding, floodReport, passingReport, reportWithoutBase, sampleReport, summarise } from './check-report-fixture.js';
+import { gitlabTestCases, junitSchemaErrors } from './check-report-readers.js';
 
 /** Attributes and child elements as fast-xml-parser gives them (attributes without a prefix). */
 type Attrs = Record<string, string | undefined>;
@@ -50,13 +52,27 @@ describe('JUnit report', () => {
     for (const s of doc.testsuites.testsuite!) for (const c of s.testcase ?? []) assert.equal(c.classname, s.name);
   });
 
-  it('counts tests, failures, errors and skipped on every level', () => {
+  it('counts tests, failures, errors and skipped on every level (skipped only where the schema allows it)', () => {
     const doc = parse(renderCheckJunit(sampleReport()));
     const nyc = doc.testsuites.testsuite![0]!;
-    assert.deepEqual([nyc.tests, nyc.failures, nyc.errors, nyc.skipped], ['5', '1', '1', '1']);
+    // The warn check does not fail the gate: skipped, with the check that did not apply.
+    assert.deepEqual([nyc.tests, nyc.failures, nyc.errors, nyc.skipped], ['5', '1', '1', '2']);
     assert.equal(nyc.time, '2.615');
-    // lon could not be checked at all: one test case in error.
-    assert.deepEqual([doc.testsuites.tests, doc.testsuites.failures, doc.testsuites.errors, doc.testsuites.skipped], ['8', '1', '2', '1']);
+    // lon could not be checked at all: one test case in error. The root carries no `skipped`.
+    assert.deepEqual([doc.testsuites.tests, doc.testsuites.failures, doc.testsuites.errors, doc.testsuites.skipped], ['8', '1', '2', undefined]);
+  });
+
+  it('is valid against the Jenkins xunit schema (junit-10.xsd, checked by xmllint) for every kind of report', () => {
+    const empty = summarise({ ...passingReport(), sites: [], checks: [] });
+    const strict: CheckReport = { ...sampleReport(), failOn: 'warning' };
+    for (const [name, report] of Object.entries({ sample: sampleReport(), strict, noBase: reportWithoutBase(), passing: passingReport(), empty, flood: floodReport(40), failedRun: failedRunReport(), unreachable: failedRunReport(3) })) {
+      assert.equal(junitSchemaErrors(renderCheckJunit(report)), '', name);
+    }
+  });
+
+  it('xmllint rejects what junit-10.xsd does not allow, so the check above means something', () => {
+    const xml = renderCheckJunit(sampleReport()).replace('<testsuites name="netq check"', '<testsuites skipped="1" name="netq check"');
+    assert.match(junitSchemaErrors(xml), /skipped/);
   });
 
   it('puts the findings of a failing check in <failure>, new first, with location and evidence', () => {
@@ -88,14 +104,57 @@ describe('JUnit report', () => {
     assert.equal(lon.error?.message, 'no configs under regions/europe/lon/configs');
   });
 
-  it('fails a warn check only when the gate fails on warnings', () => {
+  it('fails a warn check only when the gate fails on warnings; otherwise GitLab shows it as skipped, findings included', () => {
     const report = sampleReport();
     const passing = testcase(parse(renderCheckJunit(report)), NYC, 'no undefined references');
     assert.equal(passing.failure, undefined);
-    assert.ok(passing['system-out']?.includes('route-map EDGE-IN is used but not defined'));
+    assert.match(passing.skipped?.message ?? '', /warnings do not fail the gate \(--fail-on error\)/);
+    // GitLab keeps nothing of a passing case; of a skipped one it shows the element's text.
+    const seen = gitlabTestCases(renderCheckJunit(report)).find((c) => c.classname === NYC && c.name === 'no undefined references')!;
+    assert.equal(seen.status, 'skipped');
+    assert.ok(seen.systemOutput?.includes('[warning, new] route-map EDGE-IN is used but not defined'), seen.systemOutput ?? 'no output');
     const strict: CheckReport = { ...report, failOn: 'warning' };
     const failing = testcase(parse(renderCheckJunit(strict)), NYC, 'no undefined references');
     assert.ok(failing.failure?.['#text']?.includes('[warning, new] route-map EDGE-IN is used but not defined'));
+    assert.equal(gitlabTestCases(renderCheckJunit(strict)).find((c) => c.name === 'no undefined references')?.status, 'failed');
+  });
+
+  it('reads as a failed gate in GitLab exactly when the gate fails on findings', () => {
+    const checks: CheckResult[] = [
+      check({ name: 'errors', kind: 'bgp-sessions-established', site: NYC, status: 'pass' }),
+      check({ name: 'warnings', kind: 'no-unused-structures', site: NYC, status: 'pass', severity: 'warning' }),
+    ];
+    const err = (baseline: Finding['baseline'], fp: string): Finding => finding({ check: 'errors', kind: 'bgp-sessions-established', site: NYC, fingerprint: fp, baseline });
+    const warn = (baseline: Finding['baseline'], fp: string): Finding =>
+      finding({ check: 'warnings', kind: 'no-unused-structures', site: NYC, severity: 'warning', fingerprint: fp, baseline });
+    const ref = { kind: 'ref' as const, value: 'origin/main' };
+    const cases = [
+      { failOn: 'error' as const, baseline: null, findings: [warn(null, 'w')] },
+      { failOn: 'warning' as const, baseline: null, findings: [warn(null, 'w')] },
+      { failOn: 'never' as const, baseline: null, findings: [err(null, 'e'), warn(null, 'w')] },
+      { failOn: 'error' as const, baseline: ref, findings: [err('existing', 'e')] },
+      { failOn: 'error' as const, baseline: ref, findings: [err('existing', 'e')], failOnExisting: true },
+      { failOn: 'error' as const, baseline: ref, findings: [err('new', 'n'), err('existing', 'e'), warn('new', 'w')] },
+    ];
+    for (const c of cases) {
+      const report = buildReport({ netqVersion: '0.1.0', batfishVersion: null, sites: [], checks, ...c });
+      const seen = gitlabTestCases(renderCheckJunit(report));
+      const failed = seen.filter((t) => t.status === 'failed').map((t) => t.name);
+      assert.equal(failed.length > 0, report.exitCode === 1, `${JSON.stringify(c)}: exit ${report.exitCode}, failed: ${failed.join(', ')}`);
+      // Whatever does not fail is still shown, with its findings.
+      for (const t of seen.filter((x) => x.status === 'skipped')) assert.ok(t.systemOutput?.includes('problem '), JSON.stringify(t));
+    }
+  });
+
+  it('holds a gate that could not run as one test case in error, every mistake of the checks file in its text', () => {
+    const xml = renderCheckJunit(failedRunReport());
+    const doc = parse(xml);
+    assert.deepEqual([doc.testsuites.tests, doc.testsuites.failures, doc.testsuites.errors], ['1', '0', '1']);
+    const tc = testcase(doc, 'netq check', 'gate can run');
+    assert.equal(tc.error?.type, 'exit 2');
+    assert.equal(tc.error?.message, 'netq-checks.yaml has 2 problems');
+    assert.match(tc.error?.['#text'] ?? '', /network\/netq-checks\.yaml:4:12: unknown check kind 'bgp-sessions-establishd' <&>\nnetwork\/netq-checks\.yaml:7:5: unknown parameter ipz\nhint: /);
+    assert.deepEqual(gitlabTestCases(xml).map((c) => c.status), ['error']);
   });
 
   it('writes passing checks as empty test cases', () => {

@@ -19,9 +19,12 @@ import {
   type CodeQualityIssue,
 } from '../../src/check/report/index.js';
 import { escapeData, escapeProperty } from '../../src/check/report/github.js';
+import { toMermaid } from '../../src/render/graph.js';
 import { InputError } from '../../src/errors.js';
 import type { CheckReport } from '../../src/check/model.js';
-import { BGP, LON, NASTY, NYC, SFO, floodReport, passingReport, reportWithoutBase, sampleReport } from './check-report-fixture.js';
+import { BGP, LON, NASTY, NYC, SESSIONS, SFO, failedRunReport, floodReport, passingReport, reportWithoutBase, sampleReport, summarise } from './check-report-fixture.js';
+import { codeQualityErrors, validateCheckJson } from './check-report-readers.js';
+import { parseMermaid } from './output-schemas.js';
 
 const addFormats = addFormatsModule.default ?? addFormatsModule;
 
@@ -36,7 +39,7 @@ const ESC = '\u001b[';
 
 describe('check report: json', () => {
   it('validates against schemas/netq-check-report.schema.json for every kind of report', () => {
-    for (const report of [sampleReport(), reportWithoutBase(), passingReport(), floodReport(20)]) {
+    for (const report of [sampleReport(), reportWithoutBase(), passingReport(), floodReport(20), failedRunReport(), failedRunReport(3)]) {
       const doc: unknown = JSON.parse(renderCheckJson(report));
       assert.ok(validateJson(doc), JSON.stringify(validateJson.errors, null, 2));
     }
@@ -80,6 +83,24 @@ describe('check report: json', () => {
     assert.equal(doc.findings[2]!.message, NASTY);
     assert.equal(doc.fixed.length, 1);
     assert.equal(doc.fixed[0]!.fingerprint, 'fp-bgp-old');
+  });
+
+  it('holds the error of a gate that could not run, every mistake of the checks file at its place', () => {
+    const doc = JSON.parse(renderCheckJson(failedRunReport())) as { exitCode: number; error: Record<string, unknown>; checks: unknown[]; failOnExisting: boolean };
+    assert.ok(validateCheckJson(doc), JSON.stringify(validateCheckJson.errors));
+    assert.equal(doc.exitCode, 2);
+    assert.deepEqual(doc.checks, []);
+    assert.equal(doc.failOnExisting, false);
+    assert.deepEqual(doc.error, {
+      message: 'netq-checks.yaml has 2 problems',
+      exitCode: 2,
+      hint: 'netq check --list shows the check kinds',
+      problems: [
+        { file: 'network/netq-checks.yaml', line: 4, column: 12, message: "unknown check kind 'bgp-sessions-establishd' <&>" },
+        { file: 'network/netq-checks.yaml', line: 7, column: 5, message: 'unknown parameter ipz' },
+      ],
+    });
+    assert.equal((JSON.parse(renderCheckJson(sampleReport())) as { error: unknown }).error, null);
   });
 });
 
@@ -130,21 +151,23 @@ describe('check report: table', () => {
 describe('check report: gitlab code quality', () => {
   const issues = (report: CheckReport) => JSON.parse(renderCheckGitlab(report)) as CodeQualityIssue[];
 
-  it('is a JSON array of issues with every field GitLab needs', () => {
-    const list = issues(sampleReport());
-    assert.ok(Array.isArray(list));
-    assert.equal(list.length, 4);
-    for (const i of list) {
-      assert.equal(typeof i.description, 'string');
-      assert.equal(typeof i.check_name, 'string');
-      assert.equal(typeof i.fingerprint, 'string');
+  it('is a JSON array whose every entry GitLab\'s Code Quality schema accepts, for every kind of report', () => {
+    for (const report of [sampleReport(), reportWithoutBase(), passingReport(), floodReport(30), failedRunReport(), failedRunReport(3)]) {
+      assert.equal(codeQualityErrors(renderCheckGitlab(report)), '');
+    }
+    for (const i of issues(sampleReport())) {
       assert.ok(['info', 'minor', 'major', 'critical', 'blocker'].includes(i.severity));
-      assert.equal(typeof i.location.path, 'string');
       assert.ok(Number.isInteger(i.location.lines.begin) && i.location.lines.begin >= 1);
     }
   });
 
-  it('maps severities (error critical, warning minor, waived info) and locations (site folder without a file)', () => {
+  it('the schema check refuses an entry without a fingerprint, so the check above means something', () => {
+    const list = issues(sampleReport()) as unknown as Array<Record<string, unknown>>;
+    delete list[0]!.fingerprint;
+    assert.notEqual(codeQualityErrors(JSON.stringify(list)), '');
+  });
+
+  it('maps severities (error critical, warning minor, waived info) and locations (first config file without a file, line 1 without a line)', () => {
     const byFp = new Map(issues(sampleReport()).map((i) => [i.fingerprint, i]));
     assert.deepEqual(byFp.get('fp-bgp-1')!.location, { path: 'regions/north_america/nyc/configs/core-rtr01.cfg', lines: { begin: 42 } });
     assert.equal(byFp.get('fp-bgp-1')!.severity, 'critical');
@@ -152,8 +175,42 @@ describe('check report: gitlab code quality', () => {
     assert.equal(byFp.get('fp-undef-1')!.severity, 'minor');
     assert.equal(byFp.get('fp-bgp-3')!.severity, 'info');
     assert.deepEqual(byFp.get('fp-bgp-3')!.location, { path: 'regions/north_america/nyc/configs/border01.cfg', lines: { begin: 1 } });
-    assert.deepEqual(byFp.get('fp-bgp-2')!.location, { path: 'regions/north_america/nyc', lines: { begin: 1 } });
+    assert.deepEqual(byFp.get('fp-bgp-2')!.location, { path: 'regions/north_america/nyc/configs/border01.cfg', lines: { begin: 1 } });
     assert.ok(byFp.get('fp-bgp-2')!.description.startsWith(`${BGP}: ${NASTY}`));
+  });
+
+  it('lists checks that could not run and sites that could not be checked, as blockers with stable fingerprints', () => {
+    const list = issues(sampleReport());
+    const blockers = list.filter((i) => i.severity === 'blocker');
+    assert.deepEqual(
+      blockers.map((i) => [i.description, i.location]),
+      [
+        [`${LON} could not be checked: no configs under regions/europe/lon/configs`, { path: 'regions/europe/lon', lines: { begin: 1 } }],
+        [
+          `no duplicate IPs: could not run on ${NYC}: Batfish work failed: ipOwners <question> & "answer" broke`,
+          { path: 'regions/north_america/nyc/configs/border01.cfg', lines: { begin: 1 } },
+        ],
+      ],
+    );
+    // The same problem next run is the same entry to GitLab, whatever its message says then.
+    const later = sampleReport();
+    later.checks = later.checks.map((c) => (c.status === 'error' ? { ...c, error: { message: 'timed out', exitCode: 3 } } : c));
+    assert.deepEqual(issues(later).filter((i) => i.severity === 'blocker').map((i) => i.fingerprint), blockers.map((i) => i.fingerprint));
+    assert.ok(blockers.every((i) => /^[0-9a-f]{32}$/.test(i.fingerprint)), 'hex fingerprints');
+  });
+
+  it('holds a gate that could not run: each mistake of the checks file at its line, else one entry on the checks file', () => {
+    assert.deepEqual(
+      issues(failedRunReport()).map((i) => [i.severity, i.location, i.description]),
+      [
+        ['blocker', { path: 'network/netq-checks.yaml', lines: { begin: 4 } }, "netq check: unknown check kind 'bgp-sessions-establishd' <&>"],
+        ['blocker', { path: 'network/netq-checks.yaml', lines: { begin: 7 } }, 'netq check: unknown parameter ipz'],
+      ],
+    );
+    const [unreachable] = issues(failedRunReport(3));
+    assert.deepEqual(unreachable!.location, { path: 'netq-checks.yaml', lines: { begin: 1 } });
+    assert.match(unreachable!.description, /^netq check could not run \(exit 3\): Batfish is not reachable/);
+    assert.equal(issues(summarise({ ...failedRunReport(3), checksFile: null })).length, 1, 'the built-in checks: still one entry');
   });
 
   it('keeps fingerprints unique and leaves fixed findings out', () => {
@@ -209,13 +266,50 @@ describe('check report: github', () => {
     assert.equal(first, `::error file=a%2Cb%3Ac.cfg,line=3,title=netq%3A ${BGP} (${NYC}) [new]::line one%0Aline two: 50%25`);
   });
 
-  it('prints every line either as a command or inside the collapsed group', () => {
-    const lines = renderCheckGithub(sampleReport()).stdout.trimEnd().split('\n');
+  it('prints every line either as one of its commands or inside the collapsed group, behind ::stop-commands::', () => {
+    const lines = renderCheckGithub(sampleReport(), { stopToken: 'tok3n' }).stdout.trimEnd().split('\n');
     const start = lines.indexOf('::group::netq check results');
-    const end = lines.indexOf('::endgroup::');
-    assert.ok(start > 0 && end === lines.length - 1);
+    assert.ok(start > 0, 'a group');
+    assert.deepEqual([lines[start + 1], lines.at(-2), lines.at(-1)], ['::stop-commands::tok3n', '::tok3n::', '::endgroup::']);
     for (const line of lines.slice(0, start)) assert.ok(parseCommand(line), line);
-    for (const line of lines.slice(start + 1, end)) assert.ok(!line.startsWith('::'), line);
+    for (const line of lines.slice(start + 2, -2)) assert.ok(!line.trimStart().startsWith('::'), line);
+  });
+
+  it('lets no name or message act as a workflow command, and uses a fresh random stop token', () => {
+    const hostile = [
+      'a\n::error file=evil.cfg,line=1::pwned',
+      '##[warning]pwned',
+      'x ##[set-output name=a]b',
+      '%0A::warning::pwned',
+      'cr\r::error::pwned\r\n::add-mask::x',
+      '  ::notice::indented',
+      ':::triple',
+    ];
+    const report = sampleReport();
+    report.checks = report.checks.map((c, i) => ({ ...c, name: hostile[i % hostile.length]!, error: c.error ? { ...c.error, message: hostile[(i + 1) % hostile.length]! } : null }));
+    report.findings = report.findings.map((f, i) => ({ ...f, check: hostile[i]!, message: hostile[(i + 3) % hostile.length]!, location: f.location ? { ...f.location, file: hostile[(i + 5) % hostile.length]! } : null }));
+    report.sites = report.sites.map((s, i) => ({ ...s, site: hostile[(i + 2) % hostile.length]!, error: s.error ? { ...s.error, message: hostile[1]! } : null }));
+    const { stdout } = renderCheckGithub(report);
+    const lines = stdout.trimEnd().split(/\r\n|\r|\n/);
+    const start = lines.indexOf('::group::netq check results');
+    const token = /^::stop-commands::([0-9a-f]{32})$/.exec(lines[start + 1] ?? '')?.[1];
+    assert.ok(token, lines[start + 1]);
+    assert.equal(lines.at(-2), `::${token}::`);
+    // Before the group: only netq's annotations, each a whole command with nothing raw in it.
+    for (const line of lines.slice(0, start)) {
+      const cmd = parseCommand(line);
+      assert.ok(cmd && ['error', 'warning', 'notice'].includes(cmd.type), line);
+      assert.ok(cmd.props.title?.startsWith('netq'), line);
+    }
+    // Inside: no line starts with `::` (blanks allowed before it), and no `::` or `##[` anywhere.
+    for (const line of lines.slice(start + 2, -2)) {
+      assert.ok(!/^\s*::/.test(line) && !line.includes('::') && !line.includes('##['), JSON.stringify(line));
+    }
+    // `##[` anywhere in the whole output is not a command either, annotations included.
+    assert.ok(!stdout.includes('##['), 'no ##[ anywhere');
+    assert.notEqual(renderCheckGithub(report).stdout.match(/stop-commands::(\w+)/)?.[1], token, 'a new token each time');
+    // The names are still there for a person to read.
+    assert.ok(stdout.includes('evil.cfg'), 'names still readable');
   });
 
   it('annotates at most 10 of a type, new first, and says in the summary how many more there are', () => {
@@ -228,6 +322,15 @@ describe('check report: github', () => {
     assert.match(notice.message, /^15 more errors not annotated/);
     assert.match(stepSummary, /15 more errors not annotated: GitHub shows only 10 annotations of a type per step/);
     assert.ok(stepSummary.startsWith('### ❌ netq check failed'));
+  });
+
+  it('annotates a gate that could not run, and each mistake of the checks file at its line and column', () => {
+    const { stdout, stepSummary } = renderCheckGithub(failedRunReport());
+    const commands = stdout.split('\n').map(parseCommand).filter((c) => c !== null && c.type === 'error');
+    assert.deepEqual(commands[0]!.props, { title: 'netq: check could not run (exit 2)' });
+    assert.match(commands[0]!.message, /^netq-checks\.yaml has 2 problems\nhint: /);
+    assert.deepEqual(commands[1]!.props, { file: 'network/netq-checks.yaml', line: '4', col: '12', title: 'netq: checks file' });
+    assert.match(stepSummary, /^### 💥 netq check could not run \(exit 2\)/);
   });
 
   it('has no notice when everything fits', () => {
@@ -258,7 +361,7 @@ describe('check report: markdown', () => {
     const fresh = text.indexOf('core-rtr01 → 10.10.3.2');
     const existing = text.indexOf('peer "10.0.0.2"'.replace(/"/g, '"'));
     assert.ok(bgp > 0 && fresh > bgp);
-    assert.ok(text.includes('peer "10.0.0.2" &lt;AS 65001&gt; &amp; 100% down, state: idle \\| \\`x\\` #1'), 'escaped for markdown');
+    assert.ok(text.includes('peer "10.0.0.2" &lt;AS 65001&gt; &amp; 100% down, state: idle \\| \\`x\\` #\u20601'), 'escaped for markdown');
     assert.ok(existing < 0 || existing > fresh);
     assert.ok(text.includes('<details open>\n<summary>❌ <b>core BGP sessions are up</b> · north_america/nyc · 3 findings (1 new, 2 existing, 1 waived)</summary>'));
     assert.ok(text.includes('#### Fixed by this change (1)'));
@@ -297,11 +400,65 @@ describe('check report: markdown', () => {
   it('is not cut when it fits', () => {
     assert.ok(!renderCheckMarkdown(sampleReport()).includes('Not shown'));
   });
+
+  it('pings nobody and links no issue: mentions and references from configs, checks files and Batfish are neutralised', () => {
+    const refs = ['@alice', '@acme/netops', '#123', 'GH-123', 'acme/net#7', '!42', '~bug', '~"needs review"', '%v1.0', '&9', '$77', '*iteration:3', '[[Home]]'];
+    const hostile = refs.join(' ');
+    const report = sampleReport();
+    report.checks = report.checks.map((c) => ({ ...c, name: `${c.name} ${hostile}`, error: c.error ? { ...c.error, message: `${c.error.message} ${hostile}` } : null }));
+    report.findings = report.findings.map((f) => ({ ...f, check: `${f.check} ${hostile}`, message: `${f.message} ${hostile}`, row: { ...f.row, Node: `r1 ${hostile}` } }));
+    report.fixed = report.fixed.map((f) => ({ ...f, check: `${f.check} ${hostile}`, message: `${f.message} ${hostile}` }));
+    report.sites = report.sites.map((s) => ({ ...s, error: s.error ? { ...s.error, message: `${s.error.message} ${hostile}` } : null }));
+    report.expiredWaivers = report.expiredWaivers.map((w) => ({ ...w, reason: `${w.reason} ${hostile}` }));
+    const text = renderCheckMarkdown(report);
+    // Outside code (where neither platform looks for references), none of the patterns is left.
+    const prose = text.replace(/```mermaid\n[\s\S]*?```/g, '').replace(/`[^`\n]*`/g, '');
+    const patterns: Array<[string, RegExp]> = [
+      ['GitHub/GitLab mention', /(?:^|[^\w`])@[A-Za-z0-9_]/],
+      ['issue or MR reference', /(?:^|[^\w&])#\d/],
+      ['GH- reference', /\bGH-\d/i],
+      ['cross-repo reference', /[\w.-]+\/[\w.-]+#\d/],
+      ['GitLab merge request', /!\d/],
+      ['GitLab label', /~(?:\\)?\w|~"/],
+      ['GitLab milestone', /%(?:\w|")/],
+      ['GitLab epic', /&amp;\d/],
+      ['GitLab snippet', /\$\d/],
+      ['GitLab iteration', /\*iteration:/],
+      ['wiki link', /\[\[|\\\[\\\[/],
+    ];
+    for (const [name, pattern] of patterns) assert.ok(!pattern.test(prose), `${name}: ${prose.match(pattern)?.[0]}`);
+    // What a person sees is the same text: only invisible WORD JOINERs were added.
+    const visible = text.replace(/\u2060/g, '');
+    assert.ok(visible.includes('@alice @acme/netops #123 GH-123 acme/net#7 !42 \\~bug \\~"needs review" %v1.0 &amp;9 $77 \\*iteration:3 \\[\\[Home\\]\\]'), 'visible text unchanged');
+    assert.ok(text.includes('\u2060'), 'word joiners added');
+  });
+
+  it('keeps the mermaid block as the graph renderer made it, and mermaid still parses it, whatever the names', async () => {
+    const report = sampleReport();
+    const sessions = SESSIONS.map((e, i) => (i === 2 ? { ...e, node: '@alice #12 ```', remote: 'r2 ~x' } : e));
+    report.sites = report.sites.map((s) => (s.site === NYC ? { ...s, sessions } : s));
+    const text = renderCheckMarkdown(report);
+    const block = text.split('```mermaid\n')[1]!;
+    const graph = block.slice(0, block.indexOf('```'));
+    assert.equal(graph, toMermaid(sessions), 'nothing of the comment\'s escaping inside the block');
+    assert.ok(!graph.includes('\u2060'), 'no word joiner in the graph');
+    await parseMermaid(graph);
+  });
+
+  it('says when the gate could not run, with every mistake of the checks file and the hint', () => {
+    const text = renderCheckMarkdown(failedRunReport());
+    assert.ok(text.startsWith('### 💥 netq check could not run (exit 2)\n'), text);
+    assert.ok(text.includes("- `network/netq-checks.yaml:4:12`: unknown check kind 'bgp-sessions-establishd' &lt;&amp;&gt;"), text);
+    assert.ok(text.includes('_hint:_ netq check --list shows the check kinds'), text);
+    assert.ok(renderCheckMarkdown(failedRunReport(3)).includes('Batfish is not reachable at http://127.0.0.1:9 (ECONNREFUSED)'), 'exit 3');
+  });
 });
 
 describe('check report: renderCheckReport', () => {
-  it('renders every format; github alone has a step summary', () => {
+  it('renders every format, also for a gate that could not run; github alone has a step summary', () => {
     for (const format of CHECK_FORMATS) {
+      const failed = renderCheckReport(failedRunReport(3), format, { terminal: { color: false } });
+      assert.match(failed.text, /Batfish is not reachable/, format);
       const out = renderCheckReport(sampleReport(), format, { terminal: { color: false } });
       assert.ok(out.text.length > 0 && out.text.endsWith('\n'), format);
       assert.equal(out.stepSummary === null, format !== 'github', format);
@@ -309,8 +466,10 @@ describe('check report: renderCheckReport', () => {
     assert.equal(renderCheckReport(sampleReport(), 'json').text, renderCheckJson(sampleReport()));
   });
 
-  it('reads --report FORMAT=FILE and refuses unknown formats with exit 2', () => {
+  it('reads --report FORMAT=FILE, format names in any case, and refuses unknown formats with exit 2', () => {
     assert.deepEqual(parseReportOption('sarif=out/netq.sarif'), { format: 'sarif', path: 'out/netq.sarif' });
+    assert.deepEqual(parseReportOption('SARIF=out/netq.sarif'), { format: 'sarif', path: 'out/netq.sarif' });
+    assert.deepEqual(parseReportOption('JUnit=x.xml'), { format: 'junit', path: 'x.xml' });
     assert.deepEqual(parseReportOption('junit=a=b.xml'), { format: 'junit', path: 'a=b.xml' });
     assert.throws(() => parseReportOption('pdf=x.pdf'), (e: unknown) => e instanceof InputError && e.exitCode === 2 && /table, json, junit/.test(e.hint ?? ''));
     assert.throws(() => parseReportOption('json'), InputError);

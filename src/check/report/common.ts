@@ -1,3 +1,4 @@
+import { findingFails } from '../engine.js';
 import type { CheckReport, CheckResult, CheckStatus, Finding, FindingLocation, SiteReport } from '../model.js';
 
 /**
@@ -57,14 +58,57 @@ export function locationText(location: FindingLocation | null): string {
   return location.line === null ? location.file : `${location.file}:${location.line}`;
 }
 
+/** Where a reader that needs a file puts a finding (see anchorOf). */
+export interface Anchor {
+  file: string;
+  /** 1-based; null only when the finding has no file and its site no config file either. */
+  line: number | null;
+  /** True when the finding named no file and this is the site's (first config file, or folder). */
+  isSite: boolean;
+  /** True when `line` is the finding's own line, not 1 put there for want of one. */
+  lineKnown: boolean;
+}
+
 /**
- * Where a finding is, or the site's folder when Batfish named no file: the formats that need a
- * path (Code Quality, SARIF) point at the site so the finding is still shown and grouped there.
+ * Where a finding goes for the readers that need a file and a line for every entry (SARIF,
+ * Code Quality): its own file and line; its file at line 1 when Batfish named no line; and when
+ * it named no file at all, the site's first config file at line 1 (see `firstConfigOf` in
+ * app/check-run.ts for why that file). Only a site without any device file falls back to its
+ * folder, with no line.
  */
-export function anchorOf(finding: Finding, report: CheckReport): { file: string; line: number | null; isSite: boolean } {
-  if (finding.location) return { file: finding.location.file, line: finding.location.line, isSite: false };
+export function anchorOf(finding: Finding, report: CheckReport): Anchor {
+  if (finding.location) {
+    const known = finding.location.line !== null;
+    return { file: finding.location.file, line: finding.location.line ?? 1, isSite: false, lineKnown: known };
+  }
   const site = report.sites.find((s) => s.site === finding.site);
-  return { file: site?.dir || finding.site, line: null, isSite: true };
+  if (site?.firstConfig) return { file: site.firstConfig, line: 1, isSite: true, lineKnown: false };
+  return { file: site?.dir || finding.site, line: null, isSite: true, lineKnown: false };
+}
+
+/** Where a reader that needs a file puts something about a whole site (an error, a check that could not run). */
+export function siteAnchor(report: CheckReport, site: string): { file: string; line: number | null } {
+  const s = report.sites.find((x) => x.site === site);
+  if (s?.firstConfig) return { file: s.firstConfig, line: 1 };
+  return { file: s?.dir || site, line: null };
+}
+
+/** Whether a finding fails this report's gate (the same rule the exit code follows). */
+export function failsGate(finding: Finding, report: CheckReport): boolean {
+  return findingFails(finding, report.failOn, report.failOnExisting);
+}
+
+/**
+ * Why open findings of a check do not fail the gate, for readers that only know pass and fail:
+ * `warnings do not fail the gate (--fail-on error)`.
+ */
+export function notFailingText(findings: readonly Finding[], report: CheckReport): string {
+  const open = findings.filter((f) => !f.waiver);
+  if (report.failOn === 'never') return 'nothing fails the gate (--fail-on never)';
+  const reasons: string[] = [];
+  if (open.some((f) => f.severity === 'warning') && report.failOn === 'error') reasons.push('warnings do not fail the gate (--fail-on error)');
+  if (open.some((f) => f.baseline === 'existing') && !report.failOnExisting) reasons.push('findings that already existed in the base do not fail it (--fail-on-existing would)');
+  return reasons.join('; ') || 'none fails the gate';
 }
 
 /** A cell of an evidence row as one line of text: strings as they are, anything else as JSON. */

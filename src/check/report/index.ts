@@ -12,7 +12,7 @@ import { type CheckTableOptions, renderCheckTable } from './table.js';
 export { renderCheckTable } from './table.js';
 export { checkReportDocument, renderCheckJson, type CheckReportDocument, type FindingDocument } from './json.js';
 export { renderCheckJunit } from './junit.js';
-export { checkReportSarif, renderCheckSarif } from './sarif.js';
+export { DEFAULT_SARIF_CATEGORY, SARIF_MAX_GZIP_BYTES, SARIF_MAX_RESULTS, checkReportSarif, renderCheckSarif, sarifCategory } from './sarif.js';
 export { renderCheckMarkdown } from './markdown.js';
 export { renderCheckGithub, type GithubOutput } from './github.js';
 export { codeQualityIssues, renderCheckGitlab, type CodeQualityIssue } from './gitlab.js';
@@ -25,6 +25,12 @@ export type CheckFormat = (typeof CHECK_FORMATS)[number];
 
 export function isCheckFormat(value: string): value is CheckFormat {
   return (CHECK_FORMATS as readonly string[]).includes(value);
+}
+
+/** A format name as the user wrote it (`SARIF`, `Junit`): names are case-insensitive; undefined when unknown. */
+export function checkFormatOf(value: string): CheckFormat | undefined {
+  const name = value.trim().toLowerCase();
+  return isCheckFormat(name) ? name : undefined;
 }
 
 export interface CheckRenderOptions {
@@ -75,10 +81,11 @@ export function renderCheckReport(report: CheckReport, format: CheckFormat, opti
  */
 export function parseReportOption(value: string): { format: CheckFormat; path: string } {
   const eq = value.indexOf('=');
-  const format = eq < 0 ? value : value.slice(0, eq);
+  const name = eq < 0 ? value : value.slice(0, eq);
   const path = eq < 0 ? '' : value.slice(eq + 1);
-  if (!isCheckFormat(format)) {
-    throw new InputError(`--report ${value}: unknown format "${format}"`, { hint: `use FORMAT=FILE with one of: ${CHECK_FORMATS.join(', ')}` });
+  const format = checkFormatOf(name);
+  if (!format) {
+    throw new InputError(`--report ${value}: unknown format "${name}"`, { hint: `use FORMAT=FILE with one of: ${CHECK_FORMATS.join(', ')}` });
   }
   if (!path) throw new InputError(`--report ${value}: no file given`, { hint: `write it as --report ${format}=FILE` });
   return { format, path };

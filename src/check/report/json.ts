@@ -8,6 +8,15 @@ export interface CheckReportDocument {
   netqVersion: string;
   batfishVersion: string | null;
   failOn: CheckReport['failOn'];
+  /** --fail-on-existing: with a base, existing findings fail the gate too. */
+  failOnExisting: boolean;
+  /** Why the gate could not run at all (exit 2, 3 or 4), or null; then sites, checks and findings are empty. */
+  error: {
+    message: string;
+    exitCode: number;
+    hint: string | null;
+    problems: Array<{ file: string; line: number; column: number; message: string }>;
+  } | null;
   /** The base compared against (--base-dir / --base-ref), or null. */
   baseline: { kind: 'dir' | 'ref'; value: string } | null;
   /** The exit code the gate ends with. */
@@ -80,6 +89,15 @@ export function checkReportDocument(report: CheckReport): CheckReportDocument {
     netqVersion: report.netqVersion,
     batfishVersion: report.batfishVersion,
     failOn: report.failOn,
+    failOnExisting: report.failOnExisting,
+    error: report.error
+      ? {
+          message: report.error.message,
+          exitCode: report.error.exitCode,
+          hint: report.error.hint,
+          problems: report.error.problems.map((p) => ({ file: p.file, line: p.line, column: p.column, message: p.message })),
+        }
+      : null,
     baseline: report.baseline ? { kind: report.baseline.kind, value: report.baseline.value } : null,
     exitCode: report.exitCode,
     summary: {

@@ -1,20 +1,38 @@
-import type { CheckReport, CheckResult, Finding } from '../model.js';
-import { findingCountText, findingTags, findingsOf, groupBySite, locationText, rowText } from './common.js';
+import type { CheckReport, CheckResult, Finding, RunError } from '../model.js';
+import { failsGate, findingCountText, findingTags, findingsOf, groupBySite, locationText, notFailingText, rowText } from './common.js';
 
 /**
- * JUnit XML as GitLab's unit test reports and the GitHub test-report actions read it: one
- * `<testsuite>` per site, one `<testcase>` per check with `classname` = site and `name` = check
- * name (GitLab keys a test by that pair, so both are always set), `<failure>` holding the
- * findings as text, `<error>` for a check that could not run, `<skipped/>` for one that did not
- * apply.
+ * JUnit XML, valid against the schema Jenkins' xunit plugin validates with (junit-10.xsd: the
+ * root `<testsuites>` takes only name, time, tests, failures and errors) and read as GitLab's
+ * unit test reports and the GitHub test-report actions read it: one `<testsuite>` per site, one
+ * `<testcase>` per check with `classname` = site and `name` = check name (GitLab keys a test by
+ * suite, classname and name, so both are always set), `<failure>` holding the findings as text,
+ * `<error>` for a check that could not run, `<skipped>` for one that did not apply.
  *
- * A `warn` check is a failure only when the gate fails on warnings (`--fail-on warning`);
- * otherwise it passes with its findings in `<system-out>`, so the test report and the job's exit
- * code tell the same story.
+ * What GitLab keeps (lib/gitlab/ci/parsers/test/junit.rb): a test case's status is `failed`
+ * when it has a `<failure>`, `error` with an `<error>`, `skipped` with a `<skipped>`, else
+ * `success`; its shown output is the text of that element (plus `<system-out>` after a failure
+ * or error); a passing test case keeps no output at all, so findings in the `<system-out>` of a
+ * passing case are thrown away. Hence a check whose findings do not fail the gate (warnings at
+ * `--fail-on error`, findings that already existed in the base, anything at `--fail-on never`)
+ * is written `<skipped>` with the findings as its text: GitLab shows it, with the findings, and
+ * neither GitLab nor Jenkins counts it as a failure, so the test report never reads as a failed
+ * gate when the gate passed. A check is a `<failure>` exactly when one of its findings fails the
+ * gate (the rule the exit code follows), so the report and the job's exit code tell the same
+ * story. Waived findings alone leave a check passing (in `<system-out>`, for Jenkins' log).
+ *
+ * A `<failure>`/`<error>`/`<skipped>` always has text: GitLab reads the element through
+ * Hash.from_xml, where an element with text becomes that text and one without becomes a hash of
+ * its attributes.
  */
 export function renderCheckJunit(report: CheckReport): string {
   const suites: string[] = [];
-  const totals = { tests: 0, failures: 0, errors: 0, skipped: 0, ms: 0 };
+  const totals = { tests: 0, failures: 0, errors: 0, ms: 0 };
+  if (report.error) {
+    totals.tests++;
+    totals.errors++;
+    suites.push(runErrorSuite(report.error));
+  }
   for (const group of groupBySite(report)) {
     const cases: string[] = [];
     const counts = { tests: 0, failures: 0, errors: 0, skipped: 0, ms: 0 };
@@ -41,8 +59,8 @@ export function renderCheckJunit(report: CheckReport): string {
     totals.tests += counts.tests;
     totals.failures += counts.failures;
     totals.errors += counts.errors;
-    totals.skipped += counts.skipped;
     totals.ms += counts.ms;
+    // `skipped` is allowed on a testsuite (not on the root).
     const suiteAttrs = attrs({
       name: group.site,
       tests: String(counts.tests),
@@ -58,11 +76,23 @@ export function renderCheckJunit(report: CheckReport): string {
     tests: String(totals.tests),
     failures: String(totals.failures),
     errors: String(totals.errors),
-    skipped: String(totals.skipped),
     time: seconds(totals.ms),
   });
   const body = suites.length ? `<testsuites ${rootAttrs}>\n${suites.join('\n')}\n</testsuites>` : `<testsuites ${rootAttrs}/>`;
   return `<?xml version="1.0" encoding="UTF-8"?>\n${body}\n`;
+}
+
+/** The gate could not run (bad checks file, Batfish unreachable): one suite with one test case in error. */
+function runErrorSuite(error: RunError): string {
+  const lines = [error.message, ...error.problems.map((p) => `${p.file}:${p.line}:${p.column}: ${p.message}`)];
+  if (error.hint) lines.push(`hint: ${error.hint}`);
+  return (
+    `  <testsuite ${attrs({ name: 'netq check', tests: '1', failures: '0', errors: '1', skipped: '0', time: '0.000' })}>\n` +
+    `    <testcase ${attrs({ classname: 'netq check', name: 'gate can run', time: '0' })}>\n` +
+    `      <error ${attrs({ message: error.message, type: `exit ${error.exitCode}` })}>${text(lines.join('\n'))}</error>\n` +
+    '    </testcase>\n' +
+    '  </testsuite>'
+  );
 }
 
 function testcaseBody(report: CheckReport, check: CheckResult): { kind: 'pass' | 'failure' | 'error' | 'skipped'; body: string } {
@@ -70,7 +100,7 @@ function testcaseBody(report: CheckReport, check: CheckResult): { kind: 'pass' |
   switch (check.status) {
     case 'skipped': {
       const why = check.error?.message ?? 'not for this site';
-      return { kind: 'skipped', body: `      <skipped ${attrs({ message: why })}/>` };
+      return { kind: 'skipped', body: `      <skipped ${attrs({ message: why })}>${text(why)}</skipped>` };
     }
     case 'error': {
       const message = check.error?.message ?? 'the check could not run';
@@ -80,19 +110,21 @@ function testcaseBody(report: CheckReport, check: CheckResult): { kind: 'pass' |
       };
     }
     case 'fail':
-    case 'warn': {
-      const summary = `${check.kind}: ${findingCountText(findings, check.findings)}`;
-      const details = text(findings.map(findingText).join('\n'));
-      if (check.status === 'fail' || report.failOn === 'warning') {
-        return { kind: 'failure', body: `      <failure ${attrs({ message: summary, type: check.kind })}>${details}</failure>` };
+    case 'warn':
+    case 'pass': {
+      const open = findings.filter((f) => !f.waiver);
+      const details = findings.map(findingText).join('\n');
+      if (open.length === 0) {
+        // Waived findings are still worth a line in the log of a passing test.
+        return findings.length ? { kind: 'pass', body: `      <system-out>${text(details)}</system-out>` } : { kind: 'pass', body: '' };
       }
-      return { kind: 'pass', body: `      <system-out>${text(`${summary}\n${findings.map(findingText).join('\n')}`)}</system-out>` };
+      const summary = `${check.kind}: ${findingCountText(findings, check.findings)}`;
+      if (findings.some((f) => failsGate(f, report))) {
+        return { kind: 'failure', body: `      <failure ${attrs({ message: summary, type: check.kind })}>${text(details)}</failure>` };
+      }
+      const message = `${summary}; ${notFailingText(findings, report)}`;
+      return { kind: 'skipped', body: `      <skipped ${attrs({ message })}>${text(`${message}\n${details}`)}</skipped>` };
     }
-    case 'pass':
-      // Waived findings are still worth a line in the log of a passing test.
-      return findings.length
-        ? { kind: 'pass', body: `      <system-out>${text(findings.map(findingText).join('\n'))}</system-out>` }
-        : { kind: 'pass', body: '' };
   }
 }
 

@@ -1,5 +1,5 @@
 import { toMermaid } from '../../render/graph.js';
-import type { CheckReport, CheckResult, CheckStatus, Finding } from '../model.js';
+import type { CheckReport, CheckResult, CheckStatus, Finding, RunError } from '../model.js';
 import {
   STATUS_ORDER,
   clip,
@@ -43,6 +43,7 @@ export function renderCheckMarkdown(report: CheckReport, options: CheckMarkdownO
 
   // The verdict is the point of the comment: it is there whatever the limit.
   budget.force(`${verdictLine(report)}\n\n${metaLine(report)}\n`);
+  if (report.error) addRunError(budget, report.error, cut);
 
   // The checks table: problems first, so a cut table still shows what matters.
   const checks = [...report.checks].sort((a, b) => STATUS_ORDER.indexOf(a.status) - STATUS_ORDER.indexOf(b.status));
@@ -133,7 +134,18 @@ export function renderCheckMarkdown(report: CheckReport, options: CheckMarkdownO
   return text;
 }
 
+/** Why the gate could not run: the error, each mistake of the checks file at its place, the hint. */
+function addRunError(budget: Budget, error: RunError, cut: Record<'notes' | 'fixed', number>): void {
+  budget.force(`\n${md(error.message)}\n`);
+  if (error.problems.length) {
+    const items = error.problems.map((p) => `- ${code(`${p.file}:${p.line}:${p.column}`)}: ${md(p.message)}`);
+    addList(budget, '\n', items, cut, 'notes');
+  }
+  if (error.hint) budget.add(`\n_hint:_ ${md(error.hint)}\n`);
+}
+
 function verdictLine(report: CheckReport): string {
+  if (report.error) return `### 💥 netq check could not run (exit ${report.error.exitCode})`;
   const s = report.summary;
   const parts: string[] = [];
   if (s.checks.fail) parts.push(`${s.checks.fail} failing ${s.checks.fail === 1 ? 'check' : 'checks'}`);
@@ -225,12 +237,34 @@ class Budget {
   }
 }
 
+/** WORD JOINER: invisible, joins what is around it, and no platform's reference pattern lets it through. */
+const WJ = '\u2060';
+
 /**
- * Text in a Markdown table cell or paragraph: markup characters escaped, `<`, `>` and `&` as
- * entities (GitHub renders inline HTML), line breaks as `<br>`.
+ * Text from configs, checks files or Batfish, made unable to ping or link anyone when the
+ * comment is posted: a WORD JOINER (U+2060) goes right after every sigil that starts a reference
+ * and before what it would reference. It renders as nothing on GitHub and GitLab, so the visible
+ * text is the same, but `@name` no longer matches GitHub's or GitLab's mention pattern (a name
+ * character must follow the `@` directly), nor `#123`, `owner/repo#1`, `GH-123` (GitHub) or
+ * `!123`, `~label`, `%milestone`, `&epic`, `$snippet`, `*iteration:1`, `[[wiki]]` (GitLab). An HTML
+ * entity (`&#64;`) would not do: both decode entities before they look for references. Code spans
+ * and the mermaid block need nothing: neither platform looks for references in code.
+ */
+export function noReferences(text: string): string {
+  return text
+    // Only where a reference could start: a letter, digit, `_` or a quote right after the sigil.
+    .replace(/([@#!~%&$*])(?=[\p{L}\p{N}_"])/gu, `$1${WJ}`)
+    .replace(/\[(?=\[)/g, `[${WJ}`)
+    .replace(/\b(GH-)(?=\d)/gi, `$1${WJ}`);
+}
+
+/**
+ * Text in a Markdown table cell or paragraph: references neutralised (see noReferences), markup
+ * characters escaped, `<`, `>` and `&` as entities (GitHub renders inline HTML), line breaks as
+ * `<br>`.
  */
 export function md(text: string): string {
-  return printable(text)
+  return noReferences(printable(text))
     .replace(/[\\`*_[\]|~]/g, (c) => `\\${c}`)
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
@@ -238,9 +272,9 @@ export function md(text: string): string {
     .replace(/\r\n|\r|\n/g, '<br>');
 }
 
-/** Text inside an HTML element (`<summary>`), where Markdown is not read. */
+/** Text inside an HTML element (`<summary>`), where Markdown is not read but references are. */
 function html(text: string): string {
-  return printable(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/[\r\n]+/g, ' ');
+  return noReferences(printable(text)).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/[\r\n]+/g, ' ');
 }
 
 /** A code span; text with a backtick or a pipe (which would end a table cell) falls back to escaped text. */

@@ -46,6 +46,14 @@ export function renderCheckTable(report: CheckReport, terminal: TerminalInfo, op
   };
 
   const out: string[] = [];
+  if (report.error) {
+    // The gate could not run: the error is the whole report.
+    const e = report.error;
+    out.push(...paintFirst(wrap(`ERROR  netq check could not run (exit ${e.exitCode}): ${e.message}`, 0), 'ERROR', (t) => paint(COLORS.error, t)));
+    for (const p of e.problems) out.push(...wrap(`${p.file}:${p.line}:${p.column}: ${p.message}`, 2));
+    if (e.hint) out.push(...wrap(`hint: ${e.hint}`, 2));
+    return `${out.join('\n')}\n`;
+  }
   const groups = groupBySite(report);
   const nameWidth = Math.min(40, Math.max(10, ...report.checks.map((c) => [...c.name].length)));
   for (const group of groups) {
