@@ -9,7 +9,7 @@
 #     --batfish-url http://batfish.example:9996
 #
 # Build arguments: NODE_IMAGE, the Node 20 base (a mirror of it, say: it must provide node, npm,
-# /bin/sh, ln and a `node` user, as the official slim image does); VERSION, REVISION, CREATED and
+# /bin/sh, ln and a `node` user, as the official slim image does, and apt-get or git); VERSION, REVISION, CREATED and
 # SOURCE (the repository's URL) fill the OCI labels.
 ARG NODE_IMAGE=node:20.20.2-bookworm-slim
 
@@ -37,6 +37,10 @@ COPY schemas ./schemas
 COPY --from=deps /build/node_modules ./node_modules
 COPY --from=build /build/dist ./dist
 RUN ln -s /opt/netq/dist/bin/netq.js /usr/local/bin/netq
+# git: --base-ref and --changed-since read the base of a merge request with it. The slim image has
+# none; a base that brings git (a mirror with it, say) is used as it is.
+RUN command -v git >/dev/null 2>&1 \
+  || { apt-get update && apt-get install -y --no-install-recommends git && rm -rf /var/lib/apt/lists/*; }
 ENV NODE_ENV=production
 # The official image's unprivileged user (uid 1000). `docker run -u "$(id -u):$(id -g)"` runs netq
 # as the owner of the mounted repository instead, so the reports it writes there are theirs.

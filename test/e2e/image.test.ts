@@ -13,7 +13,7 @@
 import assert from 'node:assert/strict';
 import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -203,6 +203,28 @@ describe('the netq image', { skip }, () => {
     for (const expected of [/200 GET \/v2\/version/, /POST \/v2\/networks\/north_america\/snapshots\/nyc-[0-9a-f]{16}/]) {
       assert.match(requests, expected);
     }
+  });
+
+  it("reads a merge request's base with git in a checkout the runner made as another user, and fails only on what is new", async () => {
+    // The checkout belongs to the test's user (root in CI); netq runs as uid 1000 in the image.
+    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.email=ci@example.com', '-c', 'user.name=ci', ...args], { cwd: work, stdio: 'pipe' });
+    git('init', '-q', '-b', 'main');
+    git('add', 'regions', 'netq-checks.yaml');
+    git('commit', '-q', '-m', 'base');
+    const config = path.join(work, 'regions', 'north_america', 'nyc', 'configs');
+    const [first] = readdirSync(config).filter((f) => !f.startsWith('.')).sort();
+    writeFileSync(path.join(config, first!), `${readFileSync(path.join(config, first!), 'utf8')}\n! changed by the merge request\n`);
+    const args = ['run', '--rm', '--name', `${NETQ}-git`, '--network', NETWORK, '-v', `${work}:/work`, NETQ_IMAGE];
+    args.push('check', '--all', '--changed-since', 'main', '--base-ref', 'main', '--batfish-url', `http://${BATFISH}:9996`, '--connect-timeout', '60');
+    const result = await execFileAsync('docker', args, { encoding: 'utf8' }).then(
+      ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+      (error: { code: number; stdout: string; stderr: string }) => ({ code: error.code, stdout: error.stdout, stderr: error.stderr }),
+    );
+    // The stand-in's empty nodeProperties answer is a finding on the base too: existing, so exit 0.
+    assert.equal(result.code, 0, `${result.stdout}${result.stderr}`);
+    assert.match(result.stderr, /1 of 2 site\(s\) changed since main: north_america\/nyc/);
+    assert.doesNotMatch(result.stderr, /dubious|git could not/);
+    assert.match(result.stdout, /1 existing/);
   });
 
   it('runs as any uid a runner gives it (docker run -u), one without a passwd entry included', async () => {

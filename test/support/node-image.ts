@@ -6,8 +6,9 @@
  *
  * - this machine's node binary at /usr/local/bin/node and npm at /usr/local/lib/node_modules/npm,
  *   with the `npm` and `npx` links the official image has (their `#!/usr/bin/env node` needs env);
- * - /bin/sh (dash), which runs every RUN step and npm's scripts, and `ln` (the Dockerfile links
- *   `netq` onto the PATH), with the shared libraries `ldd` lists for each, in a merged /usr
+ * - /bin/sh (dash), which runs every RUN step and npm's scripts, `ln` (the Dockerfile links
+ *   `netq` onto the PATH) and git (which the Dockerfile installs with apt-get on a base without
+ *   it; no Debian mirror is reachable from containers here), with the shared libraries `ldd` lists for each, in a merged /usr
  *   (/bin, /lib, /lib64 are links into /usr, as on Debian bookworm);
  * - /etc/passwd and /etc/group holding root and the `node` user (uid and gid 1000, home
  *   /home/node), a world-writable /tmp;
@@ -20,6 +21,7 @@
  * Every image here is under netq-test/, never under a name netq itself uses.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { chmodSync, chownSync, cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -28,12 +30,14 @@ import { imageId } from './standin-image.js';
 export const NODE_BASE_IMAGE = 'netq-test/node-base:20';
 const CA_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
 /** Programs the image needs besides node, by where they sit in it. */
-const PROGRAMS: Record<string, string> = { '/usr/bin/sh': 'dash', '/usr/bin/dash': 'dash', '/usr/bin/env': 'env', '/usr/bin/ln': 'ln' };
+const PROGRAMS: Record<string, string> = { '/usr/bin/sh': 'dash', '/usr/bin/dash': 'dash', '/usr/bin/env': 'env', '/usr/bin/ln': 'ln', '/usr/bin/git': 'git' };
 
 /** Builds the image unless it exists (or always, with force). Returns its tag. */
 export function buildNodeBaseImage(tag = NODE_BASE_IMAGE, force = false): string {
   const previous = imageId(tag);
-  if (!force && previous) return tag;
+  // An image made from another list of programs (an older test tree) is made again.
+  const spec = createHash('sha256').update(JSON.stringify([PROGRAMS, process.versions.node])).digest('hex').slice(0, 16);
+  if (!force && previous && specOf(tag) === spec) return tag;
   const root = mkdtempSync(path.join(os.tmpdir(), 'netq-node-base-'));
   try {
     for (const dir of ['usr/bin', 'usr/lib', 'usr/lib64', 'usr/sbin', 'usr/local/bin', 'usr/local/lib', 'etc/ssl/certs', 'root', 'home/node']) {
@@ -73,6 +77,7 @@ export function buildNodeBaseImage(tag = NODE_BASE_IMAGE, force = false): string
         '--change', `ENV NODE_VERSION=${process.versions.node}`,
         '--change', `ENV NODE_EXTRA_CA_CERTS=${CA_BUNDLE}`,
         '--change', 'CMD ["node"]',
+        '--change', `LABEL io.netq.test.spec=${spec}`,
         '-', tag,
       ],
       { input: tar, stdio: ['pipe', 'ignore', 'inherit'], maxBuffer: 1024 * 1024 * 1024 },
@@ -133,6 +138,12 @@ function which(name: string): string {
 function sharedLibraries(binary: string): string[] {
   const out = execFileSync('ldd', [binary], { encoding: 'utf8' });
   return [...out.matchAll(/(\/\S+\.so[^\s]*)/g)].map((m) => m[1]!);
+}
+
+/** The spec label of an image, or undefined. */
+function specOf(ref: string): string | undefined {
+  const result = spawnSync('docker', ['image', 'inspect', '--format', '{{index .Config.Labels "io.netq.test.spec"}}', ref], { encoding: 'utf8' });
+  return result.status === 0 ? result.stdout.trim() : undefined;
 }
 
 function copyInto(root: string, source: string, target: string): void {
