@@ -148,7 +148,8 @@ export function siteFile(site: SiteContext, file: string): string {
 
 function locationOf(site: SiteContext, fileLines: FileLines | undefined): FindingLocation | null {
   if (!fileLines || fileLines.filename === '') return null;
-  const line = fileLines.lines.length ? Math.min(...fileLines.lines) : null;
+  // reduce, not Math.min(...lines): a structure spanning 200 000 lines would overflow the stack.
+  const line = fileLines.lines.length ? fileLines.lines.reduce((a, b) => Math.min(a, b)) : null;
   return { file: siteFile(site, fileLines.filename), line };
 }
 

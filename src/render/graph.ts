@@ -198,7 +198,7 @@ export function toMermaid(edges: readonly SessionEdge[], options: GraphOptions =
     const dash = l.state === 'external' ? ',stroke-dasharray:5 4' : '';
     styles.push(`  linkStyle ${i} stroke:${EDGE_COLORS[l.state]},stroke-width:${width}px${dash}`);
   });
-  out.push(...styles);
+  for (const style of styles) out.push(style);
   return `${out.join('\n')}\n`;
 }
 
@@ -274,7 +274,7 @@ export function toDot(edges: readonly SessionEdge[], options: GraphOptions = {})
     else if (reversed) attrs.push('dir=back');
     out.push(reversed ? `  ${l.to.id} -> ${l.from.id} [${attrs.join(', ')}];` : `  ${l.from.id} -> ${l.to.id} [${attrs.join(', ')}];`);
   }
-  if (options.legend ?? true) out.push(...dotLegend(lines));
+  if (options.legend ?? true) for (const line of dotLegend(lines)) out.push(line);
   out.push('}');
   return `${out.join('\n')}\n`;
 }

@@ -176,23 +176,42 @@ export function wrapText(text: string, width: number): string {
     }
     const indent = /^ */.exec(line)![0].length;
     const hang = indent > 0 && indent + 2 < width / 2 ? ' '.repeat(indent + 2) : '';
-    let rest = [...line];
+    // Linear in the line's length: an index walks the characters (copying the rest of a
+    // 600 000-character line for each of its pieces took minutes).
+    const chars = [...line];
+    let pos = 0;
+    let prefix = '';
     let lead = indent;
-    while (rest.length > width) {
-      const head = rest.slice(0, width + 1).join('');
+    while (prefix.length + chars.length - pos > width) {
+      const room = width - prefix.length;
+      // The last space that fits (a break just past the room is fine: the space is dropped).
+      let space = -1;
+      for (let i = Math.min(chars.length - 1, pos + room); i >= pos; i--) {
+        if (chars[i] === ' ') {
+          space = i;
+          break;
+        }
+      }
       // A break only after the indentation, so no line is left empty.
-      const space = head.lastIndexOf(' ');
-      const cut = space > lead ? space : width;
-      out.push(rest.slice(0, cut).join('').trimEnd());
-      rest = [...hang, ...rest.slice(space > lead ? cut + 1 : cut)];
+      if (space >= 0 && prefix.length + (space - pos) > lead) {
+        out.push((prefix + chars.slice(pos, space).join('')).trimEnd());
+        pos = space + 1;
+      } else {
+        out.push((prefix + chars.slice(pos, pos + room).join('')).trimEnd());
+        pos += room;
+      }
+      prefix = hang;
       lead = hang.length;
     }
-    out.push(rest.join(''));
+    out.push(prefix + chars.slice(pos).join(''));
   }
   return out.join('\n');
 }
 
 function lineWidth(text: string): number {
   if (!text.includes('\n')) return charCount(text);
-  return Math.max(0, ...text.split('\n').map(charCount));
+  // A loop, not Math.max(...lines): a cell of 200 000 lines would overflow the stack.
+  let widest = 0;
+  for (const line of text.split('\n')) widest = Math.max(widest, charCount(line));
+  return widest;
 }

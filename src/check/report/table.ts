@@ -49,18 +49,21 @@ export function renderCheckTable(report: CheckReport, terminal: TerminalInfo, op
   if (report.error) {
     // The gate could not run: the error is the whole report.
     const e = report.error;
-    out.push(...paintFirst(wrap(`ERROR  netq check could not run (exit ${e.exitCode}): ${e.message}`, 0), 'ERROR', (t) => paint(COLORS.error, t)));
-    for (const p of e.problems) out.push(...wrap(`${p.file}:${p.line}:${p.column}: ${p.message}`, 2));
-    if (e.hint) out.push(...wrap(`hint: ${e.hint}`, 2));
+    append(out, paintFirst(wrap(`ERROR  netq check could not run (exit ${e.exitCode}): ${e.message}`, 0), 'ERROR', (t) => paint(COLORS.error, t)));
+    for (const p of e.problems) append(out, wrap(`${p.file}:${p.line}:${p.column}: ${p.message}`, 2));
+    if (e.hint) append(out, wrap(`hint: ${e.hint}`, 2));
     return `${out.join('\n')}\n`;
   }
   const groups = groupBySite(report);
-  const nameWidth = Math.min(40, Math.max(10, ...report.checks.map((c) => [...c.name].length)));
+  // A loop, not Math.max(...names): spreading 400 000 names overflows the call stack.
+  let longest = 10;
+  for (const c of report.checks) longest = Math.max(longest, [...c.name].length);
+  const nameWidth = Math.min(40, longest);
   for (const group of groups) {
     if (out.length) out.push('');
     out.push(bold(`== ${printable(group.site)} ==`));
     if (group.report?.error) {
-      out.push(...paintFirst(wrap(`ERROR  site could not be checked: ${group.report.error.message}`, 2), 'ERROR', (t) => paint(COLORS.error, t)));
+      append(out, paintFirst(wrap(`ERROR  site could not be checked: ${group.report.error.message}`, 2), 'ERROR', (t) => paint(COLORS.error, t)));
     }
     for (const check of group.checks) {
       const findings = findingsOf(report, check);
@@ -70,17 +73,17 @@ export function renderCheckTable(report: CheckReport, terminal: TerminalInfo, op
       const status = paint(COLORS[check.status], LABELS[check.status].padEnd(STATUS_WIDTH));
       const duration = check.status === 'skipped' ? '' : dim(durationText(check.durationMs));
       out.push(`  ${status}  ${name}  ${[count, duration].filter(Boolean).join('  ')}`.trimEnd());
-      if (check.error) out.push(...wrap(check.error.message, EVIDENCE_INDENT));
+      if (check.error) append(out, wrap(check.error.message, EVIDENCE_INDENT));
       if (check.status === 'pass' || check.status === 'skipped') continue;
       const shown = findings.slice(0, maxEvidence);
-      for (const f of shown) out.push(...wrap(evidenceLine(f), EVIDENCE_INDENT));
+      for (const f of shown) append(out, wrap(evidenceLine(f), EVIDENCE_INDENT));
       if (findings.length > shown.length) {
         out.push(' '.repeat(EVIDENCE_INDENT) + dim(`… and ${findings.length - shown.length} more (--format json lists them all)`));
       }
     }
     const fixed = group.checks.flatMap((c) => fixedOf(report, c));
     for (const f of fixed.slice(0, maxEvidence)) {
-      out.push(...paintFirst(wrap(`fixed  ${f.check}: ${f.message}`, 2), 'fixed', (t) => paint(COLORS.pass, t)));
+      append(out, paintFirst(wrap(`fixed  ${f.check}: ${f.message}`, 2), 'fixed', (t) => paint(COLORS.pass, t)));
     }
     if (fixed.length > maxEvidence) out.push(`  ${dim(`… and ${fixed.length - maxEvidence} more fixed`)}`);
   }
@@ -88,7 +91,7 @@ export function renderCheckTable(report: CheckReport, terminal: TerminalInfo, op
   const shownChecks = new Set(report.checks.map((c) => `${c.site}\u0000${c.name}`));
   const orphans = report.fixed.filter((f) => !shownChecks.has(`${f.site}\u0000${f.check}`));
   for (const f of orphans.slice(0, maxEvidence)) {
-    out.push(...paintFirst(wrap(`fixed  ${f.site}: ${f.check}: ${f.message}`, 2), 'fixed', (t) => paint(COLORS.pass, t)));
+    append(out, paintFirst(wrap(`fixed  ${f.site}: ${f.check}: ${f.message}`, 2), 'fixed', (t) => paint(COLORS.pass, t)));
   }
   for (const w of report.expiredWaivers) {
     out.push(paint(COLORS.warn, printable(`waiver for "${w.check}" expired on ${w.expires ?? '?'} and no longer waives anything (${w.reason})`)));
@@ -108,4 +111,9 @@ function evidenceLine(f: Finding): string {
 function paintFirst(lines: string[], word: string, paint: (text: string) => string): string[] {
   const [first = '', ...rest] = lines;
   return [first.replace(word, paint(word)), ...rest];
+}
+
+/** Appends `items` to `out` one by one: `out.push(...items)` overflows the stack on a long list (a long message wraps into many lines). */
+function append(out: string[], items: readonly string[]): void {
+  for (const item of items) out.push(item);
 }
