@@ -1,5 +1,5 @@
 import { readFileSync, readlinkSync, statSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -109,4 +109,32 @@ export async function stateSubdir(stateDir: string, sub: string): Promise<string
     if (error.code !== 'EEXIST') throw error;
   });
   return dir;
+}
+
+/**
+ * `mkdir -p`, one folder at a time from the nearest one that exists. Node's own recursive mkdir
+ * never returns where the file system refuses a new folder with ENOENT although its parent
+ * exists (`/proc/x`: it retries forever, at full CPU, deaf to signals); this rejects with the
+ * file system's error instead. A part of the path that is a file rejects with ENOTDIR.
+ */
+export async function makeDirs(dir: string, mode?: number): Promise<void> {
+  const missing: string[] = [];
+  let current = path.resolve(dir);
+  for (;;) {
+    const info = await stat(current).catch((error: NodeJS.ErrnoException) => error);
+    if (!(info instanceof Error)) {
+      if (!info.isDirectory()) throw Object.assign(new Error(`ENOTDIR: not a directory, mkdir '${dir}'`), { code: 'ENOTDIR', path: current });
+      break;
+    }
+    if (info.code !== 'ENOENT') throw info;
+    missing.unshift(current);
+    const parent = path.dirname(current);
+    if (parent === current) break;
+    current = parent;
+  }
+  for (const folder of missing) {
+    await mkdir(folder, mode === undefined ? {} : { mode }).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EEXIST') throw error;
+    });
+  }
 }

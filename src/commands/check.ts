@@ -1,5 +1,5 @@
 import { Command, Option } from 'clipanion';
-import { access, appendFile, readFile } from 'node:fs/promises';
+import { access } from 'node:fs/promises';
 import path from 'node:path';
 import { siteSources } from '../app/all-sites.js';
 import { ReportPaths, failedRunReport, runChecks, type CheckBase } from '../app/check-run.js';
@@ -13,6 +13,9 @@ import {
   DEFAULT_SARIF_CATEGORY,
   checkFormatOf,
   parseReportOption,
+  appendReportFile,
+  checkAppendTarget,
+  checkReportTargets,
   renderCheckReport,
   writeReportFile,
   type CheckFormat,
@@ -20,6 +23,8 @@ import {
 import { ExitCode, InputError, toNetqError } from '../errors.js';
 import { bundledTemplates } from '../questions/bundled.js';
 import { renderJson, renderText } from '../render/index.js';
+import { InputFileError, readInputFile } from '../input-file.js';
+import { printable } from '../text.js';
 import { changedSince, checkRef } from '../sites/git.js';
 import { NetqCommand, Verbose } from './base.js';
 import { BatfishFlags, SiteFlags, batfishTargetOf, checkAllSitesFlags, snapshotSettingsOf, snapshotSourceOf } from './flags.js';
@@ -40,8 +45,10 @@ abstract class CheckFlags extends NetqCommand {
   baseRef = Option.String('--base-ref', { description: "Compare with the site's files at this git ref (e.g. origin/main); only new findings fail" });
   failOnExisting = Option.Boolean('--fail-on-existing', false, { description: 'With a base, findings that already existed fail the gate too' });
   changedSince = Option.String('--changed-since', { description: 'With --all, only the sites whose files changed since this git ref' });
-  format = Option.String('--format,-f', 'table', { description: `Output format for stdout (any case): ${CHECK_FORMATS.join(', ')}` });
-  reports = Option.Array('--report', [], { description: 'Also write a report, as FORMAT=FILE (repeatable), e.g. sarif=netq.sarif; written also when the gate cannot run' });
+  format = Option.String('--format,-f', { description: `Output format for stdout (any case): ${CHECK_FORMATS.join(', ')} (default table)` });
+  reports = Option.Array('--report', [], {
+    description: 'Also write a report, as FORMAT=FILE (repeatable), e.g. sarif=netq.sarif; a regular file, replaced atomically, or - for stdout; written also when the gate cannot run',
+  });
   sarifCategory = Option.String('--sarif-category', {
     description: 'SARIF automationDetails.id is TEXT/ (default: from the sites checked, e.g. netq-check/north_america/ for --all -r north_america)',
   });
@@ -52,9 +59,14 @@ abstract class CheckFlags extends NetqCommand {
 /** The exit codes with which every requested report is still written, holding the error. */
 const REPORTED_FAILURES = new Set<number>([ExitCode.usage, ExitCode.batfish, ExitCode.docker]);
 
+/** A checks file is a page of YAML: 4 MiB is far more than any needs, and bounds what is read. */
+const MAX_CHECKS_FILE_BYTES = 4 * 1024 * 1024;
+
 export class CheckCommand extends Verbose(BatfishFlags(SiteFlags(CheckFlags))) {
   static override paths = [['check']];
   private warn: (text: string) => void = () => {};
+  /** The format stdout carries: a report to stdout (`--report FORMAT=-`), else --format, else table. */
+  private stdoutFormat = 'table';
   static override usage = Command.Usage({
     category: 'CI gate',
     description: 'run named checks on sites and fail on the problems found (only new ones with a base)',
@@ -93,11 +105,11 @@ export class CheckCommand extends Verbose(BatfishFlags(SiteFlags(CheckFlags))) {
     if (this.list) return this.emit({ stdout: this.kindsText(templates), stderr: '', exitCode: 0 });
     if (this.schema) return this.emit({ stdout: renderJson(checksFileSchema(templates)), stderr: '', exitCode: 0 });
     // The report files are known first: whatever fails after this, each of them is written.
-    const reports: Array<{ format: CheckFormat; path: string }> = [];
+    const parsed: Array<{ format: CheckFormat; path: string }> = [];
     let badReport: unknown;
     for (const value of this.reports) {
       try {
-        reports.push(parseReportOption(value));
+        parsed.push(parseReportOption(value));
       } catch (error) {
         badReport ??= error;
       }
@@ -106,6 +118,15 @@ export class CheckCommand extends Verbose(BatfishFlags(SiteFlags(CheckFlags))) {
     this.warn = (text) => this.context.stderr.write(`netq: warning: ${text}\n`);
     const paths = new ReportPaths(this.context.cwd, (text) => this.warn(text));
     const checksPath = await this.checksPath();
+    // Each destination checked before anything runs: a report never replaces what is not a regular file.
+    const checked = await checkReportTargets(parsed, this.context.cwd, checksPath === undefined ? [] : [{ file: checksPath, what: `the checks file ${this.checks ?? DEFAULT_CHECKS_FILE}` }]);
+    badReport ??= checked.error;
+    const reports = checked.targets.flatMap((t) => (t.file === undefined ? [] : [{ format: t.format, file: t.file, given: t.given }]));
+    const toStdout = checked.targets.find((t) => t.file === undefined);
+    if (toStdout && this.format !== undefined && checkFormatOf(this.format) !== toStdout.format) {
+      badReport ??= new InputError(`--report ${toStdout.format}=${toStdout.given} and --format ${this.format} both write stdout`, { hint: 'give one of them' });
+    }
+    this.stdoutFormat = toStdout?.format ?? this.format ?? 'table';
     let category = defaultSarifCategory(this, this.snapshotDir === undefined ? undefined : await paths.of(this.snapshotDir));
     let report: CheckReport;
     try {
@@ -129,12 +150,12 @@ export class CheckCommand extends Verbose(BatfishFlags(SiteFlags(CheckFlags))) {
         this.context.stderr.write(`netq: warning: a report with the error could not be written: ${toNetqError(writeError).message}\n`);
       });
       // Machine formats still print their document (holding the error); the table leaves the error to stderr.
-      const format = checkFormatOf(this.format);
-      if (format && format !== 'table') await this.print(failed, format, category);
+      const format = checkFormatOf(this.stdoutFormat);
+      if (format && format !== 'table') await this.print(failed, format, category, true);
       throw error;
     }
     await this.writeReports(reports, report, category);
-    const exitCode = await this.print(report, checkFormatOf(this.format)!, category);
+    const exitCode = await this.print(report, checkFormatOf(this.stdoutFormat)!, category);
     const s = report.summary;
     this.context.stderr.write(
       `netq: check: ${report.checks.length} check run(s): ${s.checks.pass} passed, ${s.checks.fail} failed, ${s.checks.warn} warned, ${s.checks.error} errors, ${s.checks.skipped} skipped; ${report.findings.length} finding(s)${report.baseline ? ` (${s.findings.new} new, ${s.findings.existing} existing, ${s.findings.fixed} fixed)` : ''}; exit ${report.exitCode}\n`,
@@ -144,7 +165,13 @@ export class CheckCommand extends Verbose(BatfishFlags(SiteFlags(CheckFlags))) {
 
   /** Everything after the report files are known: flags, the checks file, the sites, the run. */
   private async gate(templates: Awaited<ReturnType<typeof bundledTemplates>>, checksPath: string | undefined, paths: ReportPaths): Promise<CheckReport> {
-    if (!checkFormatOf(this.format)) throw new InputError(`--format ${this.format}: unknown format`, { hint: `use one of: ${CHECK_FORMATS.join(', ')}` });
+    const format = checkFormatOf(this.stdoutFormat);
+    if (!format) throw new InputError(`--format ${this.stdoutFormat}: unknown format`, { hint: `use one of: ${CHECK_FORMATS.join(', ')}` });
+    if (this.failOnExisting && this.baseDir === undefined && this.baseRef === undefined) {
+      throw new InputError('--fail-on-existing needs a base: without one no finding is existing', { hint: 'add --base-ref REF or --base-dir DIR, or drop --fail-on-existing' });
+    }
+    const summaryFile = this.context.env.GITHUB_STEP_SUMMARY;
+    if (format === 'github' && summaryFile) await checkAppendTarget(summaryFile, `GITHUB_STEP_SUMMARY (${printable(summaryFile)})`);
     const failOn = failOnOf(this.failOn);
     if (!failOn) throw new InputError(`--fail-on ${this.failOn}: expected error, warning or never`, { hint: 'see netq check --help' });
     // Everything the user wrote is checked before anything is sent to Batfish.
@@ -180,18 +207,38 @@ export class CheckCommand extends Verbose(BatfishFlags(SiteFlags(CheckFlags))) {
       : await runChecks(this.context.batfish, request, { cwd: this.context.cwd, clock: this.context.clock, tmpDir: this.context.tmpDir, stateDir: this.context.batfish.deps.stateDir, onEvent: () => {} });
   }
 
-  /** Writes every --report file (atomically), whatever the report says. */
-  private async writeReports(reports: Array<{ format: CheckFormat; path: string }>, report: CheckReport, category: string): Promise<void> {
-    for (const { format, path: file } of reports) {
-      await writeReportFile(path.resolve(this.context.cwd, file), renderCheckReport(report, format, { sarif: { category } }).text);
+  /**
+   * Writes every --report file (atomically), whatever the report says; the one to stdout is
+   * print()'s. One that cannot be written does not stop the others: the first failure is thrown
+   * after all were tried.
+   */
+  private async writeReports(reports: Array<{ format: CheckFormat; file: string; given: string }>, report: CheckReport, category: string): Promise<void> {
+    let first: unknown;
+    for (const { format, file, given } of reports) {
+      await writeReportFile(file, renderCheckReport(report, format, { sarif: { category } }).text, `--report ${format}=${printable(given)}`).catch((error: unknown) => {
+        if (first !== undefined) this.context.stderr.write(`netq: warning: ${toNetqError(error).message}\n`);
+        first ??= error;
+      });
     }
+    if (first !== undefined) throw first;
   }
 
-  /** Prints the report in the --format (and appends the GitHub step summary); returns the gate's exit code. */
-  private async print(report: CheckReport, format: CheckFormat, category: string): Promise<number> {
+  /**
+   * Prints the report in the --format (and appends the GitHub step summary); returns the gate's
+   * exit code. `failing`: the gate could not run, and its error is what the user must see, so a
+   * step summary that cannot be written is only a warning.
+   */
+  private async print(report: CheckReport, format: CheckFormat, category: string, failing = false): Promise<number> {
     const rendered = renderCheckReport(report, format, { terminal: this.terminal(), sarif: { category } });
     const summaryFile = this.context.env.GITHUB_STEP_SUMMARY;
-    if (rendered.stepSummary !== null && summaryFile) await appendFile(summaryFile, rendered.stepSummary);
+    // A step summary refused before the run is that run's error already: not tried again.
+    const refused = failing && summaryFile ? await checkAppendTarget(summaryFile, 'GITHUB_STEP_SUMMARY').then(() => false, () => true) : false;
+    if (rendered.stepSummary !== null && summaryFile && !refused) {
+      await appendReportFile(summaryFile, rendered.stepSummary, `GITHUB_STEP_SUMMARY (${printable(summaryFile)})`).catch((error: unknown) => {
+        if (!failing) throw error;
+        this.context.stderr.write(`netq: warning: the step summary with the error could not be written: ${toNetqError(error).message}\n`);
+      });
+    }
     const stdout = rendered.text && !rendered.text.endsWith('\n') ? `${rendered.text}\n` : rendered.text;
     return this.emit({ stdout, stderr: '', exitCode: report.exitCode });
   }
@@ -208,12 +255,12 @@ export class CheckCommand extends Verbose(BatfishFlags(SiteFlags(CheckFlags))) {
     if (file === undefined) return DEFAULT_CHECKS;
     let text: string;
     try {
-      text = await readFile(file, 'utf8');
+      text = await readInputFile(file, MAX_CHECKS_FILE_BYTES, this.context.signal);
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (this.checks === undefined && code === 'ENOENT') return DEFAULT_CHECKS;
-      throw new InputError(`cannot read the checks file ${this.checks ?? DEFAULT_CHECKS_FILE}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : String(code)}`, {
-        hint: 'pass --checks FILE, or leave it out to use the built-in checks (netq check --list shows the kinds)',
+      if (!(error instanceof InputFileError)) throw error;
+      if (this.checks === undefined && error.code === 'ENOENT') return DEFAULT_CHECKS;
+      throw new InputError(`cannot read the checks file ${printable(this.checks ?? DEFAULT_CHECKS_FILE)}: ${error.reason}`, {
+        hint: 'pass --checks FILE (a YAML file), or leave it out to use the built-in checks (netq check --list shows the kinds)',
       });
     }
     return parseChecksFile(text, path.relative(this.context.cwd, file) || file, templates);
@@ -251,7 +298,7 @@ export class CheckCommand extends Verbose(BatfishFlags(SiteFlags(CheckFlags))) {
       Description: kind.description,
       Parameters: kindParameters(kind, templates).map((p) => `${p.name}${p.required ? ' (required)' : ''}`),
     }));
-    const format = checkFormatOf(this.format);
+    const format = checkFormatOf(this.format ?? 'table');
     if (format === 'json') return renderJson({ kinds: CHECK_KINDS.map((kind) => ({ kind: kind.kind, defaultSeverity: kind.defaultSeverity, description: kind.description, parameters: kindParameters(kind, templates) })) });
     const columns = [
       { name: 'Kind', schema: 'String' },

@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { makeDirs } from '../host.js';
 import path from 'node:path';
 import lockfile from 'proper-lockfile';
 import type { Clock } from '../clock.js';
@@ -499,7 +499,7 @@ export class BatfishContainers {
 
   async #withLock<T>(timeoutMs: number, fn: () => Promise<T>): Promise<T> {
     const { clock, stateDir } = this.options;
-    await mkdir(stateDir, { recursive: true });
+    await makeDirs(stateDir);
     const target = path.join(stateDir, `${this.names.owner}-start`);
     const release = await poll(
       async (): Promise<PollStep<() => Promise<void>>> => {

@@ -1,5 +1,6 @@
 import { readFileSync, readlinkSync } from 'node:fs';
-import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { makeDirs } from '../host.js';
 import path from 'node:path';
 
 /**
@@ -91,7 +92,7 @@ export class ContainerLeases {
   /** Records that this process uses the container; returns the release (safe to call twice). */
   async take(containerId: string): Promise<() => Promise<void>> {
     const self = this.processes.self() ?? { pid: process.pid, bootId: '', pidNamespace: '' };
-    await mkdir(this.dir, { recursive: true });
+    await makeDirs(this.dir);
     const file = path.join(this.dir, `${containerId}.${self.pid}`);
     await writeFile(file, JSON.stringify(self));
     let released = false;

@@ -5,9 +5,10 @@
  * simulator with a fault injected, asserting what a user would observe.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { closeSync, existsSync, openSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { closeSync, existsSync, openSync, readFileSync, readlinkSync } from 'node:fs';
+import { chmod, lstat, mkdir, mkdtemp, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -320,7 +321,9 @@ describe('item 2: concurrent runs never delete a snapshot another run is reading
   });
 
   it('4 --fresh runs of one site at once share one upload (none deletes what another reads); a lone --fresh uploads again', async () => {
-    const sim = await simulator({ parseMs: 50, dataplaneMs: 50, answerMs: 30 });
+    // Each run holds its snapshot for 2.5 s (the answer's work): long enough that the four overlap
+    // even on a loaded machine, where starting a process can take a second.
+    const sim = await simulator({ parseMs: 50, dataplaneMs: 50, answerMs: 2500 });
     const lab = await site('fresh-together');
     const argv = ['nodes', ...lab, '--batfish-url', sim.url, '--fresh'];
     const outcomes = await Promise.all([0, 1, 2, 3].map(() => run(argv, REPO_ROOT)));
@@ -358,5 +361,165 @@ describe('item 9: control characters never reach the terminal raw', () => {
     assert.doesNotMatch(result.stdout + result.stderr, /[\u0007\u000d\u001b]/);
     assert.match(result.stdout, /evil\\u\{1b\}\[2J\\u\{1b\}\]0;owned\\u\{7\}\\u\{d\}ok/);
     assert.match(result.stderr, /empty\\u\{1b\}\[31m\.cfg/);
+  });
+});
+
+describe('item 1: --report writes regular files only, - and /dev/stdout are stdout', () => {
+  it('- and /dev/stdout put the report on stdout, leaving /dev/stdout as it was', async () => {
+    const sim = await simulator();
+    const lab = await site('report-stdout');
+    const before = await lstat('/dev/stdout');
+    for (const target of ['-', '/dev/stdout']) {
+      const result = await runNetq(['check', ...lab, '--batfish-url', sim.url, '--report', `sarif=${target}`]);
+      assert.equal(result.code, 0, result.stderr);
+      assert.equal((JSON.parse(result.stdout) as { version: string }).version, '2.1.0', 'stdout is the SARIF report');
+    }
+    const now = await lstat('/dev/stdout');
+    assert.equal(now.isSymbolicLink(), before.isSymbolicLink(), '/dev/stdout was not replaced');
+    assert.equal(now.ino, before.ino);
+    const both = await runNetq(['check', ...lab, '--batfish-url', sim.url, '--report', 'sarif=-', '--report', 'json=/dev/stdout']);
+    assert.equal(both.code, 2);
+    assert.match(both.stderr, /--report json=\/dev\/stdout: --report sarif=- already goes to stdout/);
+    const clash = await runNetq(['check', ...lab, '--batfish-url', sim.url, '--report', 'sarif=-', '--format', 'json']);
+    assert.equal(clash.code, 2);
+    assert.match(clash.stderr, /--report sarif=- and --format json both write stdout/);
+  });
+
+  it('a device, a FIFO, a folder or a symbolic link is refused (exit 2), left as it was, and nothing is uploaded', async () => {
+    const sim = await simulator();
+    const lab = await site('report-special');
+    const dir = path.join(tmp, 'special-targets');
+    await mkdir(path.join(dir, 'folder'), { recursive: true });
+    execFileSync('mkfifo', [path.join(dir, 'fifo')]);
+    await symlink('/proc/self/fd/1', path.join(dir, 'to-fd1'));
+    await writeFile(path.join(dir, 'real.json'), 'keep\n');
+    await symlink(path.join(dir, 'real.json'), path.join(dir, 'to-file'));
+    const cases: Array<[string, RegExp]> = [
+      ['/dev/full', /that path is a device; a report replaces only a regular file/],
+      ['/dev/null', /that path is a device/],
+      [path.join(dir, 'fifo'), /that path is a FIFO/],
+      [path.join(dir, 'folder'), /that path is a folder/],
+      [path.join(dir, 'to-fd1'), /that path is a symbolic link/],
+      [path.join(dir, 'to-file'), /that path is a symbolic link/],
+    ];
+    for (const [target, message] of cases) {
+      const before = await lstat(target);
+      const result = await runNetq(['check', ...lab, '--batfish-url', sim.url, '--report', `json=${target}`]);
+      assert.equal(result.code, 2, `${target}: ${result.stderr}`);
+      assert.match(result.stderr, message);
+      const after = await lstat(target);
+      assert.deepEqual([after.ino, after.mode], [before.ino, before.mode], `${target} was left as it was`);
+    }
+    assert.equal(await readFile(path.join(dir, 'real.json'), 'utf8'), 'keep\n');
+    assert.deepEqual(sim.seen('POST', /\/snapshots\//), [], 'nothing uploaded');
+    assert.deepEqual((await readdir(dir)).filter((n) => n.endsWith('.tmp')), [], 'no temporary file left');
+  });
+});
+
+describe('item 3: report destinations that cannot be written are exit 2 with what to do, never exit 70 or a hang', () => {
+  it('a name over 255 bytes, a folder that cannot be made, a file in the way, a step summary that is a folder', async () => {
+    const sim = await simulator();
+    const lab = await site('report-unwritable');
+    const dir = path.join(tmp, 'unwritable');
+    await mkdir(dir, { recursive: true });
+    await writeFile(path.join(dir, 'a-file'), 'x');
+    const cases: Array<[string[], Record<string, string>, RegExp]> = [
+      [['--report', `json=${path.join(dir, 'n'.repeat(300))}`], {}, /the file name is 300 bytes long; file systems take at most 255/],
+      [['--report', `json=${path.join(dir, 'a-file', 'r.json')}`], {}, /a-file is not a folder|a part of the path is a file/],
+      // Node's recursive mkdir spins forever here (ENOENT under an existing /proc): netq must not.
+      [['--report', 'json=/proc/netq-no-such/r.json'], {}, /cannot make the folder \/proc\/netq-no-such/],
+      [['--format', 'github'], { GITHUB_STEP_SUMMARY: dir }, /GITHUB_STEP_SUMMARY \(.*\) is a folder: netq appends the step summary only to a regular file/],
+    ];
+    for (const [argv, env, message] of cases) {
+      const result = await runNetq(['check', ...lab, '--batfish-url', sim.url, ...argv], { env });
+      assert.equal(result.code, 2, `${argv.join(' ')}: ${result.stderr}`);
+      assert.match(result.stderr, message);
+      assert.match(result.stderr, /hint: /);
+    }
+  });
+
+  it('a report of 250 bytes of name is written (its temporary name kept under 255)', async () => {
+    const sim = await simulator();
+    const lab = await site('report-long-name');
+    const file = path.join(tmp, 'long-name', `${'n'.repeat(245)}.json`);
+    const result = await runNetq(['check', ...lab, '--batfish-url', sim.url, '--report', `json=${file}`]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.deepEqual(await readdir(path.dirname(file)), [path.basename(file)]);
+  });
+
+  it('a folder netq may not write in, as a user that is not root', { skip: process.getuid?.() !== 0 ? 'needs root to run netq as nobody' : false }, async () => {
+    const sim = await simulator();
+    const lab = await site('report-no-permission');
+    const dir = path.join(tmp, 'read-only');
+    await mkdir(dir, { recursive: true, mode: 0o555 });
+    await chmod(dir, 0o555);
+    for (const p of [tmp, regions, path.join(regions, 'lab')]) await chmod(p, 0o755);
+    const result = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, BIN, 'check', ...lab, '--batfish-url', sim.url, '--report', `json=${dir}/r.json`], {
+      encoding: 'utf8',
+      env: { ...process.env, HOME: '/nonexistent', XDG_RUNTIME_DIR: '', NETQ_STATE_DIR: path.join(tmp, 'nobody-state') },
+    });
+    assert.equal(result.status, 2, result.stderr);
+    assert.match(result.stderr, /netq may not write in .*read-only/);
+  });
+});
+
+describe('item 7: a checks file that is not a regular file is refused at once', () => {
+  it('a FIFO with no writer, /dev/zero and a folder: exit 2 naming what it is, no wait, no upload', async () => {
+    const sim = await simulator();
+    const lab = await site('checks-special');
+    const fifo = path.join(tmp, 'checks-fifo');
+    execFileSync('mkfifo', [fifo]);
+    const cases: Array<[string, RegExp]> = [
+      [fifo, /cannot read the checks file .*checks-fifo: it is a FIFO, not a regular file/],
+      ['/dev/zero', /cannot read the checks file \/dev\/zero: it is a device, not a regular file/],
+      [tmp, /cannot read the checks file .*: it is a folder/],
+    ];
+    for (const [file, message] of cases) {
+      const result = await runNetq(['check', ...lab, '--batfish-url', sim.url, '--checks', file]);
+      assert.equal(result.code, 2, result.stderr);
+      assert.match(result.stderr, message);
+      assert.doesNotMatch(result.stderr, /undefined/);
+    }
+    assert.deepEqual(sim.seen('POST', /\/snapshots\//), []);
+  });
+});
+
+describe('item 10: report flags that contradict each other', () => {
+  it('the same --report file twice, a report over the checks file, --fail-on-existing without a base', async () => {
+    const sim = await simulator();
+    const lab = await site('report-flags');
+    const checks = path.join(tmp, 'flags-checks.yaml');
+    await writeFile(checks, 'version: 1\nchecks:\n  - name: parse\n    check: parse-clean\n');
+    const cases: Array<[string[], RegExp]> = [
+      [['--report', `json=${tmp}/same.out`, '--report', `sarif=${tmp}/./same.out`], /--report sarif=.*: --report json=.* writes that file too/],
+      [['--checks', checks, '--report', `json=${checks}`], /would replace the checks file/],
+      [['--fail-on-existing'], /--fail-on-existing needs a base/],
+    ];
+    for (const [argv, message] of cases) {
+      const result = await runNetq(['check', ...lab, '--batfish-url', sim.url, ...argv]);
+      assert.equal(result.code, 2, `${argv.join(' ')}: ${result.stderr}`);
+      assert.match(result.stderr, message);
+    }
+    assert.equal(await readFile(checks, 'utf8'), 'version: 1\nchecks:\n  - name: parse\n    check: parse-clean\n', 'the checks file is intact');
+    assert.deepEqual(sim.seen('POST', /\/snapshots\//), []);
+  });
+});
+
+describe("item 12: a report's temporary file left by a killed netq", () => {
+  it('is removed by the next run that writes that report; one of a live process is left alone', async () => {
+    const sim = await simulator();
+    const lab = await site('report-leftover');
+    const dir = path.join(tmp, 'leftover-reports');
+    await mkdir(dir, { recursive: true });
+    // A netq killed (SIGKILL) while writing: its pid is free now.
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout;
+    const tag = createHash('sha256').update(`${readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim()}\0${readlinkSync('/proc/self/ns/pid')}`).digest('hex').slice(0, 8);
+    const leftover = `.r.json.${dead}.${tag}.0123456789ab.tmp`;
+    const live = `.r.json.${process.pid}.${tag}.ba9876543210.tmp`;
+    const otherHost = `.r.json.${dead}.00000000.0123456789ab.tmp`;
+    for (const name of [leftover, live, otherHost]) await writeFile(path.join(dir, name), 'every finding, half written');
+    const result = await runNetq(['check', ...lab, '--batfish-url', sim.url, '--report', `json=${dir}/r.json`]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.deepEqual((await readdir(dir)).sort(), [live, otherHost, 'r.json'].sort());
   });
 });
