@@ -235,8 +235,8 @@ async function many(sim: SimControl): Promise<void> {
 // ---------------------------------------------------------------- 4. a cold gate of nine checks
 
 async function gate(sim: SimControl): Promise<void> {
-  // Issue 16, item 4: the simulator as `npm run sim -- --parse-delay 0.2 --answer-delay 0.25`
-  // (a data plane of 0.2 s too), nine checks of one changed site.
+  // Issue 16, item 4: a simulator whose parse and data plane take 0.2 s and each answer 0.25 s,
+  // nine checks of one changed site.
   const delays = { parseMs: 200, dataplaneMs: 200, answerMs: 250 };
   progress(`cold gate: netq check with 9 checks on a changed site, ${runs} runs`);
   await sim.configure(delays);

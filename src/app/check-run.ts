@@ -32,6 +32,8 @@ export interface CheckRunRequest extends SnapshotSettings {
   checksFilePath?: string;
   /** How report paths are made; one per run, so git is asked once per folder. */
   paths?: ReportPaths;
+  /** Replace secrets quoted from configs (passwords, keys, communities) in findings; default true. */
+  redact?: boolean;
 }
 
 interface SiteChecked {
@@ -143,7 +145,7 @@ async function evaluate(
   site: PreparedSnapshot,
   checks: ReturnType<typeof checksForSite>,
   context: SiteContext,
-  settings: SnapshotSettings,
+  settings: SnapshotSettings & { redact?: boolean },
   deps: RunDeps,
 ): Promise<{ results: CheckResult[]; findings: Finding[]; sessions: SiteReport['sessions'] }> {
   if (checks.length === 0) return { results: [], findings: [], sessions: null };
@@ -171,7 +173,7 @@ async function evaluate(
   const answers = new Map<string, TableAnswer | NetqError>(outcomes);
   const answerOf = (ask: { question: string; parameters: Record<string, unknown> }): TableAnswer | NetqError =>
     answers.get(askKey(ask)) ?? new NetqError(`netq did not ask ${ask.question}`, ExitCode.internal);
-  const { results, findings } = evaluateSite(checks, answerOf, context, durations);
+  const { results, findings } = evaluateSite(checks, answerOf, context, durations, { redact: settings.redact ?? true });
   return { results, findings, sessions: sessionsOf(answers, asks, findings) };
 }
 

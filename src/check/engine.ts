@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { isObject, type TableAnswer } from '../batfish/answer.js';
 import { ExitCode, InputError, InternalError, NetqError, toNetqError } from '../errors.js';
 import { kindByName, type FindingDraft, type SiteContext } from './kinds.js';
+import { redactSecrets, redactValue } from './redact.js';
 import type {
   BaselineState,
   CheckReport,
@@ -143,6 +144,7 @@ export function evaluateSite(
   answerOf: (ask: QuestionAsk) => TableAnswer | NetqError,
   site: SiteContext,
   durations?: ReadonlyMap<string, number>,
+  options: { redact?: boolean } = {},
 ): { results: CheckResult[]; findings: Finding[] } {
   const results: CheckResult[] = [];
   const findings: Finding[] = [];
@@ -162,7 +164,7 @@ export function evaluateSite(
       results.push({ ...base, status: 'error', findings: 0, error: { message: drafts.message, exitCode: drafts.exitCode } });
       continue;
     }
-    const mine = toFindings(check, site.site, drafts);
+    const mine = toFindings(check, site.site, drafts, options.redact ?? true);
     // A loop, not push(...mine): spreading 120 000 findings overflows the call stack.
     for (const finding of mine) findings.push(finding);
     results.push({ ...base, status: statusOf(mine), findings: mine.length, error: null });
@@ -197,12 +199,14 @@ function draftsOf(
   }
 }
 
-function toFindings(check: CheckSpec, site: string, drafts: FindingDraft[]): Finding[] {
+function toFindings(check: CheckSpec, site: string, drafts: FindingDraft[], redact: boolean): Finding[] {
   const seen = new Map<string, number>();
   return drafts.map((draft) => {
     // Two rows with the same key values (an ACL line text twice in one file) still need
-    // distinct fingerprints: the second and later get their occurrence number.
-    let keys = draft.keyValues;
+    // distinct fingerprints: the second and later get their occurrence number. The keys are
+    // redacted whatever --no-redact says: a fingerprint of a line with a weak community could
+    // be reversed by guessing, and it stays the same with or without the flag.
+    let keys = draft.keyValues.map((k) => redactSecrets(k));
     const base = fingerprint(check.name, site, keys);
     const count = (seen.get(base) ?? 0) + 1;
     seen.set(base, count);
@@ -212,8 +216,8 @@ function toFindings(check: CheckSpec, site: string, drafts: FindingDraft[]): Fin
       kind: check.check,
       site,
       severity: draft.severity === 'warning' ? 'warning' : check.severity,
-      message: draft.message,
-      row: draft.row,
+      message: redact ? redactSecrets(draft.message) : draft.message,
+      row: redact ? redactValue(draft.row) : draft.row,
       location: draft.location,
       fingerprint: count > 1 ? fingerprint(check.name, site, keys) : base,
       baseline: null,

@@ -4,6 +4,7 @@
  * (pybatfish/client/asserts.py), so a team moving from pybatfish gets the same pass/fail.
  * Everything here is pure: answers in, finding drafts out.
  */
+import path from 'node:path';
 import { isObject, type ColumnMetadata, type TableAnswer } from '../batfish/answer.js';
 import type { QuestionTemplate } from '../batfish/question.js';
 import { BatfishAnswerError } from '../errors.js';
@@ -139,18 +140,35 @@ function fileLinesOf(value: unknown): FileLines[] {
   );
 }
 
-/** A snapshot-relative file (`configs/r1.cfg`) as report paths give it (see SiteContext.dirFromCwd). */
-export function siteFile(site: SiteContext, file: string): string {
+/**
+ * A snapshot-relative file (`configs/r1.cfg`) as report paths give it (see SiteContext.dirFromCwd),
+ * or null when the name Batfish gave cannot be a file of the site: one that climbs out of it
+ * (`../../../../etc/passwd`), or holds control characters. Such a name never becomes a
+ * report's location (a SARIF uri, an annotation's file), which readers would resolve outside the
+ * repository.
+ */
+export function siteFile(site: SiteContext, file: string): string | null {
   const dir = site.dirFromCwd.replace(/\\/g, '/').replace(/\/+$/, '');
-  const rel = file.replace(/\\/g, '/').replace(/^\.\//, '').replace(/^\/+/, '');
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f-\u009f]/.test(file)) return null;
+  const rel = path.posix.normalize(file.replace(/\\/g, '/').replace(/^\/+/, ''));
+  if (rel === '.' || rel === '..' || rel.startsWith('../') || rel.startsWith('/') || /^[A-Za-z]:/.test(rel)) return null;
   return dir === '' || dir === '.' ? rel : `${dir}/${rel}`;
+}
+
+/** A location on `file` of the site (see siteFile), or null when the name is not one. */
+function fileLocation(site: SiteContext, file: string, line: number | null): FindingLocation | null {
+  const inside = siteFile(site, file);
+  // A line is a positive whole number (SARIF's startLine is at least 1); anything else: the file only.
+  const valid = line !== null && Number.isSafeInteger(line) && line >= 1 ? line : null;
+  return inside === null ? null : { file: inside, line: valid };
 }
 
 function locationOf(site: SiteContext, fileLines: FileLines | undefined): FindingLocation | null {
   if (!fileLines || fileLines.filename === '') return null;
   // reduce, not Math.min(...lines): a structure spanning 200 000 lines would overflow the stack.
   const line = fileLines.lines.length ? fileLines.lines.reduce((a, b) => Math.min(a, b)) : null;
-  return { file: siteFile(site, fileLines.filename), line };
+  return fileLocation(site, fileLines.filename, line);
 }
 
 /**
@@ -169,7 +187,7 @@ export function rowLocation(answer: TableAnswer, row: Record<string, unknown>, s
     const file = text(answer, row, name);
     if (file) {
       const line = row.Line;
-      return { file: siteFile(site, file), line: typeof line === 'number' ? line : null };
+      return fileLocation(site, file, typeof line === 'number' ? line : null);
     }
   }
   return null;
@@ -385,7 +403,7 @@ const parseClean: CheckKind = {
         drafts.push({
           message: `${file} failed to parse${details ? `: ${details}` : ''}`,
           row: evidence(files, row),
-          location: locationOf(site, error?.lines) ?? { file: siteFile(site, file), line: null },
+          location: locationOf(site, error?.lines) ?? fileLocation(site, file, null),
           keyValues: ['FAILED', file],
         });
       } else if (status === 'PARTIALLY_UNRECOGNIZED' && !allowPartial) {
@@ -394,7 +412,7 @@ const parseClean: CheckKind = {
           drafts.push({
             message: `${file} is only partially recognised`,
             row: evidence(files, row),
-            location: { file: siteFile(site, file), line: null },
+            location: fileLocation(site, file, null),
             keyValues: ['PARTIALLY_UNRECOGNIZED', file],
             severity: 'warning',
           });

@@ -52,6 +52,9 @@ abstract class CheckFlags extends NetqCommand {
   sarifCategory = Option.String('--sarif-category', {
     description: 'SARIF automationDetails.id is TEXT/ (default: from the sites checked, e.g. netq-check/north_america/ for --all -r north_america)',
   });
+  redact = Option.Boolean('--redact', true, {
+    description: 'Replace secrets that findings quote from configs (passwords, keys, SNMP communities) with <redacted> in every report; --no-redact keeps them',
+  });
   list = Option.Boolean('--list', false, { description: 'List the check kinds and their parameters, and exit' });
   schema = Option.Boolean('--schema', false, { description: 'Print the JSON Schema of the checks file, and exit' });
 }
@@ -193,6 +196,7 @@ export class CheckCommand extends Verbose(BatfishFlags(SiteFlags(CheckFlags))) {
       filter,
       failOn,
       failOnExisting: this.failOnExisting,
+      redact: this.redact,
       concurrency: this.concurrency,
       today: new Date(this.context.clock.now()).toISOString().slice(0, 10),
       ...(checks.source !== DEFAULT_CHECKS.source && checksPath !== undefined ? { checksFilePath: checksPath } : {}),

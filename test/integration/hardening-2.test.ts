@@ -523,3 +523,68 @@ describe("item 12: a report's temporary file left by a killed netq", () => {
     assert.deepEqual((await readdir(dir)).sort(), [live, otherHost, 'r.json'].sort());
   });
 });
+
+describe('item 9: secrets and hostile file names from Batfish never reach a report', () => {
+  /** A Batfish table answer of these columns and rows, as GET .../answer sends it. */
+  const table = (columns: Array<[string, string, boolean]>, rows: Array<Record<string, unknown>>): string =>
+    JSON.stringify({
+      answerElements: [
+        {
+          class: 'org.batfish.datamodel.table.TableAnswerElement',
+          metadata: { columnMetadata: columns.map(([name, schema, isKey]) => ({ name, schema, isKey, isValue: !isKey, description: name })) },
+          rows,
+          summary: { numResults: rows.length, notes: '' },
+        },
+      ],
+      status: 'SUCCESS',
+    });
+  const SECRET_LINES = ['snmp-server community S3CR3T-COMMUNITY RW', 'enable secret 5 $1$S3CR3T$hash', 'username admin password 7 S3CR3T0822', 'tacacs-server key S3CR3T-TACACS'];
+
+  it('a quoted config line keeps its shape, its secret replaced, in every report; --no-redact keeps it; a name outside the site is no location', async () => {
+    const files = table(
+      [['File_Name', 'String', true], ['Status', 'String', false], ['File_Format', 'String', false], ['Nodes', 'List<String>', false]],
+      [
+        { File_Name: 'configs/r1.cfg', Status: 'PARTIALLY_UNRECOGNIZED', File_Format: 'CISCO_IOS', Nodes: ['r1'] },
+        { File_Name: '../../../../etc/passwd', Status: 'PARTIALLY_UNRECOGNIZED', File_Format: 'CISCO_IOS', Nodes: ['r2'] },
+      ],
+    );
+    const issues = table(
+      [['Nodes', 'List<String>', true], ['Source_Lines', 'List<FileLines>', true], ['Type', 'String', true], ['Details', 'String', false], ['Line_Text', 'String', false], ['Parser_Context', 'String', false]],
+      [
+        ...SECRET_LINES.map((line, i) => ({ Nodes: ['r1'], Source_Lines: [{ filename: 'configs/r1.cfg', lines: [i + 2] }], Type: 'Parse warning', Details: 'This syntax is unrecognized', Line_Text: line, Parser_Context: '[s_stanza]' })),
+        { Nodes: ['r2'], Source_Lines: [{ filename: '../../../../etc/passwd', lines: [1] }], Type: 'Parse warning', Details: 'This syntax is unrecognized', Line_Text: 'root:x:0:0', Parser_Context: '[s_stanza]' },
+      ],
+    );
+    const sim = await simulator({
+      faults: [
+        { method: 'GET', path: /__netq_fileParseStatus_[^/]*\/answer$/, respond: { status: 200, body: files, contentType: 'application/json' } },
+        { method: 'GET', path: /__netq_initIssues_[^/]*\/answer$/, respond: { status: 200, body: issues, contentType: 'application/json' } },
+      ],
+    });
+    const lab = await site('secrets');
+    const checks = path.join(tmp, 'secrets-checks.yaml');
+    await writeFile(checks, 'version: 1\nchecks:\n  - name: configs parse\n    check: parse-clean\n');
+    const out = path.join(tmp, 'secrets-reports');
+    const formats = ['json', 'sarif', 'junit', 'markdown', 'gitlab', 'github', 'table'];
+    const argv = ['check', ...lab, '--checks', checks, '--batfish-url', sim.url, '--fail-on', 'warning', '--format', 'github', ...formats.map((f) => ['--report', `${f}=${out}/r.${f}`]).flat()];
+    const result = await runNetq(argv, { env: { GITHUB_STEP_SUMMARY: path.join(tmp, 'secrets-summary.md') } });
+    assert.equal(result.code, 1, result.stderr);
+    const everything = [result.stdout, result.stderr, await readFile(path.join(tmp, 'secrets-summary.md'), 'utf8'), ...(await Promise.all(formats.map((f) => readFile(`${out}/r.${f}`, 'utf8'))))];
+    for (const text of everything) {
+      assert.doesNotMatch(text, /S3CR3T/, 'no secret in any report, stdout or the step summary');
+      assert.doesNotMatch(text, /file=\.\.\/|"uri":\s*"[^"]*\.\.\/|etc\/passwd:1|"path":\s*"[^"]*etc\/passwd/, 'no location outside the site');
+    }
+    const doc = JSON.parse(await readFile(`${out}/r.json`, 'utf8')) as { findings: Array<{ message: string; fingerprint: string; location: { file: string } | null; row: Record<string, unknown> }> };
+    const messages = doc.findings.map((f) => f.message);
+    assert.ok(messages.some((m) => m.includes("'snmp-server community <redacted> RW'")), messages.join('\n'));
+    assert.ok(messages.some((m) => m.includes("'enable secret 5 <redacted>'")));
+    assert.ok(doc.findings.every((f) => f.location === null || f.location.file.startsWith(path.relative(REPO_ROOT, regions).split(path.sep).join('/')) || !f.location.file.includes('..')));
+    const outside = doc.findings.filter((f) => f.message.includes('etc/passwd'));
+    assert.ok(outside.length > 0 && outside.every((f) => f.location === null), 'the finding stays, without a location');
+
+    const raw = await runNetq(['check', ...lab, '--checks', checks, '--batfish-url', sim.url, '--format', 'json', '--no-redact']);
+    const rawDoc = JSON.parse(raw.stdout) as typeof doc;
+    assert.ok(rawDoc.findings.some((f) => f.message.includes('S3CR3T-COMMUNITY')), '--no-redact keeps the line as Batfish gave it');
+    assert.deepEqual(rawDoc.findings.map((f) => f.fingerprint).sort(), doc.findings.map((f) => f.fingerprint).sort(), 'fingerprints do not depend on --no-redact');
+  });
+});

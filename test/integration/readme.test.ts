@@ -473,13 +473,13 @@ describe('The simulator', () => {
     for (const fault of faults) assert.match(await simCli(shellWords(fault)), /^http:\/\//, fault);
   });
 
-  it("its examples print what the README says, also through the faults only startSimulator takes", async () => {
+  it('its examples print what the README says, also through a trickling and a cut-off answer', async () => {
     const examples = collect('## The simulator');
     assert.deepEqual(examples, ['netq bgp-sessions -r north_america -s nyc']);
     const trickle: Fault = { method: 'GET', path: /\/answer$/, trickle: { bytesPerSecond: 200_000 } };
     const cut: Fault = { method: 'GET', path: /\/question_templates$/, times: 1, cutBody: { bytes: 5, then: 'drop' } };
-    assert.match(text, /`cutBody`/);
-    assert.match(text, /`trickle`/);
+    assert.match(text, /`trickle=BYTES_PER_SECOND`/);
+    assert.match(text, /`cut=BYTES\[:drop\|:hang\]`/);
     const slow = await startSimulator({ faults: [trickle, cut] });
     try {
       const result = await runNetq(shellWords(examples[0]!).slice(1), { env: { NETQ_BATFISH_URL: slow.url } });

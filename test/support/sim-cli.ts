@@ -21,8 +21,9 @@ const { values } = parseArgs({
 });
 
 /**
- * `METHOD PATH-REGEX ACTION [once|Nx] [body~REGEX]`, ACTION being an HTTP status, `drop`, `hang` or
- * `delay=MS`: e.g. `POST /work$ 500 once body~"sv"` (the first parse request answers 500),
+ * `METHOD PATH-REGEX ACTION [once|Nx] [body~REGEX]`, ACTION being an HTTP status, `drop`, `hang`,
+ * `delay=MS`, `trickle=BYTES_PER_SECOND` (the real body, slowly) or `cut=BYTES[:drop|:hang]` (the
+ * headers and the first BYTES of the body, then the connection closes or stalls): e.g. `POST /work$ 500 once body~"sv"` (the first parse request answers 500),
  * `POST /work$ drop once` (the first work request loses its connection), `GET /version$ hang`.
  */
 function parseFault(spec: string): Fault {
@@ -32,6 +33,11 @@ function parseFault(spec: string): Fault {
   if (action === 'drop') fault.drop = true;
   else if (action === 'hang') fault.hang = true;
   else if (action.startsWith('delay=')) fault.delayMs = Number(action.slice('delay='.length));
+  else if (/^trickle=\d+$/.test(action)) fault.trickle = { bytesPerSecond: Number(action.slice('trickle='.length)) };
+  else if (/^cut=\d+(:drop|:hang)?$/.test(action)) {
+    const [bytes, then = 'drop'] = action.slice('cut='.length).split(':');
+    fault.cutBody = { bytes: Number(bytes), then: then as 'drop' | 'hang' };
+  }
   else if (/^\d{3}$/.test(action)) fault.respond = { status: Number(action), body: javaStackTrace(`java.lang.RuntimeException: injected ${action}`) };
   else throw new Error(`--fault '${spec}': unknown action '${action}'`);
   for (const token of rest) {
