@@ -588,3 +588,21 @@ describe('item 9: secrets and hostile file names from Batfish never reach a repo
     assert.deepEqual(rawDoc.findings.map((f) => f.fingerprint).sort(), doc.findings.map((f) => f.fingerprint).sort(), 'fingerprints do not depend on --no-redact');
   });
 });
+
+describe('item 7: a signal ends a run that waits', () => {
+  for (const [signal, code] of [['SIGTERM', 143], ['SIGINT', 130]] as const) {
+    it(`${signal} while netq waits on a server that never answers: exit ${code} at once`, async () => {
+      const sim = await simulator({ faults: [{ method: 'GET', path: /\/version$/, hang: true }] });
+      const lab = await site(`signal-${signal}`);
+      const child = spawn(process.execPath, [BIN, 'check', ...lab, '--batfish-url', sim.url], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+      let stderr = '';
+      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      const sent = Date.now();
+      child.kill(signal);
+      const exit = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+      assert.equal(exit, code, stderr);
+      assert.ok(Date.now() - sent < 5000, `ended ${Date.now() - sent} ms after the signal`);
+    });
+  }
+});
