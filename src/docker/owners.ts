@@ -1,62 +1,10 @@
-import { readFileSync, readlinkSync } from 'node:fs';
 import { readFile, readdir, rm, writeFile } from 'node:fs/promises';
-import { makeDirs } from '../host.js';
 import path from 'node:path';
+import { makeDirs, type HostProcesses, type ProcessIdentity } from '../host.js';
 
-/**
- * A process, told apart from every other one this machine ran: its pid, the boot it runs in
- * (`/proc/sys/kernel/random/boot_id`) and its pid namespace (netq in a CI job container that
- * shares the host's engine has pids of its own).
- */
-export interface ProcessIdentity {
-  pid: number;
-  bootId: string;
-  pidNamespace: string;
-}
-
-/** What netq asks about this machine's processes; tests pass a fake. */
-export interface HostProcesses {
-  /** This process; undefined where the system does not say (no /proc, e.g. macOS). */
-  self(): ProcessIdentity | undefined;
-  /** True only when the process is surely gone: same boot and pid namespace as this one, and its pid is free. */
-  isGone(owner: ProcessIdentity): boolean;
-  /** False when `pid` is surely not running here (it may still be another process that reused it). */
-  pidAlive(pid: number): boolean;
-}
-
-let cachedSelf: ProcessIdentity | null | undefined;
-
-/** The processes of the machine netq runs on (Linux /proc). */
-export const localProcesses: HostProcesses = {
-  self() {
-    if (cachedSelf === undefined) {
-      try {
-        cachedSelf = {
-          pid: process.pid,
-          bootId: readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim(),
-          pidNamespace: readlinkSync('/proc/self/ns/pid'),
-        };
-      } catch {
-        cachedSelf = null;
-      }
-    }
-    return cachedSelf ?? undefined;
-  },
-  isGone(owner) {
-    const self = this.self();
-    if (!self || owner.bootId !== self.bootId || owner.pidNamespace !== self.pidNamespace) return false;
-    return !this.pidAlive(owner.pid);
-  },
-  pidAlive(pid) {
-    try {
-      process.kill(pid, 0);
-      return true;
-    } catch (error) {
-      // EPERM: it exists but belongs to another user.
-      return (error as NodeJS.ErrnoException).code !== 'ESRCH';
-    }
-  },
-};
+// The process identity and this machine's processes live in src/host.ts (the temp folders and
+// report files use them too); re-exported for the container lifecycle.
+export { localProcesses, type HostProcesses, type ProcessIdentity } from '../host.js';
 
 /** The labels that name an ephemeral container's owner, and back. */
 export const OWNER_LABELS = {

@@ -188,12 +188,5 @@ export function clip(text: string, max: number): string {
   return `${text.slice(0, Math.max(0, max - 1)).replace(/[\uD800-\uDBFF]$/, '')}…`;
 }
 
-/**
- * Text for a terminal, a CI log or a comment: control characters (an ESC in a device name would
- * drive the terminal) and noncharacters shown as `\u{…}` escapes instead of sent raw. Line
- * breaks (CRLF as LF) and tabs are kept; callers that need one line replace them.
- */
-export function printable(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/\r\n/g, '\n').replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\ufffe\uffff]/g, (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`);
-}
+// Control characters shown as escapes: one definition for every terminal and report (src/text.ts).
+export { printable } from '../../text.js';
