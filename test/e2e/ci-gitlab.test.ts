@@ -233,7 +233,7 @@ describe('the GitLab CI template and examples/gitlab-ci.yml', { skip }, () => {
       const run = await pipeline(clone, { CI_PIPELINE_SOURCE: 'push' }, { env: { ...process.env, PATH: pathWithoutNetq() } });
       assert.match(run.output, /netq-check finished in .* FAIL 2/);
       assert.match(run.log, /netq-check: netq is not on PATH and NETQ_PACKAGE is not set\./);
-      assert.match(run.log, /set NETQ_PACKAGE \(Settings > CI\/CD > Variables\) to the URL of a netq release tarball or to git\+https:/);
+      assert.match(run.log, /set NETQ_PACKAGE \(Settings > CI\/CD > Variables\) to the URL of a netq release tarball \(npm pack makes one\), or NETQ_IMAGE/);
       assert.equal(run.requests, 0, 'nothing asked of Batfish');
     });
   });
