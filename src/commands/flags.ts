@@ -74,7 +74,8 @@ export function BatfishFlags<TBase extends AbstractCommandClass<NetqCommand>>(Ba
     });
     ephemeral = Option.Boolean('--ephemeral', false, { description: 'Start a private Batfish for this command only, and remove it afterwards' });
     connectTimeout = Option.String('--connect-timeout', {
-      description: 'Seconds to wait for a --batfish-url server that refuses connections, e.g. while it starts (default 5)',
+      env: 'NETQ_CONNECT_TIMEOUT',
+      description: 'Seconds to wait for a --batfish-url server that refuses connections, e.g. while it starts (default 5, env NETQ_CONNECT_TIMEOUT)',
       validator: seconds(0),
     });
   }

@@ -606,3 +606,19 @@ describe('item 7: a signal ends a run that waits', () => {
     });
   }
 });
+
+describe('NETQ_CONNECT_TIMEOUT', () => {
+  it('sets --connect-timeout from the environment (as compose and CI jobs set NETQ_BATFISH_URL), and a bad value is exit 2', async () => {
+    const closed = net.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as net.AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const lab = await site('connect-env');
+    const result = await runNetq(['nodes', ...lab, '--batfish-url', `http://127.0.0.1:${port}`], { env: { NETQ_CONNECT_TIMEOUT: '1' } });
+    assert.equal(result.code, 3, result.stderr);
+    assert.match(result.stderr, /within the connect timeout \(1 s\)/);
+    const bad = await runNetq(['nodes', ...lab, '--batfish-url', `http://127.0.0.1:${port}`], { env: { NETQ_CONNECT_TIMEOUT: 'soon' } });
+    assert.equal(bad.code, 2, bad.stderr);
+    assert.match(bad.stderr, /NETQ_CONNECT_TIMEOUT/);
+  });
+});
