@@ -14,9 +14,11 @@
 export const REDACTED = '<redacted>';
 
 /** Words between a keyword and its secret that only say how it is encoded or which one it is. */
-const MODIFIER = String.raw`(?:\d{1,3}|level \d+|ENC|sha\d*|md5|hmac-\S+|hex(?:adecimal)?|ascii(?:-text)?|encrypted|unencrypted|clear|cleartext|plain|local|remote|inbound|outbound)`;
-/** The secret: a quoted string, or a word up to whitespace or `;` (Junos ends statements so). */
-const SECRET = String.raw`("[^"]*"|'[^']*'|[^\s;"']+)`;
+const MODIFIER = String.raw`(?:\d{1,3}|level \d+|ENC|sha\d*|md5|text|aes\d*|3des|des|hmac-\S+|hex(?:adecimal)?|ascii(?:-text)?|encrypted|unencrypted|clear|cleartext|plain|local|remote|inbound|outbound)`;
+/** The secret: a quoted string (escaped quotes inside), or a word up to whitespace or `;` (Junos ends statements so). */
+const SECRET = String.raw`("(?:[^"\\]|\\.)*"?|'(?:[^'\\]|\\.)*'?|[^\s;"']+)`;
+/** Between a keyword and what follows: any run of spaces or tabs, or `=` / `:` (key=value syntaxes). */
+const GAP = String.raw`(?:[ \t]+|[ \t]*[=:][ \t]*)`;
 
 /** A keyword (as a regex source, matched as whole words) after which the next word is a secret. */
 const KEYWORDS = [
@@ -43,10 +45,16 @@ const KEYWORDS = [
   String.raw`auth (?:md5|sha\d*)`,
   String.raw`priv(?: (?:3des|des|aes(?: \d+)?))?`,
   String.raw`(?:ssh-rsa|ssh-dss|ssh-ed25519|ecdsa-sha2-\S+)`,
+  // Any other word made of a secret's name: privacy-key, authentication-password,
+  // plain-text-password-value, snmp-community-string, community-name, md5-key, lsp-password ...
+  String.raw`[\w-]*(?:password|passwd|passphrase|secret|psk|phash)[\w-]*`,
+  String.raw`[\w-]*community-(?:name|string)|snmp-community-string`,
+  String.raw`(?!key-chain\b|key-string\b)[\w-]+-key(?:-[\w-]+)?|authentication-key-[\w-]+|(?:auth|priv)-key`,
+  String.raw`standby(?: \d+)? authentication(?! md5)(?: text)?`,
 ];
 
 const RULES: RegExp[] = [
-  ...KEYWORDS.map((keyword) => new RegExp(String.raw`(^|[\s;{])(${keyword})((?: ${MODIFIER})*) ${SECRET}`, 'gi')),
+  ...KEYWORDS.map((keyword) => new RegExp(String.raw`(^|[\s;{])(${keyword})((?:[ \t]+${MODIFIER})*)${GAP}${SECRET}`, 'gi')),
   // A bare `key` introduces a secret too (`key 7 0822455D0A16`), but also key-chain ids (`key 10`):
   // only a value of three characters or more is taken for a secret.
   new RegExp(String.raw`(^|[\s;{])(key)((?: (?:\d|hex(?:adecimal)?|ascii(?:-text)?))?) (?!(?:chain|id|generate|zeroize|import|export|exchange|config-key|pubkey-chain)\b)("[^"]*"|'[^']*'|[^\s;"']{3,})`, 'gi'),
@@ -59,12 +67,15 @@ const RULES: RegExp[] = [
 ];
 
 /** `snmp-server host HOST [informs|traps|version V|vrf VRF]... COMMUNITY`: the community is the word after the options. */
+/** IOS takes the rest of a `neighbor ... password` line as the password, spaces and all. */
+const NEIGHBOR_PASSWORD = /(^|[\s;{])(neighbor \S+ password)((?:[ \t]+\d)?)[ \t]+(\S.*)$/gim;
+
 const SNMP_HOST = /(^|[\s;{])(snmp-server host \S+)((?: (?:informs|traps|version (?:1|2c|3 \S+)|vrf \S+))*) ([^\s;]+)/gi;
 
 /** The text with every secret a config line can carry replaced by REDACTED. */
 export function redactSecrets(text: string): string {
   if (text.length === 0) return text;
-  let out = text;
+  let out = text.replace(NEIGHBOR_PASSWORD, (_m, lead: string, keyword: string, modifiers: string) => `${lead}${keyword}${modifiers} ${REDACTED}`);
   for (const rule of RULES) out = out.replace(rule, (_m, lead: string, keyword: string, modifiers: string) => `${lead}${keyword}${modifiers} ${REDACTED}`);
   out = out.replace(SNMP_HOST, (_m, lead: string, head: string, options: string) => `${lead}${head}${options} ${REDACTED}`);
   return out;

@@ -122,7 +122,10 @@ export class CheckCommand extends Verbose(BatfishFlags(SiteFlags(CheckFlags))) {
     const paths = new ReportPaths(this.context.cwd, (text) => this.warn(text));
     const checksPath = await this.checksPath();
     // Each destination checked before anything runs: a report never replaces what is not a regular file.
-    const checked = await checkReportTargets(parsed, this.context.cwd, checksPath === undefined ? [] : [{ file: checksPath, what: `the checks file ${this.checks ?? DEFAULT_CHECKS_FILE}` }]);
+    const checked = await checkReportTargets(parsed, this.context.cwd, {
+      files: checksPath === undefined ? [] : [{ file: checksPath, what: `the checks file ${printable(this.checks ?? DEFAULT_CHECKS_FILE)}` }],
+      dirs: this.readFolders(),
+    });
     badReport ??= checked.error;
     const reports = checked.targets.flatMap((t) => (t.file === undefined ? [] : [{ format: t.format, file: t.file, given: t.given }]));
     const toStdout = checked.targets.find((t) => t.file === undefined);
@@ -247,8 +250,23 @@ export class CheckCommand extends Verbose(BatfishFlags(SiteFlags(CheckFlags))) {
     return this.emit({ stdout, stderr: '', exitCode: report.exitCode });
   }
 
+  /** The folders this run reads configs from: a report must not land in them. */
+  private readFolders(): Array<{ dir: string; what: string; depth?: number }> {
+    const cwd = this.context.cwd;
+    const out: Array<{ dir: string; what: string; depth?: number }> = [];
+    if (this.snapshotDir !== undefined) out.push({ dir: path.resolve(cwd, this.snapshotDir), what: `the snapshot folder ${printable(this.snapshotDir)}` });
+    else if (this.all) out.push({ dir: path.resolve(cwd, this.regionsDir), what: `a site of the regions folder ${printable(this.regionsDir)}`, depth: 2 });
+    else if (this.region !== undefined && this.site !== undefined) {
+      out.push({ dir: path.resolve(cwd, this.regionsDir, this.region, this.site), what: `the site ${printable(`${this.region}/${this.site}`)}` });
+    }
+    if (this.baseDir !== undefined) out.push({ dir: path.resolve(cwd, this.baseDir), what: `the base folder ${printable(this.baseDir)}`, depth: this.all ? 2 : 0 });
+    if (this.referenceDir !== undefined) out.push({ dir: path.resolve(cwd, this.referenceDir), what: `the reference folder ${printable(this.referenceDir)}` });
+    return out;
+  }
+
   /** The checks file netq reads: --checks, else ./netq-checks.yaml when it exists; undefined for the built-in set. */
   async checksPath(): Promise<string | undefined> {
+    if (this.checks === '') throw new InputError('--checks is empty', { hint: 'give the checks file, or leave --checks out to use ./netq-checks.yaml or the built-in checks' });
     if (this.checks !== undefined) return path.resolve(this.context.cwd, this.checks);
     const file = path.resolve(this.context.cwd, DEFAULT_CHECKS_FILE);
     return (await access(file).then(() => true, () => false)) ? file : undefined;

@@ -622,3 +622,59 @@ describe('NETQ_CONNECT_TIMEOUT', () => {
     assert.match(bad.stderr, /NETQ_CONNECT_TIMEOUT/);
   });
 });
+
+describe('item 1: a report never replaces what netq reads, whatever path leads there', () => {
+  it('through a symbolic link to the checks file or its folder, into the site being checked, twice to one file through a linked folder: exit 2, all intact', async () => {
+    const sim = await simulator();
+    const lab = await site('report-links');
+    const dir = path.join(tmp, 'report-links');
+    await mkdir(dir, { recursive: true });
+    const checks = path.join(dir, 'checks.yaml');
+    const text = 'version: 1\nchecks:\n  - name: parse\n    check: parse-clean\n';
+    await writeFile(checks, text);
+    await symlink(dir, path.join(dir, 'selfdir'));
+    await symlink(checks, path.join(dir, 'clink.yaml'));
+    const config = path.join(regions, 'lab', 'report-links', 'configs', 'r1.cfg');
+    const configText = await readFile(config, 'utf8');
+    const cases: Array<[string[], RegExp]> = [
+      [['--checks', checks, '--report', `json=${dir}/selfdir/checks.yaml`], /would replace the checks file/],
+      [['--checks', path.join(dir, 'clink.yaml'), '--report', `json=${checks}`], /would replace the checks file/],
+      [['--checks', checks, '--report', `json=${config}`], /is inside the site lab\/report-links/],
+      [['--checks', checks, '--report', `json=${path.dirname(config)}/netq.json`], /is inside the site lab\/report-links/],
+      [['--checks', checks, '--report', `json=${dir}/a.json`, '--report', `sarif=${dir}/selfdir/a.json`], /writes that file too/],
+      [['--checks', checks, '--report', `json=${dir}/sub/x/`], /ends with a slash/],
+      [['--checks', ''], /--checks is empty/],
+    ];
+    for (const [argv, message] of cases) {
+      const result = await runNetq(['check', ...lab, '--batfish-url', sim.url, ...argv]);
+      assert.equal(result.code, 2, `${argv.join(' ')}: ${result.stderr}`);
+      assert.match(result.stderr, message);
+    }
+    assert.equal(await readFile(checks, 'utf8'), text);
+    assert.equal(await readFile(config, 'utf8'), configText);
+    // The first of the two is a good destination: it holds the run's error, as every report does on exit 2.
+    assert.equal((JSON.parse(await readFile(path.join(dir, 'a.json'), 'utf8')) as { exitCode: number }).exitCode, 2);
+    assert.deepEqual(sim.seen('POST', /\/snapshots\//), [], 'nothing uploaded');
+    // --all: a report at the top of the regions folder reads as no site; inside a site it is refused.
+    const top = await runNetq(['check', '--all', '--regions-dir', regions, '-r', 'lab', '--checks', checks, '--batfish-url', sim.url, '--report', `json=${regions}/lab/netq.json`, '--only', 'parse']);
+    assert.notEqual(top.code, 2, top.stderr);
+  });
+
+  it('GITHUB_STEP_SUMMARY that is a link to nothing, or in a folder that does not exist: exit 2 before anything runs, nothing created', async () => {
+    const sim = await simulator();
+    const lab = await site('summary-links');
+    const dir = path.join(tmp, 'summary-links');
+    await mkdir(dir, { recursive: true });
+    await symlink(path.join(dir, 'created-by-netq'), path.join(dir, 'dangle'));
+    for (const [summary, message] of [
+      [path.join(dir, 'dangle'), /is a symbolic link to nothing/],
+      [path.join(dir, 'missing', 'sum.md'), /its folder .*missing does not exist/],
+    ] as const) {
+      const result = await runNetq(['check', ...lab, '--batfish-url', sim.url, '--format', 'github'], { env: { GITHUB_STEP_SUMMARY: summary } });
+      assert.equal(result.code, 2, result.stderr);
+      assert.match(result.stderr, message);
+    }
+    assert.equal(existsSync(path.join(dir, 'created-by-netq')), false);
+    assert.deepEqual(sim.seen('POST', /\/snapshots\//), [], 'nothing uploaded');
+  });
+});

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { access, lstat, open, readdir, rename, stat, unlink } from 'node:fs/promises';
+import { access, lstat, open, readdir, realpath, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError, NetqError, OutputError } from '../../errors.js';
 import { localProcesses, makeDirs, type HostProcesses } from '../../host.js';
@@ -29,14 +29,17 @@ export interface ReportTarget<F extends string = string> {
 export async function checkReportTargets<F extends string>(
   reports: ReadonlyArray<{ format: F; path: string }>,
   cwd: string,
-  protectedFiles: ReadonlyArray<{ file: string; what: string }> = [],
+  protect: Protected = {},
 ): Promise<{ targets: Array<ReportTarget<F>>; error: NetqError | undefined }> {
   const targets: Array<ReportTarget<F>> = [];
   const seen = new Map<string, string>();
   let first: NetqError | undefined;
+  // What must not be replaced, by real path: a symbolic link on the way is no way around it.
+  const files = await Promise.all((protect.files ?? []).map(async (p) => ({ ...p, real: await realPath(p.file) })));
+  const dirs = await Promise.all((protect.dirs ?? []).map(async (p) => ({ ...p, real: await realPath(p.dir) })));
   for (const { format, path: given } of reports) {
     try {
-      targets.push(await checkOne(format, given, cwd, seen, protectedFiles));
+      targets.push(await checkOne(format, given, cwd, seen, files, dirs));
     } catch (error) {
       first ??= error instanceof NetqError ? error : reportError(error, `--report ${format}=${printable(given)}`);
     }
@@ -44,7 +47,40 @@ export async function checkReportTargets<F extends string>(
   return { targets, error: first };
 }
 
-async function checkOne<F extends string>(format: F, given: string, cwd: string, seen: Map<string, string>, protectedFiles: ReadonlyArray<{ file: string; what: string }>): Promise<ReportTarget<F>> {
+/** Files a report must never replace (the checks file) and folders it must not go into (the sites being read). */
+export interface Protected {
+  files?: ReadonlyArray<{ file: string; what: string }>;
+  /** `depth`: how many folders below `dir` the files netq reads start (2 for a regions folder: REGION/SITE/...). */
+  dirs?: ReadonlyArray<{ dir: string; what: string; depth?: number }>;
+}
+
+/**
+ * The path with every symbolic link in it resolved; for a path that does not exist yet, its
+ * nearest existing folder resolved and the rest appended.
+ */
+async function realPath(file: string): Promise<string> {
+  const rest: string[] = [];
+  let current = path.resolve(file);
+  for (;;) {
+    try {
+      return path.join(await realpath(current), ...rest);
+    } catch {
+      const parent = path.dirname(current);
+      if (parent === current) return path.join(current, ...rest);
+      rest.unshift(path.basename(current));
+      current = parent;
+    }
+  }
+}
+
+async function checkOne<F extends string>(
+  format: F,
+  given: string,
+  cwd: string,
+  seen: Map<string, string>,
+  files: ReadonlyArray<{ real: string; what: string }>,
+  dirs: ReadonlyArray<{ real: string; what: string; depth?: number }>,
+): Promise<ReportTarget<F>> {
   const flag = `--report ${format}=${printable(given)}`;
   if (given === '-' || given === '/dev/stdout') {
     const earlier = seen.get('-');
@@ -52,12 +88,22 @@ async function checkOne<F extends string>(format: F, given: string, cwd: string,
     seen.set('-', flag);
     return { format, given, file: undefined };
   }
+  if (/[/\\]$/.test(given)) throw new InputError(`${flag}: the path ends with a slash, so it names a folder`, { hint: 'give the report a file name, e.g. reports/netq.json' });
   const file = path.resolve(cwd, given);
-  const earlier = seen.get(file);
+  // The folder's links resolved (the file itself, if a link, is refused below).
+  const real = path.join(await realPath(path.dirname(file)), path.basename(file));
+  const earlier = seen.get(real);
   if (earlier !== undefined) throw new InputError(`${flag}: ${earlier} writes that file too`, { hint: 'give each report its own file' });
-  seen.set(file, flag);
-  for (const p of protectedFiles) {
-    if (p.file === file) throw new InputError(`${flag} would replace ${p.what}`, { hint: 'write the report to a file of its own' });
+  seen.set(real, flag);
+  for (const p of files) {
+    if (p.real === real || p.real === (await realPath(file))) throw new InputError(`${flag} would replace ${p.what}`, { hint: 'write the report to a file of its own' });
+  }
+  for (const d of dirs) {
+    const inside = path.relative(d.real, real);
+    const parts = inside.split(path.sep);
+    if (inside !== '' && !path.isAbsolute(inside) && parts[0] !== '..' && parts.length > (d.depth ?? 0)) {
+      throw new InputError(`${flag} is inside ${d.what}: it would replace or join the files netq reads there`, { hint: 'write reports outside the sites, e.g. reports/netq.json at the top of the repository' });
+    }
   }
   await checkTarget(file, flag);
   return { format, given, file };
@@ -68,14 +114,20 @@ async function checkOne<F extends string>(format: F, given: string, cwd: string,
  * yet; a folder, a FIFO (which would block) or a device is refused (exit 2).
  */
 export async function checkAppendTarget(file: string, what: string): Promise<void> {
+  const hint = 'point it at a file (GitHub Actions sets it to one), or unset it';
+  const link = await lstat(file).catch((error: NodeJS.ErrnoException) => error);
   const info = await stat(file).catch((error: NodeJS.ErrnoException) => error);
   if (info instanceof Error) {
-    if (info.code === 'ENOENT') return;
-    throw reportError(info, what);
+    if (info.code !== 'ENOENT') throw reportError(info, what);
+    // A link that points nowhere would make netq create a file wherever it points.
+    if (!(link instanceof Error)) throw new InputError(`${what} is a symbolic link to nothing: netq appends the step summary only to a regular file`, { hint });
+    const dir = await stat(path.dirname(path.resolve(file))).catch(() => undefined);
+    if (!dir?.isDirectory()) throw new InputError(`${what}: its folder ${printable(path.dirname(path.resolve(file)))} does not exist`, { hint });
+    return;
   }
   if (!info.isFile()) {
     const kind = info.isDirectory() ? 'a folder' : info.isFIFO() ? 'a FIFO' : info.isCharacterDevice() || info.isBlockDevice() ? 'a device' : 'not a regular file';
-    throw new InputError(`${what} is ${kind}: netq appends the step summary only to a regular file`, { hint: 'point it at a file (GitHub Actions sets it to one), or unset it' });
+    throw new InputError(`${what} is ${kind}: netq appends the step summary only to a regular file`, { hint });
   }
 }
 
@@ -157,7 +209,7 @@ function reportError(error: unknown, flag: string): NetqError {
     ENOTDIR: 'a part of the path is not a folder',
     EISDIR: 'that path is a folder',
     ENAMETOOLONG: 'the path is too long',
-    ENOENT: 'its folder went away',
+    ENOENT: 'the file system would not create the file there',
     ELOOP: 'too many symbolic links',
   };
   if (code && usage[code]) return new InputError(`${flag}: cannot write the report: ${usage[code]}`, { cause: error, hint: 'write the report to a file in a folder you may write in' });
