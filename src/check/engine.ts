@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { isObject, type TableAnswer } from '../batfish/answer.js';
 import { ExitCode, InputError, InternalError, NetqError, toNetqError } from '../errors.js';
-import { kindByName, type FindingDraft, type SiteContext } from './kinds.js';
+import { checkAsks, kindByName, type FindingDraft, type NamedAnswers, type SiteContext } from './kinds/index.js';
 import { redactSecrets, redactValue } from './redact.js';
 import type {
   BaselineState,
@@ -108,9 +108,8 @@ function stableJson(value: unknown): string {
 }
 
 function asksOf(check: CheckSpec): { main: QuestionAsk[]; context: QuestionAsk[] } {
-  const kind = kindByName(check.check);
-  if (!kind) return { main: [], context: [] };
-  return { main: kind.questions(check), context: kind.contextQuestions?.(check) ?? [] };
+  const { main, context } = checkAsks(check);
+  return { main: main.map(([, ask]) => ask), context: context.map(([, ask]) => ask) };
 }
 
 /**
@@ -159,7 +158,7 @@ export function evaluateSite(
       durationMs,
       questions: main.map((a) => a.question),
     };
-    const drafts = draftsOf(check, main, context, answerOf, site);
+    const drafts = draftsOf(check, answerOf, site);
     if (drafts instanceof NetqError) {
       results.push({ ...base, status: 'error', findings: 0, error: { message: drafts.message, exitCode: drafts.exitCode } });
       continue;
@@ -174,24 +173,24 @@ export function evaluateSite(
 
 function draftsOf(
   check: CheckSpec,
-  main: QuestionAsk[],
-  context: QuestionAsk[],
   answerOf: (ask: QuestionAsk) => TableAnswer | NetqError,
   site: SiteContext,
 ): FindingDraft[] | NetqError {
   const kind = kindByName(check.check);
   if (!kind) return new InternalError(`unknown check kind '${check.check}' (the checks file was not validated)`);
-  const answers: TableAnswer[] = [];
-  for (const ask of main) {
+  const { main, context } = checkAsks(check);
+  const answers: NamedAnswers = {};
+  for (const [name, ask] of main) {
     const answer = answerOf(ask);
     if (answer instanceof NetqError) return answer;
-    answers.push(answer);
+    answers[name] = answer;
   }
   // Context questions only add locations: without them the findings are the same, unlocated.
-  const extra = context.map((ask) => {
+  const extra: Partial<NamedAnswers> = {};
+  for (const [name, ask] of context) {
     const answer = answerOf(ask);
-    return answer instanceof NetqError ? undefined : answer;
-  });
+    if (!(answer instanceof NetqError)) extra[name] = answer;
+  }
   try {
     return kind.evaluate(check, answers, site, extra);
   } catch (error) {

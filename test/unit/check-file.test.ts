@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { describe, it } from 'node:test';
 import { Ajv } from 'ajv';
 import { ChecksFileError, checksFileSchema, DEFAULT_CHECKS, parseChecksFile } from '../../src/check/checks-file.js';
-import { CHECK_KINDS } from '../../src/check/kinds.js';
+import { CHECK_KINDS } from '../../src/check/kinds/index.js';
 import { ExitCode, InputError } from '../../src/errors.js';
 import { bundledTemplates } from '../../src/questions/bundled.js';
 
