@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { isObject, type TableAnswer } from '../batfish/answer.js';
 import { ExitCode, InputError, InternalError, NetqError, toNetqError } from '../errors.js';
 import { checkAsks, kindByName, type FindingDraft, type NamedAnswers, type SiteContext } from './kinds/index.js';
+import { askKey, asksOf } from './plan.js';
 import { redactSecrets, redactValue } from './redact.js';
 import type {
   BaselineState,
@@ -21,6 +22,8 @@ import type {
   SiteReport,
   Waiver,
 } from './model.js';
+
+export { askKey, planQuestions } from './plan.js';
 
 /** `--only` and `--tag`: which checks of the file the user asked for. */
 export interface CheckFilter {
@@ -87,42 +90,6 @@ function globRegExp(glob: string): RegExp {
     .map((c) => (c === '*' ? '[^/]*' : c === '?' ? '[^/]' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
     .join('');
   return new RegExp(`^${pattern}$`);
-}
-
-// ---------------------------------------------------------------- questions
-
-/** A stable key for a question and its parameters (key order and case of the name do not matter). */
-export function askKey(ask: QuestionAsk): string {
-  return `${ask.question.toLowerCase()} ${stableJson(ask.parameters)}`;
-}
-
-function stableJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
-  if (isObject(value)) {
-    const entries = Object.entries(value)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
-}
-
-function asksOf(check: CheckSpec): { main: QuestionAsk[]; context: QuestionAsk[] } {
-  const { main, context } = checkAsks(check);
-  return { main: main.map(([, ask]) => ask), context: context.map(([, ask]) => ask) };
-}
-
-/**
- * Every question the checks need, each once however many checks ask it (same name and
- * parameters), in the order they are first needed; the command queues them all together.
- */
-export function planQuestions(checks: CheckSpec[]): QuestionAsk[] {
-  const plan = new Map<string, QuestionAsk>();
-  for (const check of checks) {
-    const { main, context } = asksOf(check);
-    for (const ask of [...main, ...context]) if (!plan.has(askKey(ask))) plan.set(askKey(ask), ask);
-  }
-  return [...plan.values()];
 }
 
 // ---------------------------------------------------------------- evaluation
