@@ -1,15 +1,16 @@
 /**
- * The registry of check kinds: one module per family (parse, bgp, structures, filters, flows,
+ * The registry of check kinds: one module per family (parse, bgp, ospf, structures, filters, flows,
  * addresses, routes, properties, question), each kind declaring its questions, its option schema,
  * its SARIF rule and what it draws. Adding a kind is its module and one line below.
  */
 import type { TableAnswer } from '../../batfish/answer.js';
 import type { CheckSpec, QuestionAsk, SessionEdge } from '../model.js';
 import { noDuplicateIps, noDuplicateRouterIds } from './addresses.js';
-import { BGP_SESSION_QUESTIONS, bgpSessionEdges, bgpSessionsCompatible, bgpSessionsEstablished, findingSessionKey, ospfSessionsCompatible } from './bgp.js';
+import { BGP_SESSION_QUESTIONS, bgpSessionEdges, bgpSessionsCompatible, bgpSessionsEstablished, findingSessionKey } from './bgp.js';
 import { filterKind, noUnreachableFilterLines } from './filters.js';
 import { flowsKind, noForwardingLoops } from './flows.js';
 import { parseClean } from './parse.js';
+import { ospfSessionsCompatible } from './ospf.js';
 import { nodeProperties } from './properties.js';
 import { question } from './question.js';
 import { routeKind } from './routes.js';
