@@ -1,7 +1,7 @@
 import path from 'node:path';
 import pLimit from 'p-limit';
 import { askKey, applyWaivers, buildReport, checksForSite, compareWithBase, evaluateSite, planQuestions, skippedForSite, type CheckFilter } from '../check/engine.js';
-import { bgpSessionEdges, failingSessionKeys, siteFile, type SiteContext } from '../check/kinds.js';
+import { sessionGraph, siteFile, type SiteContext } from '../check/kinds/index.js';
 import type { CheckReport, CheckResult, ChecksFile, FailOn, Finding, RunError, SiteReport, Waiver } from '../check/model.js';
 import type { TableAnswer } from '../batfish/answer.js';
 import { ChecksFileError } from '../check/checks-file.js';
@@ -174,17 +174,11 @@ async function evaluate(
   const answerOf = (ask: { question: string; parameters: Record<string, unknown> }): TableAnswer | NetqError =>
     answers.get(askKey(ask)) ?? new NetqError(`netq did not ask ${ask.question}`, ExitCode.internal);
   const { results, findings } = evaluateSite(checks, answerOf, context, durations, { redact: settings.redact ?? true });
-  return { results, findings, sessions: sessionsOf(answers, asks, findings) };
+  return { results, findings, sessions: sessionGraph(asks, (ask) => answerIfAny(answers.get(askKey(ask))), findings) };
 }
 
-/** The BGP sessions of the site for the report's picture, when a BGP check asked for them. */
-function sessionsOf(answers: Map<string, TableAnswer | NetqError>, asks: Array<{ question: string; parameters: Record<string, unknown> }>, findings: Finding[]): SiteReport['sessions'] {
-  for (const question of ['bgpSessionCompatibility', 'bgpSessionStatus']) {
-    const ask = asks.find((a) => a.question === question && Object.keys(a.parameters).length === 0) ?? asks.find((a) => a.question === question);
-    const answer = ask ? answers.get(askKey(ask)) : undefined;
-    if (answer && !(answer instanceof NetqError)) return bgpSessionEdges(answer, failingSessionKeys(findings));
-  }
-  return null;
+function answerIfAny(outcome: TableAnswer | NetqError | undefined): TableAnswer | undefined {
+  return outcome instanceof NetqError ? undefined : outcome;
 }
 
 /** The findings of the same checks on the base: a copy of the snapshot, or the site's files at a git ref. */

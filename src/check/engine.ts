@@ -6,7 +6,8 @@
 import { createHash } from 'node:crypto';
 import { isObject, type TableAnswer } from '../batfish/answer.js';
 import { ExitCode, InputError, InternalError, NetqError, toNetqError } from '../errors.js';
-import { kindByName, type FindingDraft, type SiteContext } from './kinds.js';
+import { checkAsks, kindByName, type FindingDraft, type NamedAnswers, type SiteContext } from './kinds/index.js';
+import { askKey, asksOf } from './plan.js';
 import { redactSecrets, redactValue } from './redact.js';
 import type {
   BaselineState,
@@ -21,6 +22,8 @@ import type {
   SiteReport,
   Waiver,
 } from './model.js';
+
+export { askKey, planQuestions } from './plan.js';
 
 /** `--only` and `--tag`: which checks of the file the user asked for. */
 export interface CheckFilter {
@@ -89,43 +92,6 @@ function globRegExp(glob: string): RegExp {
   return new RegExp(`^${pattern}$`);
 }
 
-// ---------------------------------------------------------------- questions
-
-/** A stable key for a question and its parameters (key order and case of the name do not matter). */
-export function askKey(ask: QuestionAsk): string {
-  return `${ask.question.toLowerCase()} ${stableJson(ask.parameters)}`;
-}
-
-function stableJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
-  if (isObject(value)) {
-    const entries = Object.entries(value)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
-}
-
-function asksOf(check: CheckSpec): { main: QuestionAsk[]; context: QuestionAsk[] } {
-  const kind = kindByName(check.check);
-  if (!kind) return { main: [], context: [] };
-  return { main: kind.questions(check), context: kind.contextQuestions?.(check) ?? [] };
-}
-
-/**
- * Every question the checks need, each once however many checks ask it (same name and
- * parameters), in the order they are first needed; the command queues them all together.
- */
-export function planQuestions(checks: CheckSpec[]): QuestionAsk[] {
-  const plan = new Map<string, QuestionAsk>();
-  for (const check of checks) {
-    const { main, context } = asksOf(check);
-    for (const ask of [...main, ...context]) if (!plan.has(askKey(ask))) plan.set(askKey(ask), ask);
-  }
-  return [...plan.values()];
-}
-
 // ---------------------------------------------------------------- evaluation
 
 /** sha256 (hex, first 32 characters) of the check's name, the site and the row's key values. */
@@ -159,7 +125,7 @@ export function evaluateSite(
       durationMs,
       questions: main.map((a) => a.question),
     };
-    const drafts = draftsOf(check, main, context, answerOf, site);
+    const drafts = draftsOf(check, answerOf, site);
     if (drafts instanceof NetqError) {
       results.push({ ...base, status: 'error', findings: 0, error: { message: drafts.message, exitCode: drafts.exitCode } });
       continue;
@@ -174,24 +140,24 @@ export function evaluateSite(
 
 function draftsOf(
   check: CheckSpec,
-  main: QuestionAsk[],
-  context: QuestionAsk[],
   answerOf: (ask: QuestionAsk) => TableAnswer | NetqError,
   site: SiteContext,
 ): FindingDraft[] | NetqError {
   const kind = kindByName(check.check);
   if (!kind) return new InternalError(`unknown check kind '${check.check}' (the checks file was not validated)`);
-  const answers: TableAnswer[] = [];
-  for (const ask of main) {
+  const { main, context } = checkAsks(check);
+  const answers: NamedAnswers = {};
+  for (const [name, ask] of main) {
     const answer = answerOf(ask);
     if (answer instanceof NetqError) return answer;
-    answers.push(answer);
+    answers[name] = answer;
   }
   // Context questions only add locations: without them the findings are the same, unlocated.
-  const extra = context.map((ask) => {
+  const extra: Partial<NamedAnswers> = {};
+  for (const [name, ask] of context) {
     const answer = answerOf(ask);
-    return answer instanceof NetqError ? undefined : answer;
-  });
+    if (!(answer instanceof NetqError)) extra[name] = answer;
+  }
   try {
     return kind.evaluate(check, answers, site, extra);
   } catch (error) {

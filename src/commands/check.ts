@@ -6,7 +6,7 @@ import { ReportPaths, failedRunReport, runChecks, type CheckBase } from '../app/
 import type { SnapshotSource } from '../app/site-run.js';
 import { DEFAULT_CHECKS, checksFileSchema, parseChecksFile } from '../check/checks-file.js';
 import { checksForSite } from '../check/engine.js';
-import { CHECK_KINDS, kindParameters } from '../check/kinds.js';
+import { CHECK_KINDS, kindParameters } from '../check/kinds/index.js';
 import type { CheckReport, ChecksFile, FailOn } from '../check/model.js';
 import {
   CHECK_FORMATS,

@@ -3,7 +3,8 @@ import { readFile } from 'node:fs/promises';
 import { describe, it } from 'node:test';
 import { Ajv } from 'ajv';
 import { ChecksFileError, checksFileSchema, DEFAULT_CHECKS, parseChecksFile } from '../../src/check/checks-file.js';
-import { CHECK_KINDS } from '../../src/check/kinds.js';
+import { CHECK_KINDS } from '../../src/check/kinds/index.js';
+import { derivedSchemaFiles } from '../../src/check/schema-files.js';
 import { ExitCode, InputError } from '../../src/errors.js';
 import { bundledTemplates } from '../../src/questions/bundled.js';
 
@@ -258,6 +259,12 @@ describe('checks file: JSON Schema', () => {
   it('is the schema shipped in schemas/netq-checks.schema.json (regenerate that file when this fails)', async () => {
     const shipped = JSON.parse(await readFile(new URL('../../schemas/netq-checks.schema.json', import.meta.url), 'utf8')) as unknown;
     assert.deepEqual(shipped, JSON.parse(JSON.stringify(checksFileSchema(templates))));
+  });
+
+  it('every schema npm run schemas makes is committed as it makes it (run npm run schemas when this fails)', async () => {
+    for (const [name, text] of Object.entries(await derivedSchemaFiles())) {
+      assert.equal(await readFile(new URL(`../../schemas/${name}`, import.meta.url), 'utf8'), text, `schemas/${name} is stale: npm run schemas`);
+    }
   });
 
   it('is a valid draft-07 schema that accepts the issue example and rejects what netq rejects', () => {

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { parseChecksFile } from '../../src/check/checks-file.js';
-import { CHECK_KINDS } from '../../src/check/kinds.js';
+import { CHECK_KINDS } from '../../src/check/kinds/index.js';
 import { bundledTemplates } from '../../src/questions/bundled.js';
 import { REPO_ROOT } from '../support/harness.js';
 

@@ -1,5 +1,6 @@
 import { findingFails } from '../engine.js';
 import type { CheckReport, CheckResult, CheckStatus, Finding, FindingLocation, SiteReport } from '../model.js';
+import { kindDraws } from '../kinds/index.js';
 
 /**
  * What several report formats share: grouping by site, finding order, and the one-line texts a
@@ -177,9 +178,9 @@ export function verdictOf(report: CheckReport): Verdict {
   return report.exitCode === 1 ? 'fail' : 'error';
 }
 
-/** Kinds that check BGP sessions: a failure of one of these gets the session graph. */
+/** Kinds that check BGP sessions (they declare `draws: 'bgp-sessions'`): a failure of one of these gets the session graph. */
 export function isBgpKind(kind: string): boolean {
-  return kind.startsWith('bgp-');
+  return kindDraws(kind, 'bgp-sessions');
 }
 
 /** Shortens text to at most `max` characters, ending with `…` when cut. */

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { kindByName } from '../kinds/index.js';
 import type { CheckReport, CheckResult, Finding, Severity } from '../model.js';
 import { anchorOf, groupBySite, rowText } from './common.js';
 
@@ -47,28 +48,6 @@ export interface SarifOptions {
 export const SARIF_MAX_RESULTS = 25_000;
 export const SARIF_MAX_GZIP_BYTES = 10 * 1024 * 1024;
 export const DEFAULT_SARIF_CATEGORY = 'netq-check';
-
-/** What each built-in kind checks, as a rule's short description. */
-const KIND_DESCRIPTIONS: Record<string, string> = {
-  'parse-clean': 'Batfish reads every configuration file completely',
-  'bgp-sessions-established': 'Compatible BGP sessions are established',
-  'bgp-sessions-compatible': 'BGP peers are configured compatibly',
-  'ospf-sessions-compatible': 'OSPF adjacencies are configured compatibly',
-  'no-undefined-references': 'No reference to an undefined structure',
-  'no-unused-structures': 'No structure is defined but never used',
-  'no-unreachable-filter-lines': 'Every filter line can match some packet',
-  'no-forwarding-loops': 'No forwarding loops',
-  'no-duplicate-ips': 'No IP address is owned by two interfaces',
-  'no-duplicate-router-ids': 'No two routers share a router ID',
-  'flows-succeed': 'The flows are delivered',
-  'flows-fail': 'The flows are dropped',
-  'filter-permits': 'The filter permits the traffic',
-  'filter-denies': 'The filter denies the traffic',
-  'route-present': 'The route is in the routing table',
-  'route-absent': 'The route is not in the routing table',
-  'node-properties': 'Node properties have their expected values',
-  question: 'A Batfish question answers as expected',
-};
 
 const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 
@@ -176,7 +155,8 @@ export function renderCheckSarif(report: CheckReport, options: SarifOptions = {}
 }
 
 function rule(kind: string, checks: CheckResult[], options: SarifOptions): Record<string, unknown> {
-  const description = options.kindDescriptions?.[kind] ?? KIND_DESCRIPTIONS[kind] ?? `netq check ${kind}`;
+  const declared = kindByName(kind)?.rule;
+  const description = options.kindDescriptions?.[kind] ?? declared?.short ?? `netq check ${kind}`;
   // A kind used at both severities reports each result's own level; the default is the higher.
   const level: Severity = checks.length === 0 || checks.some((c) => c.severity === 'error') ? 'error' : 'warning';
   const names = [...new Set(checks.map((c) => c.name))].sort();
@@ -184,7 +164,7 @@ function rule(kind: string, checks: CheckResult[], options: SarifOptions): Recor
     id: kind,
     name: kind.replace(/(^|[-_\s]+)(\w)/g, (_, __: string, c: string) => c.toUpperCase()),
     shortDescription: { text: description },
-    fullDescription: { text: `${description} (netq check kind ${kind}).` },
+    fullDescription: { text: (options.kindDescriptions?.[kind] === undefined ? declared?.full : undefined) ?? `${description} (netq check kind ${kind}).` },
     help: {
       text: `netq check kind ${kind}.${names.length ? ` Checks of this kind in this run: ${names.join(', ')}.` : ''}`,
     },
