@@ -180,7 +180,7 @@ describe('Batfish client against the simulator', () => {
     assert.equal(server.seen('PUT').length, 2);
   });
 
-  it('waits for questions queued together with one incomplete-work list per poll, and sees each end soon after the one before', async () => {
+  it('waits for questions queued together with one incomplete-work list per poll', async () => {
     const server = await simulator({ answerMs: 300 });
     const s = session(server.url);
     await s.connect(2000);
@@ -203,9 +203,8 @@ describe('Batfish client against the simulator', () => {
     // others join and once it has left the list (polled alone, each would be asked ~15 times).
     assert.ok(listPolls >= 5, `polled the list ${listPolls} times`);
     for (const item of byEnd.slice(0, 2)) assert.ok(itemPolls(item) <= 3, `asked about ${item.id} alone ${itemPolls(item)} times`);
-    // One at a time, 0.3 s each: the last ends 0.9 s after the first was queued, and is seen soon after.
-    const last = Math.max(...answers.map((a) => a.ms));
-    assert.ok(last < 900 + 200, `last answer after ${last} ms`);
+    // How soon each end is seen is a speed figure: `npm run bench` measures it (the gate's ratio to
+    // the server's own work time), not a timed test on a machine that may be loaded.
   });
 
   it('reports an unreachable server with the address and the error code', async () => {
