@@ -138,3 +138,13 @@ export async function makeDirs(dir: string, mode?: number): Promise<void> {
     });
   }
 }
+
+/** What a file system entry that is not a regular file is, for messages ("that path is a FIFO"). */
+export function fileTypeName(info: { isDirectory(): boolean; isSymbolicLink(): boolean; isFIFO(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean; isSocket(): boolean }): string {
+  if (info.isDirectory()) return 'a folder';
+  if (info.isSymbolicLink()) return 'a symbolic link';
+  if (info.isFIFO()) return 'a FIFO';
+  if (info.isCharacterDevice() || info.isBlockDevice()) return 'a device';
+  if (info.isSocket()) return 'a socket';
+  return 'of another kind than a file';
+}

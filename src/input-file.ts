@@ -1,5 +1,6 @@
 import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
+import { fileTypeName } from './host.js';
 
 /** Why an input file could not be read, in words; `code` is the errno code (ENOENT, ...). */
 export class InputFileError extends Error {
@@ -31,10 +32,7 @@ export async function readInputFile(file: string, maxBytes: number, signal?: Abo
   try {
     const info = await handle.stat();
     if (info.isDirectory()) throw new InputFileError('it is a folder', 'EISDIR');
-    if (!info.isFile()) {
-      const what = info.isFIFO() ? 'a FIFO' : info.isCharacterDevice() || info.isBlockDevice() ? 'a device' : info.isSocket() ? 'a socket' : 'not a regular file';
-      throw new InputFileError(`it is ${what}, not a regular file`, 'ENOTREG');
-    }
+    if (!info.isFile()) throw new InputFileError(`it is ${fileTypeName(info)}, not a regular file`, 'ENOTREG');
     if (info.size > maxBytes) throw new InputFileError(`it is ${info.size} bytes; at most ${maxBytes} are read`, 'EFBIG');
     return await handle.readFile({ encoding: 'utf8', ...(signal ? { signal } : {}) });
   } catch (error) {

@@ -70,6 +70,8 @@ export class CheckCommand extends Verbose(BatfishFlags(SiteFlags(CheckFlags))) {
   private warn: (text: string) => void = () => {};
   /** The format stdout carries: a report to stdout (`--report FORMAT=-`), else --format, else table. */
   private stdoutFormat = 'table';
+  /** GITHUB_STEP_SUMMARY was refused before the run (its error is the run's). */
+  private summaryRefused = false;
   static override usage = Command.Usage({
     category: 'CI gate',
     description: 'run named checks on sites and fail on the problems found (only new ones with a base)',
@@ -177,7 +179,12 @@ export class CheckCommand extends Verbose(BatfishFlags(SiteFlags(CheckFlags))) {
       throw new InputError('--fail-on-existing needs a base: without one no finding is existing', { hint: 'add --base-ref REF or --base-dir DIR, or drop --fail-on-existing' });
     }
     const summaryFile = this.context.env.GITHUB_STEP_SUMMARY;
-    if (format === 'github' && summaryFile) await checkAppendTarget(summaryFile, `GITHUB_STEP_SUMMARY (${printable(summaryFile)})`);
+    if (format === 'github' && summaryFile) {
+      await checkAppendTarget(summaryFile, `GITHUB_STEP_SUMMARY (${printable(summaryFile)})`).catch((error: unknown) => {
+        this.summaryRefused = true;
+        throw error;
+      });
+    }
     const failOn = failOnOf(this.failOn);
     if (!failOn) throw new InputError(`--fail-on ${this.failOn}: expected error, warning or never`, { hint: 'see netq check --help' });
     // Everything the user wrote is checked before anything is sent to Batfish.
@@ -239,8 +246,7 @@ export class CheckCommand extends Verbose(BatfishFlags(SiteFlags(CheckFlags))) {
     const rendered = renderCheckReport(report, format, { terminal: this.terminal(), sarif: { category } });
     const summaryFile = this.context.env.GITHUB_STEP_SUMMARY;
     // A step summary refused before the run is that run's error already: not tried again.
-    const refused = failing && summaryFile ? await checkAppendTarget(summaryFile, 'GITHUB_STEP_SUMMARY').then(() => false, () => true) : false;
-    if (rendered.stepSummary !== null && summaryFile && !refused) {
+    if (rendered.stepSummary !== null && summaryFile && !this.summaryRefused) {
       await appendReportFile(summaryFile, rendered.stepSummary, `GITHUB_STEP_SUMMARY (${printable(summaryFile)})`).catch((error: unknown) => {
         if (!failing) throw error;
         this.context.stderr.write(`netq: warning: the step summary with the error could not be written: ${toNetqError(error).message}\n`);

@@ -3,7 +3,7 @@ import { constants } from 'node:fs';
 import { access, lstat, open, readdir, realpath, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError, NetqError, OutputError } from '../../errors.js';
-import { localProcesses, makeDirs, type HostProcesses } from '../../host.js';
+import { fileTypeName, localProcesses, makeDirs, type HostProcesses } from '../../host.js';
 import { printable } from '../../text.js';
 
 /** Longest file name (bytes) the common Linux file systems take. */
@@ -95,8 +95,9 @@ async function checkOne<F extends string>(
   const earlier = seen.get(real);
   if (earlier !== undefined) throw new InputError(`${flag}: ${earlier} writes that file too`, { hint: 'give each report its own file' });
   seen.set(real, flag);
+  const realFile = files.length > 0 ? await realPath(file) : real;
   for (const p of files) {
-    if (p.real === real || p.real === (await realPath(file))) throw new InputError(`${flag} would replace ${p.what}`, { hint: 'write the report to a file of its own' });
+    if (p.real === real || p.real === realFile) throw new InputError(`${flag} would replace ${p.what}`, { hint: 'write the report to a file of its own' });
   }
   for (const d of dirs) {
     const inside = path.relative(d.real, real);
@@ -125,10 +126,7 @@ export async function checkAppendTarget(file: string, what: string): Promise<voi
     if (!dir?.isDirectory()) throw new InputError(`${what}: its folder ${printable(path.dirname(path.resolve(file)))} does not exist`, { hint });
     return;
   }
-  if (!info.isFile()) {
-    const kind = info.isDirectory() ? 'a folder' : info.isFIFO() ? 'a FIFO' : info.isCharacterDevice() || info.isBlockDevice() ? 'a device' : 'not a regular file';
-    throw new InputError(`${what} is ${kind}: netq appends the step summary only to a regular file`, { hint });
-  }
+  if (!info.isFile()) throw new InputError(`${what} is ${fileTypeName(info)}: netq appends the step summary only to a regular file`, { hint });
 }
 
 /** Appends to a file checked with checkAppendTarget; failures as netq's errors (2 or 74). */
@@ -136,7 +134,8 @@ export async function appendReportFile(file: string, text: string, what: string)
   try {
     const handle = await open(file, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NONBLOCK, 0o644);
     try {
-      if (!(await handle.stat()).isFile()) throw notRegular(what, await handle.stat());
+      const info = await handle.stat();
+      if (!info.isFile()) throw notRegular(what, info);
       await handle.writeFile(text, 'utf8');
     } finally {
       await handle.close();
@@ -178,18 +177,8 @@ async function checkWritableFolder(dir: string, flag: string): Promise<void> {
   if (!ok) throw new InputError(`${flag}: netq may not write in ${printable(dir)}`, { hint: 'write the report to a folder you may write in (or fix the folder\'s permissions)' });
 }
 
-function notRegular(flag: string, info: { isDirectory(): boolean; isSymbolicLink(): boolean; isFIFO(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean; isSocket(): boolean }): InputError {
-  const what = info.isDirectory()
-    ? 'a folder'
-    : info.isSymbolicLink()
-      ? 'a symbolic link'
-      : info.isFIFO()
-        ? 'a FIFO'
-        : info.isCharacterDevice() || info.isBlockDevice()
-          ? 'a device'
-          : info.isSocket()
-            ? 'a socket'
-            : 'not a regular file';
+function notRegular(flag: string, info: Parameters<typeof fileTypeName>[0]): InputError {
+  const what = fileTypeName(info);
   return new InputError(`${flag}: that path is ${what}; a report replaces only a regular file`, {
     hint: info.isSymbolicLink() ? 'give the path of the file itself' : 'give a file name (- or /dev/stdout for stdout)',
   });
