@@ -9,6 +9,7 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, openSync, readFileSync, readlinkSync } from 'node:fs';
 import { chmod, lstat, mkdir, mkdtemp, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
+import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -289,6 +290,57 @@ describe('item 10: many empty files', () => {
   });
 });
 
+describe('the simulator uploads snapshots as Batfish does', () => {
+  /** POSTs a zip to the simulator; the body is sent in two halves, the second when `second` resolves. */
+  function upload(sim: BatfishSimulator, route: string, zip: Buffer, second: Promise<void> = Promise.resolve()): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const request = http.request(`${sim.url}/v2${route}`, { method: 'POST', headers: { 'Content-Type': 'application/octet-stream', 'Content-Length': zip.length } }, (response) => {
+        response.resume();
+        response.on('end', () => resolve(response.statusCode ?? 0));
+      });
+      request.on('error', reject);
+      request.write(zip.subarray(0, zip.length >> 1));
+      void second.then(() => request.end(zip.subarray(zip.length >> 1)));
+    });
+  }
+
+  it('two uploads of one name that overlap are both accepted (the name is checked as a request arrives, bound as it ends), and work queued before the second ended works on the first', async () => {
+    const sim = await simulator({ parseMs: 50 });
+    const configs = path.join(tmp, 'overlap', 'configs');
+    await mkdir(configs, { recursive: true });
+    await writeFile(path.join(configs, 'r1.cfg'), 'hostname overlap\n');
+    const { scanSnapshot } = await import('../../src/sites/sites.js');
+    const { packageSnapshot } = await import('../../src/sites/packager.js');
+    const packaged = await packageSnapshot((await scanSnapshot({ site: 'overlap', dir: path.join(tmp, 'overlap') })).files, 'overlap', tmp);
+    const zip = readFileSync(packaged.zipPath);
+    await packaged.dispose();
+    const api = async (method: string, route: string, body?: unknown): Promise<{ status: number; json: unknown }> => {
+      const response = await fetch(`${sim.url}/v2${route}`, { method, ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } }) });
+      const text = await response.text();
+      return { status: response.status, json: text.startsWith('{') || text.startsWith('[') ? JSON.parse(text) : text };
+    };
+    assert.equal((await api('POST', '/networks?name=lab')).status, 201);
+    let sendRest = (): void => {};
+    const slow = upload(sim, '/networks/lab/snapshots/s1', zip, new Promise((resolve) => (sendRest = resolve)));
+    while (!sim.arrivals.includes('POST /v2/networks/lab/snapshots/s1')) await new Promise((r) => setTimeout(r, 5));
+    assert.equal(await upload(sim, '/networks/lab/snapshots/s1', zip), 201, 'the second, sent whole while the first is on its way');
+    const parse = { containerName: 'lab', id: crypto.randomUUID(), requestParams: { sv: '', testrig: 's1' }, testrigName: 's1' };
+    assert.equal((await api('POST', '/networks/lab/work', parse)).status, 201);
+    sendRest();
+    assert.equal(await slow, 201, 'the first was checked when it arrived, when the name was free');
+    for (;;) {
+      const status = (await api('GET', `/networks/lab/work/${parse.id}`)).json as { workstatuscode: string };
+      if (status.workstatuscode === 'TERMINATEDNORMALLY') break;
+      assert.match(status.workstatuscode, /^(UNASSIGNED|ASSIGNED)$/);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    // The parse ran on the snapshot its name meant when it was queued; the name now means the other.
+    const metadata = (await api('GET', '/networks/lab/snapshots/s1')).json as { initializationMetadata: { currentStatus: string } };
+    assert.equal(metadata.initializationMetadata.currentStatus, 'UNINITIALIZED');
+    assert.equal(await upload(sim, '/networks/lab/snapshots/s1', zip), 400, 'a third, sent once the name is bound, is refused');
+  });
+});
+
 describe('item 2: concurrent runs never delete a snapshot another run is reading', () => {
   /** Runs the built netq; resolves with its exit code and stderr. */
   function run(args: string[], cwd: string): Promise<{ code: number | null; stderr: string }> {
@@ -321,21 +373,34 @@ describe('item 2: concurrent runs never delete a snapshot another run is reading
   });
 
   it('4 --fresh runs of one site at once share one upload (none deletes what another reads); a lone --fresh uploads again', async () => {
-    // Each run holds its snapshot for 2.5 s (the answer's work): long enough that the four overlap
-    // even on a loaded machine, where starting a process can take a second.
-    const sim = await simulator({ parseMs: 50, dataplaneMs: 50, answerMs: 2500 });
+    // The worker takes up no answer until all four have asked for theirs (Batfish takes the first
+    // work item and refuses the other three as duplicates of it): each run holds its snapshot until
+    // then, so the four overlap however late the machine starts one of them.
+    const sim = await simulator({ parseMs: 50, dataplaneMs: 50, answerMs: 30 });
     const lab = await site('fresh-together');
     const argv = ['nodes', ...lab, '--batfish-url', sim.url, '--fresh'];
-    const outcomes = await Promise.all([0, 1, 2, 3].map(() => run(argv, REPO_ROOT)));
+    sim.holdWork('answer');
+    const running = Promise.all([0, 1, 2, 3].map(() => run(argv, REPO_ROOT)));
+    let settled = false;
+    void running.finally(() => (settled = true));
+    const asked = (): number => sim.seen('POST', /\/work$/).filter((r) => /"answer"/.test(r.bodyText ?? '')).length;
+    while (asked() < 4 && !settled) await new Promise((r) => setTimeout(r, 20));
+    sim.releaseWork('answer');
+    const outcomes = await running;
     assert.deepEqual(outcomes.map((o) => o.code), [0, 0, 0, 0], outcomes.map((o) => o.stderr).join('\n'));
     for (const o of outcomes) assert.doesNotMatch(o.stderr, /deleted by another client/);
-    // Runs that arrive together may each send the zip; Batfish takes one (201), refuses the rest.
-    assert.equal(sim.seen('POST', /\/snapshots\/fresh-together-/).filter((r) => r.status === 201).length, 1, 'one snapshot for the four');
+    // Runs that find the snapshot missing at the same moment each send the zip, and Batfish takes
+    // every upload that overlaps the first (it checks the name as a request arrives); one that
+    // arrives after an upload was accepted is refused. No run uploads a snapshot another has made.
+    const uploads = sim.seen('POST', /\/snapshots\/fresh-together-/);
+    const accepted = uploads.filter((r) => r.status === 201);
+    assert.ok(accepted.length >= 1);
+    for (const late of accepted.slice(1)) assert.ok(late.openAtArrival.some((r) => /^POST .*\/snapshots\/fresh-together-/.test(r)), 'a second upload only while the first was on its way');
     assert.deepEqual(sim.seen('DELETE', /\/snapshots\/fresh-together-/), [], 'nothing deleted under them');
     const alone = await run(argv, REPO_ROOT);
     assert.equal(alone.code, 0, alone.stderr);
     assert.equal(sim.seen('DELETE', /\/snapshots\/fresh-together-/).length, 1, 'alone, --fresh replaces the snapshot');
-    assert.equal(sim.seen('POST', /\/snapshots\/fresh-together-/).filter((r) => r.status === 201).length, 2);
+    assert.equal(sim.seen('POST', /\/snapshots\/fresh-together-/).filter((r) => r.status === 201).length, accepted.length + 1);
   });
 });
 

@@ -97,7 +97,7 @@ export interface LoggedRequest {
   openAtArrival: string[];
 }
 
-type WorkKind = 'parse' | 'dataplane' | 'answer';
+export type WorkKind = 'parse' | 'dataplane' | 'answer';
 
 interface WorkRecord {
   item: { containerName: string; id: string; requestParams: Record<string, string>; testrigName: string };
@@ -108,6 +108,12 @@ interface WorkRecord {
   startedAt?: number;
   network: string;
   snapshot: string;
+  /**
+   * The snapshot the item's name was bound to when it was queued (WorkMgr.computeWorkDetails
+   * resolves the name to an id then): a snapshot uploaded again under the name since is another
+   * one, and the item still works on this one.
+   */
+  target: Snapshot;
   /**
    * For an answer item, the id its question name was bound to when the item was queued
    * (WorkMgr.computeWorkDetails): the worker answers that question and stores the answer under it.
@@ -135,6 +141,8 @@ interface Snapshot {
    */
   answers: Map<string, string>;
   completed: Array<{ dateCreated: string; dateTerminated: string; id: string; status: string; workType: string }>;
+  /** Deleted by a client (its name unbound); work queued on it fails. */
+  deleted?: boolean;
 }
 
 interface Network {
@@ -211,6 +219,8 @@ class HttpReply extends Error {
 
 export class BatfishSimulator {
   readonly requests: LoggedRequest[] = [];
+  /** `METHOD path` of every request as its headers arrived, before its body was read (`requests` logs it after). */
+  readonly arrivals: string[] = [];
   readonly networks = new Map<string, Network>();
   #work = new Map<string, WorkRecord>();
   #server: http.Server;
@@ -223,6 +233,10 @@ export class BatfishSimulator {
   #faultUses = new Map<Fault, number>();
   /** Requests whose reply is not written yet. */
   readonly #open = new Set<LoggedRequest>();
+  /** For a snapshot upload: whether its name was taken when the request arrived (`#lookBeforeBody`). */
+  readonly #nameTakenAtArrival = new WeakMap<IncomingMessage, boolean>();
+  /** Kinds of work the worker leaves queued for now (`holdWork`). */
+  readonly #held = new Set<WorkKind>();
   options: SimulatorOptions;
 
   constructor(options: SimulatorOptions = {}) {
@@ -267,6 +281,18 @@ export class BatfishSimulator {
     this.#startedMs = Date.now();
   }
 
+  /**
+   * Keeps the worker from taking up work of this kind (items are queued and stay UNASSIGNED, as
+   * behind a long job) until `releaseWork`: a test's way to make runs overlap whatever their timing.
+   */
+  holdWork(kind: WorkKind): void {
+    this.#held.add(kind);
+  }
+
+  releaseWork(kind: WorkKind): void {
+    this.#held.delete(kind);
+  }
+
   /** Requests seen so far, optionally only those matching a method and path pattern. */
   seen(method?: string, pathPattern?: RegExp): LoggedRequest[] {
     return this.requests.filter((r) => (!method || r.method === method) && (!pathPattern || pathPattern.test(r.path)));
@@ -276,6 +302,8 @@ export class BatfishSimulator {
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://sim');
+    this.arrivals.push(`${req.method ?? 'GET'} ${url.pathname}`);
+    this.#lookBeforeBody(req, url);
     const body = await readBody(req);
     const entry: LoggedRequest = {
       method: req.method ?? 'GET',
@@ -354,6 +382,19 @@ export class BatfishSimulator {
       return;
     }
     res.end(reply.body);
+  }
+
+  /**
+   * What Batfish decides before it reads a request's body. `WorkMgr.uploadSnapshot` checks that
+   * the name is free as the request arrives, then stores and unzips the body, and binds the name
+   * at the end (`initSnapshot` → `assignSnapshot`), with no lock: two uploads of one name that
+   * overlap are both accepted, and the name ends bound to the one that finished last.
+   */
+  #lookBeforeBody(req: IncomingMessage, url: URL): void {
+    const upload = /^\/v2\/networks\/([^/]+)\/snapshots\/([^/]+)$/.exec(url.pathname);
+    if (req.method !== 'POST' || !upload) return;
+    const network = this.networks.get(decodeURIComponent(upload[1]!));
+    this.#nameTakenAtArrival.set(req, network?.snapshots.has(decodeURIComponent(upload[2]!)) ?? false);
   }
 
   #fault(entry: LoggedRequest, body: Buffer): Fault | undefined {
@@ -469,6 +510,7 @@ export class BatfishSimulator {
       if (method === 'GET') return json(this.#metadata(snapshot));
       if (method === 'DELETE') {
         network.snapshots.delete(snapshot.name);
+        snapshot.deleted = true;
         return new HttpReply(200);
       }
       throw new HttpReply(405, 'HTTP 405 Method Not Allowed');
@@ -503,7 +545,7 @@ export class BatfishSimulator {
   async #upload(req: IncomingMessage, body: Buffer, network: Network, name: string): Promise<HttpReply> {
     const type = (header(req, 'content-type') ?? '').split(';')[0]!.trim().toLowerCase();
     if (type !== 'application/octet-stream') throw new HttpReply(415, 'HTTP 415 Unsupported Media Type');
-    if (network.snapshots.has(name)) {
+    if (this.#nameTakenAtArrival.get(req) ?? network.snapshots.has(name)) {
       throw new HttpReply(400, `Snapshot in network '${network.name}' with name: '${name}' already exists`);
     }
     const files = await unpackSnapshot(body);
@@ -647,14 +689,14 @@ export class BatfishSimulator {
       (w) =>
         !isTerminal(w.code) &&
         w.network === target.name &&
-        w.snapshot === snapshot.name &&
+        w.target === snapshot &&
         JSON.stringify(sortKeys(w.item.requestParams)) === JSON.stringify(sortKeys(params)),
     );
     if (duplicate) {
       throw new HttpReply(400, `Supplied WorkID '${work.id}' is a duplicate of existing WorkID: '${duplicate.item.id}'`);
     }
     const incomplete = [...this.#work.values()].filter(
-      (w) => !isTerminal(w.code) && w.network === target.name && w.snapshot === snapshot.name,
+      (w) => !isTerminal(w.code) && w.target === snapshot,
     );
     const record: WorkRecord = {
       item: work,
@@ -663,6 +705,7 @@ export class BatfishSimulator {
       task: null,
       network: target.name,
       snapshot: snapshot.name,
+      target: snapshot,
       dateCreated: new Date().toISOString(),
     };
     if (kind === 'parse') {
@@ -698,6 +741,7 @@ export class BatfishSimulator {
             task: null,
             network: target.name,
             snapshot: snapshot.name,
+            target: snapshot,
             dateCreated: new Date().toISOString(),
           });
           record.code = 'BLOCKED';
@@ -730,7 +774,7 @@ export class BatfishSimulator {
       return;
     }
     if (now - this.#startedMs < (this.options.workerStartDelayMs ?? 0)) return;
-    const next = [...this.#work.values()].find((w) => w.code === 'UNASSIGNED');
+    const next = [...this.#work.values()].find((w) => w.code === 'UNASSIGNED' && !this.#held.has(w.kind));
     if (!next) return;
     next.code = 'ASSIGNED';
     next.startedAt = now;
@@ -807,6 +851,7 @@ export class BatfishSimulator {
           task: null,
           network: work.network,
           snapshot: snapshot.name,
+          target: snapshot,
           dateCreated: new Date().toISOString(),
         });
         blocked.blockedBy = dpId;
@@ -924,7 +969,7 @@ export class BatfishSimulator {
   }
 
   #snapshotOf(work: WorkRecord): Snapshot | undefined {
-    return this.networks.get(work.network)?.snapshots.get(work.snapshot);
+    return work.target.deleted ? undefined : work.target;
   }
 
   #setStatus(snapshot: Snapshot, status: string, errMessage: string | null = null): void {
