@@ -14,6 +14,21 @@ const upward = {
   group: ['../app/*', '../commands/*', '../check/*', '../cli.js', '../context.js', '../output.js', '../progress.js'],
   message: 'Lower layers never import the application layer, the commands or the CLI (see ARCHITECTURE.md).',
 };
+/** The CLI and the commands sit on top: nothing below them imports them. */
+const cliLayer = {
+  group: ['../commands/*', '../cli.js', '../context.js', '../output.js', '../progress.js', '../main.js'],
+  message: 'The application layer never imports the CLI, the commands or their output (see ARCHITECTURE.md).',
+};
+/**
+ * Commands are thin: flags → a request → the application layer → an output function. They import
+ * app, output, render, errors, the check report model and renderers, the question catalogue they
+ * are generated from, and the CLI's own context, progress and text helpers; never the layers below
+ * the application.
+ */
+const belowApp = {
+  group: ['../batfish/*', '../docker/*', '../sites/*', '../check/*.js', '!../check/model.js', '../check/kinds/*', '../input-file.js', '../host.js', '../poll.js'],
+  message: 'Commands reach Batfish, Docker, sites and the check engine through src/app only (see ARCHITECTURE.md).',
+};
 const batfishInternals = {
   group: ['../batfish/http.js', '../batfish/client.js', '../batfish/session.js', '../batfish/work.js', '../batfish/question.js'],
   message: 'Rendering works on the answer model (src/batfish/answer.ts), never on Batfish internals.',
@@ -40,6 +55,26 @@ export default tseslint.config(
   { files: ['src/docker/**/*.ts'], rules: importRule('src/docker/', [upward]) },
   { files: ['src/sites/**/*.ts'], rules: importRule('src/sites/', [upward]) },
   { files: ['src/render/**/*.ts'], rules: importRule('src/render/', [upward, batfishInternals]) },
+  { files: ['src/questions/**/*.ts'], rules: importRule(undefined, [upward]) },
+  { files: ['src/app/**/*.ts', 'src/check/**/*.ts'], rules: importRule(undefined, [cliLayer]) },
+  { files: ['src/commands/**/*.ts'], rules: importRule(undefined, [belowApp]) },
+  {
+    // Pure output: it may know the application's types, never run its code.
+    files: ['src/output.ts', 'src/check/report/**/*.ts'],
+    rules: {
+      'no-restricted-imports': 'off',
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: owned.filter((o) => o.owner !== 'src/render/').map(({ name, message }) => ({ name, message })),
+          patterns: [
+            { group: ['./app/*', '../app/*', '../../app/*'], allowTypeImports: true, message: 'Output functions take the application\'s results as data: import its types only.' },
+            { group: ['../commands/*', '../../commands/*', './commands/*', './cli.js', './context.js', './progress.js'], message: 'Output functions never import the CLI.' },
+          ],
+        },
+      ],
+    },
+  },
   {
     files: ['src/main.ts'],
     rules: { 'no-restricted-properties': 'off' },

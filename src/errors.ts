@@ -2,7 +2,7 @@ import { printable } from './text.js';
 
 /**
  * The exit-code contract of netq. Scripts and CI pipelines rely on these numbers;
- * README.md documents them, and only `src/cli.ts` turns them into a process exit code.
+ * README.md documents them, and only `src/main.ts` turns them into a process exit code.
  */
 export const ExitCode = {
   ok: 0,
@@ -25,6 +25,29 @@ export const ExitCode = {
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
+/**
+ * What kind of failure an error is, for a caller that is not a shell: a service maps it to an
+ * HTTP status (`httpStatusOf`), a library user branches on it. The exit code says the same to a
+ * shell; the class is finer where a service must answer differently (a server that did not
+ * answer in time is a 504, one that answered with an error a 502).
+ */
+export type ErrorClass =
+  /** The request is wrong: flags, a site that does not exist, an input file, a checks file. */
+  | 'invalid-request'
+  /** Batfish answered with an error, or its work failed. */
+  | 'batfish-failed'
+  /** Batfish could not be reached, or took the request and did not answer in time. */
+  | 'batfish-unavailable'
+  | 'batfish-timeout'
+  /** The Docker engine, an image or a container failed. */
+  | 'docker-failed'
+  /** The output could not be written. */
+  | 'output-failed'
+  /** Stopped by a signal (or the caller's AbortSignal). */
+  | 'interrupted'
+  /** A bug in netq. */
+  | 'internal';
+
 export interface NetqErrorOptions {
   /** What the user can do next, printed as `hint: ...`. */
   hint?: string;
@@ -42,6 +65,11 @@ export class NetqError extends Error {
   readonly details: string | undefined;
   readonly verboseDetails: string | undefined;
 
+  /** The error's class, from its kind (subclasses refine it). */
+  get errorClass(): ErrorClass {
+    return CLASS_OF_EXIT_CODE[this.exitCode] ?? 'internal';
+  }
+
   constructor(message: string, exitCode: ExitCode, options: NetqErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
@@ -50,6 +78,34 @@ export class NetqError extends Error {
     this.details = options.details;
     this.verboseDetails = options.verboseDetails;
   }
+}
+
+const CLASS_OF_EXIT_CODE: Partial<Record<ExitCode, ErrorClass>> = {
+  [ExitCode.usage]: 'invalid-request',
+  [ExitCode.batfish]: 'batfish-failed',
+  [ExitCode.docker]: 'docker-failed',
+  [ExitCode.output]: 'output-failed',
+  [ExitCode.interrupted]: 'interrupted',
+  [ExitCode.terminated]: 'interrupted',
+  [ExitCode.internal]: 'internal',
+};
+
+/** The HTTP status a service answers for an error of this class. */
+export const HTTP_STATUS_OF_CLASS: Readonly<Record<ErrorClass, number>> = {
+  'invalid-request': 422,
+  'batfish-failed': 502,
+  'batfish-unavailable': 503,
+  'batfish-timeout': 504,
+  'docker-failed': 503,
+  'output-failed': 500,
+  // nginx's "client closed request": the run was stopped, not failed.
+  interrupted: 499,
+  internal: 500,
+};
+
+/** The HTTP status a service answers for anything thrown (an unknown error is a bug: 500). */
+export function httpStatusOf(error: unknown): number {
+  return HTTP_STATUS_OF_CLASS[toNetqError(error).errorClass];
 }
 
 /** The command line, a site name or an input file is wrong. */
@@ -80,6 +136,10 @@ export class BatfishUnreachableError extends BatfishError {
     this.url = url;
     this.code = code;
   }
+
+  override get errorClass(): ErrorClass {
+    return 'batfish-unavailable';
+  }
 }
 
 /**
@@ -101,6 +161,10 @@ export class BatfishTimeoutError extends BatfishUnreachableError {
         : `the run's time (--timeout) ran out before netq could send ${request} to Batfish at ${url}`;
     this.request = request;
     this.timeoutMs = timeoutMs;
+  }
+
+  override get errorClass(): ErrorClass {
+    return 'batfish-timeout';
   }
 }
 

@@ -8,7 +8,8 @@
  * those per site (netq-all-sites.schema.json). Fields are only ever added.
  */
 import type { SiteOutcome } from './app/all-sites.js';
-import { sourceName, type QuestionAsk, type QuestionResult, type SnapshotSource } from './app/site-run.js';
+import type { QuestionAsk, QuestionResult } from './app/site-run.js';
+import { sourceName, type SnapshotSource } from './sites/source.js';
 import { ExitCode, InputError, formatError, type NetqError } from './errors.js';
 import { answerGraphEdges, graphTitle, isGraphQuestion } from './render/answer-graph.js';
 import { csvChunks, renderCsvRows } from './render/csv.js';

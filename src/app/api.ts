@@ -1,10 +1,11 @@
 import os from 'node:os';
-import { DEFAULT_API_KEY, checkApiKey } from '../batfish/http.js';
+import { checkApiKey } from '../batfish/http.js';
+import { DEFAULTS, DEFAULT_API_KEY } from './defaults.js';
 import { InputError } from '../errors.js';
 import type { Clock } from '../clock.js';
 import { ignoreEvents, type NetqEventListener } from './events.js';
 import type { BatfishProvider, ManagedBatfishOptions } from './provider.js';
-import { createServices } from './services.js';
+import { createServices, runDeps } from './services.js';
 import { SiteRun, prepareSnapshot, type SnapshotSource } from './site-run.js';
 
 /** A site of a regions folder, or any Batfish snapshot folder. */
@@ -129,7 +130,7 @@ function checkAsks(questions: unknown): void {
 function sourceOf(spec: SiteSpec): SnapshotSource {
   return 'snapshotDir' in spec
     ? { kind: 'dir', dir: spec.snapshotDir }
-    : { kind: 'site', regionsDir: spec.regionsDir ?? 'regions', region: spec.region, site: spec.site };
+    : { kind: 'site', regionsDir: spec.regionsDir ?? DEFAULTS.regionsDir, region: spec.region, site: spec.site };
 }
 
 /**
@@ -152,12 +153,12 @@ export async function site(siteSpec: SiteSpec, siteOptions?: SiteOptions): Promi
     ...(options.provider ? { batfish: options.provider } : {}),
   });
   const onEvent = options.onEvent ?? ignoreEvents;
-  const deps = { cwd: services.cwd, clock: services.clock, tmpDir: services.tmpDir, stateDir: services.batfish.deps.stateDir, onEvent };
+  const deps = runDeps(services, onEvent);
   const settings = {
     ...(options.network ? { network: options.network } : {}),
     fresh: options.fresh ?? false,
-    keepSnapshots: options.keepSnapshots ?? 5,
-    timeoutMs: options.timeoutMs ?? 600_000,
+    keepSnapshots: options.keepSnapshots ?? DEFAULTS.keepSnapshots,
+    timeoutMs: options.timeoutMs ?? DEFAULTS.timeoutMs,
   };
   const prepared = await prepareSnapshot(sourceOf(spec), settings.network, deps);
   const reference = options.reference ? await prepareSnapshot(sourceOf(options.reference), prepared.network, deps, 'reference') : undefined;
@@ -165,8 +166,8 @@ export async function site(siteSpec: SiteSpec, siteOptions?: SiteOptions): Promi
     {
       ...(options.batfishUrl ? { url: options.batfishUrl } : {}),
       apiKey: options.apiKey ?? DEFAULT_API_KEY,
-      connectTimeoutMs: options.connectTimeoutMs ?? 5000,
-      managed: { startupTimeoutMs: 180_000, ephemeral: false, ...options.managed },
+      connectTimeoutMs: options.connectTimeoutMs ?? DEFAULTS.connectTimeoutMs,
+      managed: { startupTimeoutMs: DEFAULTS.startupTimeoutMs, ephemeral: false, ...options.managed },
     },
     onEvent,
   );

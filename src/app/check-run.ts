@@ -1,15 +1,16 @@
 import path from 'node:path';
-import pLimit from 'p-limit';
 import { askKey, applyWaivers, buildReport, checksForSite, compareWithBase, evaluateSite, planQuestions, skippedForSite, type CheckFilter } from '../check/engine.js';
 import { sessionGraph, siteFile, type SiteContext } from '../check/kinds/index.js';
 import type { CheckReport, CheckResult, ChecksFile, FailOn, Finding, RunError, SiteReport, Waiver } from '../check/model.js';
 import type { TableAnswer } from '../batfish/answer.js';
 import { ChecksFileError } from '../check/checks-file.js';
-import { BatfishUnreachableError, ExitCode, InterruptedError, NetqError, toNetqError } from '../errors.js';
+import { BatfishUnreachableError, ExitCode, NetqError } from '../errors.js';
 import { filesAtRef, repositoryPath } from '../sites/git.js';
 import type { SnapshotScan } from '../sites/sites.js';
 import { NETQ_VERSION } from '../version.js';
 import type { BatfishConnection, BatfishProvider, BatfishTarget } from './provider.js';
+import { fanOut } from './fan-out.js';
+import { oneServer } from './targets.js';
 import { SiteRun, prepareSnapshot, sourceName, type PreparedSnapshot, type RunDeps, type SnapshotSettings, type SnapshotSource } from './site-run.js';
 
 /** What the change is compared with: another copy of the snapshot(s), or the files at a git ref. */
@@ -54,50 +55,33 @@ interface SiteChecked {
 export async function runChecks(provider: BatfishProvider, request: CheckRunRequest, deps: RunDeps): Promise<CheckReport> {
   const paths = request.paths ?? new ReportPaths(deps.cwd, (text) => deps.onEvent({ type: 'warning', text }));
   const checksFile = request.checksFilePath === undefined ? null : await paths.of(request.checksFilePath);
-  const prepared = await Promise.all(
-    request.sources.map(async (source) => {
-      try {
-        return { source, site: await prepareSnapshot(source, request.network, deps) };
-      } catch (error) {
-        if (!(error instanceof NetqError) || error.exitCode !== ExitCode.usage) throw error;
-        return { source, error };
-      }
-    }),
+  const { outcomes, batfishVersions } = await fanOut(
+    provider,
+    { sources: request.sources, ...(request.network !== undefined ? { network: request.network } : {}), targetOf: oneServer(request.batfish), concurrency: request.concurrency },
+    deps,
+    async () => undefined,
+    (site, batfish) => checkSite(batfish, site.source, site, request, deps, paths),
   );
-  let batfish: BatfishConnection | undefined;
-  try {
-    if (prepared.some((p) => p.site)) batfish = await provider.connect(request.batfish, deps.onEvent);
-    const limit = pLimit(Math.max(1, request.concurrency));
-    const checked = await Promise.all(
-      prepared.map(({ source, site, error }) =>
-        limit(async (): Promise<SiteChecked> => {
-          if (!site || !batfish) return failedSite(source, error ?? new NetqError('not checked', ExitCode.internal), deps.cwd, paths);
-          try {
-            return await checkSite(batfish, source, site, request, deps, paths);
-          } catch (failure) {
-            const netqError = toNetqError(failure);
-            if (netqError instanceof BatfishUnreachableError || netqError instanceof InterruptedError || netqError.exitCode === ExitCode.internal) throw failure;
-            return failedSite(source, netqError, deps.cwd, paths, site);
-          }
-        }),
-      ),
-    );
-    return buildReport({
-      netqVersion: NETQ_VERSION,
-      batfishVersion: batfish?.version.batfish ?? null,
-      failOn: request.failOn,
-      failOnExisting: request.failOnExisting,
-      baseline: request.base ? { kind: request.base.kind, value: request.base.kind === 'dir' ? request.base.dir : request.base.ref } : null,
-      sites: checked.map((c) => c.report),
-      checks: checked.flatMap((c) => c.results),
-      findings: checked.flatMap((c) => c.findings),
-      fixed: checked.flatMap((c) => c.fixed),
-      expiredWaivers: checked.flatMap((c) => c.expired),
-      checksFile,
-    });
-  } finally {
-    await batfish?.release();
-  }
+  // A gate never passes with sites left unanalysed: a Batfish that could not be reached, or did
+  // not answer in time, fails the whole run (exit 3), and the report holds that error.
+  const stopped = outcomes.find((o) => o.error instanceof BatfishUnreachableError)?.error;
+  if (stopped) throw stopped;
+  const checked = await Promise.all(
+    outcomes.map(({ source, site, value, error }) => value ?? failedSite(source, error ?? new NetqError('not checked', ExitCode.internal), deps.cwd, paths, site)),
+  );
+  return buildReport({
+    netqVersion: NETQ_VERSION,
+    batfishVersion: batfishVersions[0] ?? null,
+    failOn: request.failOn,
+    failOnExisting: request.failOnExisting,
+    baseline: request.base ? { kind: request.base.kind, value: request.base.kind === 'dir' ? request.base.dir : request.base.ref } : null,
+    sites: checked.map((c) => c.report),
+    checks: checked.flatMap((c) => c.results),
+    findings: checked.flatMap((c) => c.findings),
+    fixed: checked.flatMap((c) => c.fixed),
+    expiredWaivers: checked.flatMap((c) => c.expired),
+    checksFile,
+  });
 }
 
 /** Runs the checks that apply to one site, and on its base when there is one. */

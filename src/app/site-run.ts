@@ -16,11 +16,12 @@ import type { BatfishConnection, BatfishProvider, BatfishTarget } from './provid
 const MAX_RESTORES = 3;
 
 /** Which snapshot to upload: a region/site, or any snapshot folder. */
-export type SnapshotSource =
-  | { kind: 'site'; regionsDir: string; region: string; site: string }
-  | { kind: 'dir'; dir: string; /** Name the snapshot after this site instead of the folder. */ name?: string };
+import type { SnapshotSource } from '../sites/source.js';
+export type { SnapshotSource } from '../sites/source.js';
 
 /** One question to ask about a snapshot. */
+export type { QuestionParameters, QuestionTemplate } from '../batfish/question.js';
+
 export interface QuestionAsk {
   question: string;
   parameters: QuestionParameters;
@@ -79,10 +80,7 @@ export interface QuestionResult {
   requestCount: number;
 }
 
-/** `region/site` of a source, or the folder as given: for headings and messages. */
-export function sourceName(source: SnapshotSource): string {
-  return source.kind === 'site' ? `${source.region}/${source.site}` : source.dir;
-}
+export { sourceName } from '../sites/source.js';
 
 /** Finds and checks a site or snapshot folder and names its snapshot; no network traffic. */
 export async function prepareSnapshot(

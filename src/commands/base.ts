@@ -1,5 +1,6 @@
 import { Command, Option, UsageError } from 'clipanion';
 import type { NetqEventListener } from '../app/events.js';
+import { runDeps } from '../app/services.js';
 import type { RunDeps } from '../app/site-run.js';
 import type { NetqContext } from '../context.js';
 import { ExitCode, InputError, formatError, stdoutWriteError, toNetqError } from '../errors.js';
@@ -31,7 +32,8 @@ export type AbstractCommandClass<T> = abstract new (...args: any[]) => T;
  * may come in chunks (a large answer), written one after another as the reader takes them.
  */
 export interface CommandOutput {
-  stdout: string | Iterable<string>;
+  /** Text, chunks, or a stream of them (a container log followed until it ends). */
+  stdout: string | Iterable<string> | AsyncIterable<string | Uint8Array>;
   stderr: string;
   exitCode: number;
 }
@@ -77,6 +79,11 @@ export abstract class NetqCommand extends Command<NetqContext> {
     try {
       if (typeof output.stdout === 'string') {
         if (output.stdout) stdout.write(output.stdout);
+      } else if (Symbol.asyncIterator in output.stdout) {
+        for await (const chunk of output.stdout) {
+          if (stdout.destroyed || stdout.writableEnded) break;
+          if (chunk.length && !stdout.write(chunk)) await drained(stdout);
+        }
       } else {
         for (const chunk of output.stdout) {
           // A reader that went away takes nothing more (the program ends quietly on EPIPE).
@@ -91,6 +98,14 @@ export abstract class NetqCommand extends Command<NetqContext> {
     }
     if (output.stderr) this.context.stderr.write(output.stderr);
     return output.exitCode;
+  }
+
+  /**
+   * A line for the person running netq, on stderr: what was done, a warning. Never data (that is
+   * `emit`'s stdout), and never while a spinner runs (`withProgress` events are for that).
+   */
+  note(line: string): void {
+    this.context.stderr.write(line.endsWith('\n') ? line : `${line}\n`);
   }
 
   progress(): Progress {
@@ -108,7 +123,7 @@ export abstract class NetqCommand extends Command<NetqContext> {
     const progress = this.progress();
     const onEvent = progressListener(progress, this.verbose);
     try {
-      return await fn(onEvent, { cwd: this.context.cwd, clock: this.context.clock, tmpDir: this.context.tmpDir, stateDir: this.context.batfish.deps.stateDir, onEvent });
+      return await fn(onEvent, runDeps(this.context, onEvent));
     } finally {
       progress.stop();
     }

@@ -1,36 +1,33 @@
 import { Command, Option } from 'clipanion';
-import { access } from 'node:fs/promises';
 import path from 'node:path';
 import { siteSources } from '../app/all-sites.js';
-import { ReportPaths, failedRunReport, runChecks, type CheckBase } from '../app/check-run.js';
-import type { SnapshotSource } from '../app/site-run.js';
-import { DEFAULT_CHECKS, checksFileSchema, parseChecksFile } from '../check/checks-file.js';
-import { checksForSite } from '../check/engine.js';
-import { CHECK_KINDS, kindParameters } from '../check/kinds/index.js';
-import type { CheckReport, ChecksFile, FailOn } from '../check/model.js';
 import {
-  CHECK_FORMATS,
-  DEFAULT_SARIF_CATEGORY,
-  checkFormatOf,
-  parseReportOption,
-  appendReportFile,
-  checkAppendTarget,
-  checkReportTargets,
-  renderCheckReport,
-  writeReportFile,
-  type CheckFormat,
-} from '../check/report/index.js';
+  DEFAULT_CHECKS,
+  DEFAULT_CHECKS_FILE,
+  changedSites,
+  checkKindList,
+  checkRef,
+  checkSelection,
+  checksFilePath,
+  checksFileSchema,
+  loadChecks,
+  writeCheckReports,
+  type Templates,
+} from '../app/check-gate.js';
+import { ReportPaths, failedRunReport, runChecks, type CheckBase } from '../app/check-run.js';
+import { appendReportFile, checkAppendTarget, checkReportTargets } from '../app/report-files.js';
+import { runDeps } from '../app/services.js';
+import type { SnapshotSource } from '../app/site-run.js';
+import type { CheckReport, FailOn } from '../check/model.js';
+import { CHECK_FORMATS, DEFAULT_SARIF_CATEGORY, checkFormatOf, parseReportOption, renderCheckReport, type CheckFormat } from '../check/report/index.js';
 import { ExitCode, InputError, toNetqError } from '../errors.js';
 import { bundledTemplates } from '../questions/bundled.js';
 import { renderJson, renderText } from '../render/index.js';
-import { InputFileError, readInputFile } from '../input-file.js';
 import { printable } from '../text.js';
-import { changedSince, checkRef } from '../sites/git.js';
 import { NetqCommand, Verbose } from './base.js';
 import { BatfishFlags, SiteFlags, batfishTargetOf, checkAllSitesFlags, snapshotSettingsOf, snapshotSourceOf } from './flags.js';
 
-/** The checks file netq reads from the current folder when --checks is not given. */
-export const DEFAULT_CHECKS_FILE = 'netq-checks.yaml';
+export { DEFAULT_CHECKS_FILE };
 
 abstract class CheckFlags extends NetqCommand {
   checks = Option.String('--checks', { description: `Checks file (YAML; default ./${DEFAULT_CHECKS_FILE}, else the built-in checks)` });
@@ -61,9 +58,6 @@ abstract class CheckFlags extends NetqCommand {
 
 /** The exit codes with which every requested report is still written, holding the error. */
 const REPORTED_FAILURES = new Set<number>([ExitCode.usage, ExitCode.batfish, ExitCode.docker]);
-
-/** A checks file is a page of YAML: 4 MiB is far more than any needs, and bounds what is read. */
-const MAX_CHECKS_FILE_BYTES = 4 * 1024 * 1024;
 
 export class CheckCommand extends Verbose(BatfishFlags(SiteFlags(CheckFlags))) {
   static override paths = [['check']];
@@ -120,9 +114,9 @@ export class CheckCommand extends Verbose(BatfishFlags(SiteFlags(CheckFlags))) {
       }
     }
     // git's complaints about the repository go above the spinner once it runs (see gate()).
-    this.warn = (text) => this.context.stderr.write(`netq: warning: ${text}\n`);
+    this.warn = (text) => this.note(`netq: warning: ${text}`);
     const paths = new ReportPaths(this.context.cwd, (text) => this.warn(text));
-    const checksPath = await this.checksPath();
+    const checksPath = await checksFilePath(this.checks, this.context.cwd);
     // Each destination checked before anything runs: a report never replaces what is not a regular file.
     const checked = await checkReportTargets(parsed, this.context.cwd, {
       files: checksPath === undefined ? [] : [{ file: checksPath, what: `the checks file ${printable(this.checks ?? DEFAULT_CHECKS_FILE)}` }],
@@ -154,25 +148,25 @@ export class CheckCommand extends Verbose(BatfishFlags(SiteFlags(CheckFlags))) {
         checksFile: checksPath === undefined ? null : await paths.of(checksPath),
       });
       // The run's own error is what the user must see: a report that cannot be written is only a warning here.
-      await this.writeReports(reports, failed, category).catch((writeError: unknown) => {
-        this.context.stderr.write(`netq: warning: a report with the error could not be written: ${toNetqError(writeError).message}\n`);
+      await writeCheckReports(reports, failed, category, (text) => this.note(`netq: warning: ${text}`)).catch((writeError: unknown) => {
+        this.note(`netq: warning: a report with the error could not be written: ${toNetqError(writeError).message}`);
       });
       // Machine formats still print their document (holding the error); the table leaves the error to stderr.
       const format = checkFormatOf(this.stdoutFormat);
       if (format && format !== 'table') await this.print(failed, format, category, true);
       throw error;
     }
-    await this.writeReports(reports, report, category);
+    await writeCheckReports(reports, report, category, (text) => this.note(`netq: warning: ${text}`));
     const exitCode = await this.print(report, checkFormatOf(this.stdoutFormat)!, category);
     const s = report.summary;
-    this.context.stderr.write(
-      `netq: check: ${report.checks.length} check run(s): ${s.checks.pass} passed, ${s.checks.fail} failed, ${s.checks.warn} warned, ${s.checks.error} errors, ${s.checks.skipped} skipped; ${report.findings.length} finding(s)${report.baseline ? ` (${s.findings.new} new, ${s.findings.existing} existing, ${s.findings.fixed} fixed)` : ''}; exit ${report.exitCode}\n`,
+    this.note(
+      `netq: check: ${report.checks.length} check run(s): ${s.checks.pass} passed, ${s.checks.fail} failed, ${s.checks.warn} warned, ${s.checks.error} errors, ${s.checks.skipped} skipped; ${report.findings.length} finding(s)${report.baseline ? ` (${s.findings.new} new, ${s.findings.existing} existing, ${s.findings.fixed} fixed)` : ''}; exit ${report.exitCode}`,
     );
     return exitCode;
   }
 
   /** Everything after the report files are known: flags, the checks file, the sites, the run. */
-  private async gate(templates: Awaited<ReturnType<typeof bundledTemplates>>, checksPath: string | undefined, paths: ReportPaths): Promise<CheckReport> {
+  private async gate(templates: Templates, checksPath: string | undefined, paths: ReportPaths): Promise<CheckReport> {
     const format = checkFormatOf(this.stdoutFormat);
     if (!format) throw new InputError(`--format ${this.stdoutFormat}: unknown format`, { hint: `use one of: ${CHECK_FORMATS.join(', ')}` });
     if (this.failOnExisting && this.baseDir === undefined && this.baseRef === undefined) {
@@ -188,7 +182,7 @@ export class CheckCommand extends Verbose(BatfishFlags(SiteFlags(CheckFlags))) {
     const failOn = failOnOf(this.failOn);
     if (!failOn) throw new InputError(`--fail-on ${this.failOn}: expected error, warning or never`, { hint: 'see netq check --help' });
     // Everything the user wrote is checked before anything is sent to Batfish.
-    const checks = await this.checksFile(templates, checksPath);
+    const checks = await loadChecks(checksPath, this.checks, this.context.cwd, this.context.signal, templates);
     if (this.baseDir !== undefined && this.baseRef !== undefined) throw new InputError('--base-dir and --base-ref both name a base', { hint: 'give one of them' });
     if (this.baseRef !== undefined) checkRef(this.baseRef, '--base-ref');
     if (this.changedSince !== undefined) checkRef(this.changedSince, '--changed-since');
@@ -196,7 +190,7 @@ export class CheckCommand extends Verbose(BatfishFlags(SiteFlags(CheckFlags))) {
     const only = selectedNames(this.only, checks.checks.map((c) => c.name));
     const filter = { ...(only.length ? { only } : {}), ...(this.tag ? { tag: this.tag } : {}) };
     // An --only name or --tag that no check has is a mistake of the command line: said before any site is read.
-    checksForSite(checks, '', filter);
+    checkSelection(checks, filter);
     const sources = await this.sources(checksPath);
     const request = {
       sources,
@@ -218,23 +212,7 @@ export class CheckCommand extends Verbose(BatfishFlags(SiteFlags(CheckFlags))) {
           this.warn = (text) => onEvent({ type: 'warning', text });
           return runChecks(this.context.batfish, request, deps);
         })
-      : await runChecks(this.context.batfish, request, { cwd: this.context.cwd, clock: this.context.clock, tmpDir: this.context.tmpDir, stateDir: this.context.batfish.deps.stateDir, onEvent: () => {} });
-  }
-
-  /**
-   * Writes every --report file (atomically), whatever the report says; the one to stdout is
-   * print()'s. One that cannot be written does not stop the others: the first failure is thrown
-   * after all were tried.
-   */
-  private async writeReports(reports: Array<{ format: CheckFormat; file: string; given: string }>, report: CheckReport, category: string): Promise<void> {
-    let first: unknown;
-    for (const { format, file, given } of reports) {
-      await writeReportFile(file, renderCheckReport(report, format, { sarif: { category } }).text, `--report ${format}=${printable(given)}`).catch((error: unknown) => {
-        if (first !== undefined) this.context.stderr.write(`netq: warning: ${toNetqError(error).message}\n`);
-        first ??= error;
-      });
-    }
-    if (first !== undefined) throw first;
+      : await runChecks(this.context.batfish, request, runDeps(this.context, () => {}));
   }
 
   /**
@@ -249,7 +227,7 @@ export class CheckCommand extends Verbose(BatfishFlags(SiteFlags(CheckFlags))) {
     if (rendered.stepSummary !== null && summaryFile && !this.summaryRefused) {
       await appendReportFile(summaryFile, rendered.stepSummary, `GITHUB_STEP_SUMMARY (${printable(summaryFile)})`).catch((error: unknown) => {
         if (!failing) throw error;
-        this.context.stderr.write(`netq: warning: the step summary with the error could not be written: ${toNetqError(error).message}\n`);
+        this.note(`netq: warning: the step summary with the error could not be written: ${toNetqError(error).message}`);
       });
     }
     const stdout = rendered.text && !rendered.text.endsWith('\n') ? `${rendered.text}\n` : rendered.text;
@@ -270,30 +248,6 @@ export class CheckCommand extends Verbose(BatfishFlags(SiteFlags(CheckFlags))) {
     return out;
   }
 
-  /** The checks file netq reads: --checks, else ./netq-checks.yaml when it exists; undefined for the built-in set. */
-  async checksPath(): Promise<string | undefined> {
-    if (this.checks === '') throw new InputError('--checks is empty', { hint: 'give the checks file, or leave --checks out to use ./netq-checks.yaml or the built-in checks' });
-    if (this.checks !== undefined) return path.resolve(this.context.cwd, this.checks);
-    const file = path.resolve(this.context.cwd, DEFAULT_CHECKS_FILE);
-    return (await access(file).then(() => true, () => false)) ? file : undefined;
-  }
-
-  /** The checks file: --checks, else ./netq-checks.yaml, else the built-in set; validated in full. */
-  async checksFile(templates: Awaited<ReturnType<typeof bundledTemplates>>, file: string | undefined): Promise<ChecksFile> {
-    if (file === undefined) return DEFAULT_CHECKS;
-    let text: string;
-    try {
-      text = await readInputFile(file, MAX_CHECKS_FILE_BYTES, this.context.signal);
-    } catch (error) {
-      if (!(error instanceof InputFileError)) throw error;
-      if (this.checks === undefined && error.code === 'ENOENT') return DEFAULT_CHECKS;
-      throw new InputError(`cannot read the checks file ${printable(this.checks ?? DEFAULT_CHECKS_FILE)}: ${error.reason}`, {
-        hint: 'pass --checks FILE (a YAML file), or leave it out to use the built-in checks (netq check --list shows the kinds)',
-      });
-    }
-    return parseChecksFile(text, path.relative(this.context.cwd, file) || file, templates);
-  }
-
   /**
    * The sites to check: -r/-s, --snapshot-dir, or --all (only changed ones with --changed-since;
    * every one when the checks file itself changed, since a new or changed check applies to all).
@@ -306,28 +260,19 @@ export class CheckCommand extends Verbose(BatfishFlags(SiteFlags(CheckFlags))) {
     checkAllSitesFlags(this);
     const sources = await siteSources(this.regionsDir, this.region, this.context.cwd);
     if (this.changedSince === undefined) return sources;
-    // A checks file git does not track (outside the repository, say) has not changed as far as the base goes.
-    const checksChanged = checksPath !== undefined && (await changedSince(path.dirname(checksPath), this.changedSince, path.basename(checksPath)).then((files) => files.length > 0, () => false));
-    if (checksChanged) {
-      this.context.stderr.write(`netq: check: the checks file ${path.relative(this.context.cwd, checksPath) || checksPath} changed since ${this.changedSince}: checking all ${sources.length} site(s)\n`);
-      return sources;
-    }
-    const changed = await changedSince(path.resolve(this.context.cwd, this.regionsDir), this.changedSince);
-    const touched = new Set(changed.map((file) => file.split('/').slice(0, 2).join('/')));
-    const chosen = sources.filter((s) => s.kind === 'site' && touched.has(`${s.region}/${s.site}`));
-    this.context.stderr.write(`netq: check: ${chosen.length} of ${sources.length} site(s) changed since ${this.changedSince}${chosen.length ? `: ${chosen.map((s) => (s.kind === 'site' ? `${s.region}/${s.site}` : s.dir)).join(', ')}` : ''}\n`);
-    return chosen;
+    return changedSites(sources, { ref: this.changedSince, regionsDir: this.regionsDir, cwd: this.context.cwd, checksPath }, (text) => this.note(`netq: check: ${text}`));
   }
 
-  kindsText(templates: Awaited<ReturnType<typeof bundledTemplates>>): string {
-    const rows = CHECK_KINDS.map((kind) => ({
+  kindsText(templates: Templates): string {
+    const kinds = checkKindList(templates);
+    const rows = kinds.map((kind) => ({
       Kind: kind.kind,
       Severity: kind.defaultSeverity,
       Description: kind.description,
-      Parameters: kindParameters(kind, templates).map((p) => `${p.name}${p.required ? ' (required)' : ''}`),
+      Parameters: kind.parameters.map((p) => `${p.name}${p.required ? ' (required)' : ''}`),
     }));
     const format = checkFormatOf(this.format ?? 'table');
-    if (format === 'json') return renderJson({ kinds: CHECK_KINDS.map((kind) => ({ kind: kind.kind, defaultSeverity: kind.defaultSeverity, description: kind.description, parameters: kindParameters(kind, templates) })) });
+    if (format === 'json') return renderJson({ kinds });
     const columns = [
       { name: 'Kind', schema: 'String' },
       { name: 'Severity', schema: 'String' },

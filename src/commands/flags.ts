@@ -6,10 +6,9 @@
  */
 import { Option } from 'clipanion';
 import * as t from 'typanion';
-import type { BatfishTarget, ManagedBatfishOptions } from '../app/provider.js';
+import { DEFAULTS, NETQ_BATFISH_IMAGE, PINNED_BATFISH_IMAGE } from '../app/defaults.js';
 import type { SnapshotSettings, SnapshotSource } from '../app/site-run.js';
-import { DEFAULT_API_KEY, checkApiKey } from '../batfish/http.js';
-import { NETQ_BATFISH_IMAGE, PINNED_BATFISH_IMAGE, parseMemory } from '../docker/lifecycle.js';
+import type { BatfishChoice, ContainerChoice } from '../app/targets.js';
 import { InputError } from '../errors.js';
 import { ANSWER_FORMATS } from '../output.js';
 import { OUTPUT_FORMATS, type OutputFormat } from '../render/index.js';
@@ -44,7 +43,7 @@ export function ContainerFlags<TBase extends AbstractCommandClass<NetqCommand>>(
     });
     jvmOpts = Option.String('--jvm-opts', { description: 'Extra JVM options for a Batfish netq starts (passed as JAVA_TOOL_OPTIONS)' });
     startupTimeout = Option.String('--startup-timeout', {
-      description: 'Seconds to wait for a Batfish netq starts, or another netq is starting, to answer (default 180)',
+      description: `Seconds to wait for a Batfish netq starts, or another netq is starting, to answer (default ${DEFAULTS.startupTimeoutMs / 1000})`,
       validator: seconds(1),
     });
     restart = Option.Boolean('--restart', false, {
@@ -75,7 +74,7 @@ export function BatfishFlags<TBase extends AbstractCommandClass<NetqCommand>>(Ba
     ephemeral = Option.Boolean('--ephemeral', false, { description: 'Start a private Batfish for this command only, and remove it afterwards' });
     connectTimeout = Option.String('--connect-timeout', {
       env: 'NETQ_CONNECT_TIMEOUT',
-      description: 'Seconds to wait for a --batfish-url server that refuses connections, e.g. while it starts (default 5, env NETQ_CONNECT_TIMEOUT)',
+      description: `Seconds to wait for a --batfish-url server that refuses connections, e.g. while it starts (default ${DEFAULTS.connectTimeoutMs / 1000}, env NETQ_CONNECT_TIMEOUT)`,
       validator: seconds(0),
     });
   }
@@ -88,7 +87,7 @@ export function SiteFlags<TBase extends AbstractCommandClass<NetqCommand>>(Base:
     region = Option.String('-r,--region', { description: 'Region folder under the regions directory' });
     site = Option.String('-s,--site', { description: 'Site folder within the region' });
     all = Option.Boolean('--all', false, { description: 'Every site of --region (or of every region when none is given), through one Batfish' });
-    regionsDir = Option.String('--regions-dir', 'regions', {
+    regionsDir = Option.String('--regions-dir', DEFAULTS.regionsDir, {
       env: 'NETQ_REGIONS_DIR',
       description: 'Folder that holds <region>/<site>/configs (default ./regions, env NETQ_REGIONS_DIR)',
     });
@@ -97,12 +96,18 @@ export function SiteFlags<TBase extends AbstractCommandClass<NetqCommand>>(Base:
     reference = Option.String('--reference', { description: 'Compare with this site, as REGION/SITE (same regions folder)' });
     network = Option.String('--network', { description: 'Batfish network to use (default: the region name, or "netq" with --snapshot-dir)' });
     fresh = Option.Boolean('--fresh', false, { description: 'Upload and parse the snapshot again even if Batfish already has it' });
-    keepSnapshots = Option.String('--keep-snapshots', '5', {
-      description: "How many of a site's snapshots to keep on the server (default 5; older ones are deleted)",
+    keepSnapshots = Option.String('--keep-snapshots', String(DEFAULTS.keepSnapshots), {
+      description: `How many of a site's snapshots to keep on the server (default ${DEFAULTS.keepSnapshots}; older ones are deleted)`,
       validator: wholeNumber(1),
     });
-    timeout = Option.String('--timeout', '600', { description: 'Seconds to wait for upload, parsing and the answer together (default 600)', validator: seconds(1) });
-    concurrency = Option.String('--concurrency', '2', { description: 'With --all, how many sites are worked on at once (default 2)', validator: wholeNumber(1) });
+    timeout = Option.String('--timeout', String(DEFAULTS.timeoutMs / 1000), {
+      description: `Seconds to wait for upload, parsing and the answer together (default ${DEFAULTS.timeoutMs / 1000})`,
+      validator: seconds(1),
+    });
+    concurrency = Option.String('--concurrency', String(DEFAULTS.concurrency), {
+      description: `With --all, how many sites are worked on at once (default ${DEFAULTS.concurrency})`,
+      validator: wholeNumber(1),
+    });
   }
   return WithSiteFlags;
 }
@@ -120,23 +125,11 @@ export function OutputFlags<TBase extends AbstractCommandClass<NetqCommand>>(Bas
   return WithOutputFlags;
 }
 
-/** The values of the container flags. */
-export interface ContainerFlagValues {
-  image: string | undefined;
-  port: number | undefined;
-  memory: string | undefined;
-  jvmOpts: string | undefined;
-  startupTimeout: number | undefined;
-  restart: boolean;
-  apiKey: string | undefined;
-}
+/** The values of the container flags: the app layer's `ContainerChoice` (src/app/targets.ts). */
+export type ContainerFlagValues = ContainerChoice;
 
-/** The values of the Batfish flags. */
-export interface BatfishFlagValues extends ContainerFlagValues {
-  batfishUrl: string | undefined;
-  ephemeral: boolean;
-  connectTimeout: number | undefined;
-}
+/** The values of the Batfish flags: the app layer's `BatfishChoice`. */
+export type BatfishFlagValues = BatfishChoice;
 
 /** The values of the site flags. */
 export interface SiteFlagValues {
@@ -152,49 +145,6 @@ export interface SiteFlagValues {
   keepSnapshots: number;
   timeout: number;
   concurrency: number;
-}
-
-/** The API key the flags (or NETQ_BATFISH_API_KEY) give, else the stock key. */
-export function apiKeyOf(flags: Pick<ContainerFlagValues, 'apiKey'>): string {
-  return flags.apiKey === undefined ? DEFAULT_API_KEY : checkApiKey(flags.apiKey, '--api-key or NETQ_BATFISH_API_KEY');
-}
-
-/** How to run netq's container, from the container flags. */
-export function managedOptionsOf(flags: ContainerFlagValues, ephemeral: boolean): ManagedBatfishOptions {
-  if (flags.restart && ephemeral) {
-    throw new InputError('--restart replaces the shared Batfish, and --ephemeral starts a private one: they cannot be combined', {
-      hint: 'drop one of them',
-    });
-  }
-  let memoryBytes: number | undefined;
-  if (flags.memory !== undefined) {
-    memoryBytes = parseMemory(flags.memory);
-    if (!memoryBytes) throw new InputError(`--memory '${flags.memory}' is not a size`, { hint: 'use a size such as 4g or 512m' });
-  }
-  return {
-    ...(flags.image ? { image: flags.image } : {}),
-    ...(flags.port !== undefined ? { hostPort: flags.port } : {}),
-    ...(memoryBytes ? { memoryBytes } : {}),
-    ...(flags.jvmOpts ? { jvmOpts: flags.jvmOpts } : {}),
-    startupTimeoutMs: (flags.startupTimeout ?? 180) * 1000,
-    ...(flags.restart ? { restart: true } : {}),
-    ephemeral,
-  };
-}
-
-/** Which Batfish to use, from the Batfish flags. */
-export function batfishTargetOf(flags: BatfishFlagValues): BatfishTarget {
-  if (flags.batfishUrl !== undefined && flags.ephemeral) {
-    throw new InputError('--ephemeral starts a Batfish of its own and cannot be combined with --batfish-url', {
-      hint: 'drop one of them (NETQ_BATFISH_URL counts as --batfish-url)',
-    });
-  }
-  return {
-    ...(flags.batfishUrl !== undefined ? { url: flags.batfishUrl } : {}),
-    apiKey: apiKeyOf(flags),
-    connectTimeoutMs: (flags.connectTimeout ?? 5) * 1000,
-    managed: managedOptionsOf(flags, flags.ephemeral),
-  };
 }
 
 /** The snapshot the flags name; exactly one of --snapshot-dir and -r/-s. */
@@ -258,4 +208,5 @@ export function formatOf(flags: { format: string }): OutputFormat {
   return format;
 }
 
+export { apiKeyOf, batfishTargetOf, managedOptionsOf } from '../app/targets.js';
 export { bindNegativeNumbers } from './argv.js';

@@ -1,7 +1,6 @@
-import { Command } from 'clipanion';
-import type { NetqContext } from '../context.js';
-import { formatError, stdoutWriteError } from '../errors.js';
+import { ExitCode } from '../errors.js';
 import { wrapText } from '../render/table.js';
+import { NetqCommand } from './base.js';
 
 /** The order categories are listed in by `netq --help`: a site's answers first, the service last. */
 const CATEGORY_ORDER = ['Sites', 'BGP', 'Routing', 'Configuration', 'Topology', 'Flows', 'Hygiene', 'Any question', 'CI gate', 'Batfish service'];
@@ -42,10 +41,11 @@ export function helpOverview(commands: CommandSummary[], header: string): string
 }
 
 /** `netq --help` / `netq -h`: the one-screen overview of every command. */
-export class HelpCommand extends Command<NetqContext> {
+export class HelpCommand extends NetqCommand {
   static override paths = [['-h'], ['--help']];
+  verbose = false;
 
-  async execute(): Promise<number> {
+  async run(): Promise<number> {
     const binary = this.cli.binaryName;
     const commands = this.cli
       .definitions()
@@ -56,13 +56,6 @@ export class HelpCommand extends Command<NetqContext> {
         description: d.description!.trim(),
       }));
     const header = `${this.cli.binaryLabel ?? binary}${this.cli.binaryVersion ? ` - ${this.cli.binaryVersion}` : ''}`;
-    try {
-      this.context.stdout.write(helpOverview(commands, header));
-    } catch (error) {
-      const failure = stdoutWriteError(error);
-      this.context.stderr.write(formatError(failure, false));
-      return failure.exitCode;
-    }
-    return 0;
+    return this.emit({ stdout: helpOverview(commands, header), stderr: '', exitCode: ExitCode.ok });
   }
 }

@@ -5,8 +5,7 @@
  */
 import { Command, Option } from 'clipanion';
 import * as t from 'typanion';
-import type { QuestionAsk } from '../app/site-run.js';
-import type { QuestionParameters } from '../batfish/question.js';
+import type { QuestionAsk, QuestionParameters } from '../app/site-run.js';
 import { InputError } from '../errors.js';
 import { DATAPLANE_QUESTIONS, HEADER_FIELDS, PATH_FIELDS, QUESTION_COMMANDS, flagOf, type QuestionCommandSpec } from '../questions/catalog.js';
 import { isGraphQuestion } from '../render/answer-graph.js';

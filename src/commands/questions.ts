@@ -1,10 +1,9 @@
 import { Command, Option } from 'clipanion';
 import * as t from 'typanion';
-import type { QuestionParameters, QuestionTemplate } from '../batfish/question.js';
 import { ExitCode, InputError } from '../errors.js';
 import { DATAPLANE_QUESTIONS } from '../questions/catalog.js';
 import { OUTPUT_FORMATS, renderJson, renderText } from '../render/index.js';
-import type { QuestionAsk } from '../app/site-run.js';
+import type { QuestionAsk, QuestionParameters, QuestionTemplate } from '../app/site-run.js';
 import { serverTemplate, serverTemplates } from '../app/templates.js';
 import { NETQ_VERSION } from '../version.js';
 import { NetqCommand, Verbose } from './base.js';
@@ -118,7 +117,7 @@ export class AskCommand extends SiteCommand(AskFlags) {
       const document = { netqVersion: NETQ_VERSION, question: template.name, description: template.description, dataPlane: needsDataplane(template), parameters: rows };
       return this.emit({ stdout: renderJson(document), stderr: '', exitCode: ExitCode.ok });
     }
-    this.context.stderr.write(`netq: ${template.name}: ${template.description}${needsDataplane(template) ? ' (needs the data plane)' : ''}\n`);
+    this.note(`netq: ${template.name}: ${template.description}${needsDataplane(template) ? ' (needs the data plane)' : ''}`);
     const table = {
       columns: ['Parameter', 'Type', 'Required', 'Default', 'Allowed', 'Description'].map((name) => ({
         name,

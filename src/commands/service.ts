@@ -1,8 +1,6 @@
 import { Command, Option } from 'clipanion';
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { describeBinding } from '../docker/endpoint.js';
-import { CONTAINER_LOG, LABELS, MANAGED_BY, NETQ_BATFISH_IMAGE, PINNED_BATFISH_IMAGE, formatMemory } from '../docker/lifecycle.js';
+import { CONTAINER_LOG, LABELS, MANAGED_BY, buildServiceImage, serviceLogs, serviceStatus, startService, stopService } from '../app/containers.js';
+import { NETQ_BATFISH_IMAGE, PINNED_BATFISH_IMAGE } from '../app/defaults.js';
 import { ExitCode } from '../errors.js';
 import { renderJson, renderText } from '../render/index.js';
 import { NetqCommand, Verbose } from './base.js';
@@ -40,11 +38,9 @@ export class ServiceStartCommand extends Verbose(ContainerFlags(NetqCommand)) {
   async run(): Promise<number> {
     const request = managedOptionsOf(this, false);
     const apiKey = apiKeyOf(this);
-    const managed = await this.withProgress(async (onEvent) => (await this.context.batfish.containers(onEvent, apiKey)).ensure(request));
-    await managed.release();
-    this.context.stderr.write(`netq: Batfish ${managed.started ? 'started' : 'already running'}: ${managed.info.name} (${managed.info.image})\n`);
-    this.context.stdout.write(`${managed.url}\n`);
-    return ExitCode.ok;
+    const managed = await this.withProgress((onEvent) => startService(this.context.batfish, request, apiKey, onEvent));
+    this.note(`netq: Batfish ${managed.started ? 'started' : 'already running'}: ${managed.name} (${managed.image})`);
+    return this.emit({ stdout: `${managed.url}\n`, stderr: '', exitCode: ExitCode.ok });
   }
 }
 
@@ -64,8 +60,8 @@ export class ServiceStopCommand extends Verbose(NetqCommand) {
   });
 
   async run(): Promise<number> {
-    const removed = await this.withProgress(async (onEvent) => (await this.context.batfish.containers(onEvent, '')).removeAll());
-    this.context.stderr.write(removed.length ? `netq: removed ${removed.length} container(s): ${removed.map((id) => id.slice(0, 12)).join(', ')}\n` : 'netq: no netq Batfish container to remove\n');
+    const removed = await this.withProgress((onEvent) => stopService(this.context.batfish, onEvent));
+    this.note(removed.length ? `netq: removed ${removed.length} container(s): ${removed.map((id) => id.slice(0, 12)).join(', ')}` : 'netq: no netq Batfish container to remove');
     return ExitCode.ok;
   }
 }
@@ -95,65 +91,24 @@ export class ServiceStatusCommand extends Verbose(ContainerFlags(ServiceStatusFl
 
   async run(): Promise<number> {
     const apiKey = apiKeyOf(this);
-    const { batfish } = this.context;
-    const now = this.context.clock.now();
-    const rows = await this.withProgress(async (onEvent) => {
-      const containers = await batfish.containers(onEvent, apiKey);
-      const list = await containers.list();
-      return Promise.all(
-        list.map(async (c) => {
-          const reachable = c.hostPort ? await containers.urlOf(c) : undefined;
-          const url = c.running && !c.paused ? reachable : undefined;
-          // Where the engine's host publishes it (docker inspect's HostIp:HostPort), reachable from here or not.
-          const published = c.bindings.length ? c.bindings.map(describeBinding).join(' ') : null;
-          const [version, base] = await Promise.all([
-            url
-              ? batfish.version(url, apiKey).then(
-                  (v) => v.batfish,
-                  () => 'not answering',
-                )
-              : undefined,
-            containers.baseImageOf(c),
-          ]);
-          const uptimeSeconds = c.running && c.startedAt ? Math.max(0, Math.round((now - Date.parse(c.startedAt)) / 1000)) : undefined;
-          return {
-            name: c.name,
-            id: c.id.slice(0, 12),
-            image: c.image,
-            baseImage: base ?? null,
-            state: c.state,
-            ephemeral: c.labels[LABELS.ephemeral] === 'true',
-            batfishVersion: version ?? null,
-            url: url ?? null,
-            published,
-            reachable: reachable !== undefined,
-            uptimeSeconds: uptimeSeconds ?? null,
-            memoryLimit: c.memoryLimitBytes ? formatMemory(c.memoryLimitBytes) : null,
-          };
-        }),
-      );
-    });
-    if (this.format === 'json') {
-      this.context.stdout.write(renderJson({ containers: rows }));
-    } else if (rows.length === 0) {
-      this.context.stderr.write('netq: no netq Batfish container (netq service start starts one)\n');
-    } else {
-      const table = {
-        columns: ['Name', 'Image', 'Built on', 'State', 'Batfish version', 'URL', 'Uptime', 'Memory'].map((name) => ({ name, schema: 'String' })),
-        rows: rows.map((r) => ({
-          Name: r.ephemeral ? `${r.name} (ephemeral)` : r.name,
-          Image: r.image,
-          'Built on': r.baseImage,
-          State: r.state,
-          'Batfish version': r.batfishVersion,
-          URL: r.url ?? (r.published && !r.reachable ? `${r.published} of the engine's host (not reachable from here)` : null),
-          Uptime: r.uptimeSeconds === null ? null : formatDuration(r.uptimeSeconds),
-          Memory: r.memoryLimit ?? 'no limit',
-        })),
-      };
-      this.context.stdout.write(renderText(table, 'table', this.terminal()));
-    }
-    return rows.some((r) => r.state === 'running') ? ExitCode.ok : ExitCode.findings;
+    const rows = await this.withProgress((onEvent) => serviceStatus(this.context.batfish, apiKey, this.context.clock.now(), onEvent));
+    const exitCode = rows.some((r) => r.state === 'running') ? ExitCode.ok : ExitCode.findings;
+    if (this.format === 'json') return this.emit({ stdout: renderJson({ containers: rows }), stderr: '', exitCode });
+    if (rows.length === 0) return this.emit({ stdout: '', stderr: 'netq: no netq Batfish container (netq service start starts one)\n', exitCode });
+    const table = {
+      columns: ['Name', 'Image', 'Built on', 'State', 'Batfish version', 'URL', 'Uptime', 'Memory'].map((name) => ({ name, schema: 'String' })),
+      rows: rows.map((r) => ({
+        Name: r.ephemeral ? `${r.name} (ephemeral)` : r.name,
+        Image: r.image,
+        'Built on': r.baseImage,
+        State: r.state,
+        'Batfish version': r.batfishVersion,
+        URL: r.url ?? (r.published && !r.reachable ? `${r.published} of the engine's host (not reachable from here)` : null),
+        Uptime: r.uptimeSeconds === null ? null : formatDuration(r.uptimeSeconds),
+        Memory: r.memoryLimit ?? 'no limit',
+      })),
+    };
+    return this.emit({ stdout: renderText(table, 'table', this.terminal()), stderr: '', exitCode });
   }
 }
 
@@ -180,26 +135,12 @@ export class ServiceLogsCommand extends Verbose(ServiceLogsFlags) {
   });
 
   async run(): Promise<number> {
-    const engine = this.context.batfish.engine();
-    const list = await this.withProgress(async (onEvent) => (await this.context.batfish.containers(onEvent, '')).list());
-    const container = list.find((c) => c.running) ?? list.at(-1);
-    if (!container) {
-      this.context.stderr.write('netq: no netq Batfish container\n');
-      return ExitCode.findings;
-    }
     const tail = Number(this.tail) || 100;
-    if (!this.follow) {
-      this.context.stdout.write(await engine.logs(container.id, tail));
-      return ExitCode.ok;
-    }
-    // The stream ends on the first Ctrl-C (the signal), and so does the command.
-    const stream = await engine.followLogs(container.id, tail, this.context.signal);
-    stream.pipe(this.context.stdout, { end: false });
-    await new Promise<void>((resolve) => {
-      stream.on('end', resolve);
-      stream.on('close', resolve);
-    });
-    return ExitCode.ok;
+    // Followed, the log ends on the first Ctrl-C (the signal), and so does the command.
+    const options = { tail, follow: this.follow, signal: this.context.signal };
+    const log = await this.withProgress((onEvent) => serviceLogs(this.context.batfish, options, onEvent));
+    if (log === undefined) return this.emit({ stdout: '', stderr: 'netq: no netq Batfish container\n', exitCode: ExitCode.findings });
+    return this.emit({ stdout: log, stderr: '', exitCode: ExitCode.ok });
   }
 }
 
@@ -232,27 +173,23 @@ export class ServiceBuildCommand extends Verbose(ServiceBuildFlags) {
   async run(): Promise<number> {
     const progress = this.progress();
     try {
-      const containers = await this.context.batfish.containers(() => {}, '');
-      const options = { contextDir: packageRoot(), ...(this.baseImage ? { base: this.baseImage } : {}), ...(this.tag ? { tag: this.tag } : {}) };
-      progress.phase(`building ${options.tag ?? containers.names.localImage} from ${options.base ?? containers.names.pinnedImage}`);
-      const built = await containers.buildImage(options, (event) => {
-        if (this.verbose) progress.note(`netq: build: ${event.text}`);
-        progress.phase(`building: ${event.text.slice(0, 60)}`);
-      });
+      const options = { ...(this.baseImage ? { base: this.baseImage } : {}), ...(this.tag ? { tag: this.tag } : {}) };
+      const built = await buildServiceImage(
+        this.context.batfish,
+        options,
+        (text) => progress.phase(text),
+        (text) => {
+          if (this.verbose) progress.note(`netq: build: ${text}`);
+          progress.phase(`building: ${text.slice(0, 60)}`);
+        },
+      );
       progress.stop();
-      this.context.stderr.write(`netq: built ${built.tag} (base ${built.base})\n`);
-      this.context.stdout.write(`${built.tag}\n`);
-      return ExitCode.ok;
+      this.note(`netq: built ${built.tag} (base ${built.base})`);
+      return this.emit({ stdout: `${built.tag}\n`, stderr: '', exitCode: ExitCode.ok });
     } finally {
       progress.stop();
     }
   }
-}
-
-/** The folder holding netq's package.json and Dockerfile-batfish. */
-function packageRoot(): string {
-  const require = createRequire(import.meta.url);
-  return path.dirname(require.resolve('../../package.json'));
 }
 
 function formatDuration(seconds: number): string {

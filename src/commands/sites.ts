@@ -3,7 +3,7 @@ import path from 'node:path';
 import * as t from 'typanion';
 import { ExitCode } from '../errors.js';
 import { OUTPUT_FORMATS, renderJson, renderText } from '../render/index.js';
-import { listSiteSummaries } from '../sites/inventory.js';
+import { listSiteSummaries } from '../app/inventory.js';
 import { NETQ_VERSION } from '../version.js';
 import { NetqCommand, Verbose } from './base.js';
 

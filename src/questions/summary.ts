@@ -1,9 +1,9 @@
 import type { TableAnswer } from '../batfish/answer.js';
-import type { QuestionAsk } from '../app/site-run.js';
+import type { QuestionParameters } from '../batfish/question.js';
 import { toText } from '../render/values.js';
 
 /** The questions behind `netq summary`, all answerable without the data plane. */
-export const SUMMARY_QUESTIONS: QuestionAsk[] = [
+export const SUMMARY_QUESTIONS: Array<{ question: string; parameters: QuestionParameters }> = [
   { question: 'fileParseStatus', parameters: {} },
   { question: 'nodeProperties', parameters: {} },
   { question: 'bgpSessionCompatibility', parameters: {} },

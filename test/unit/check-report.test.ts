@@ -15,9 +15,9 @@ import {
   renderCheckMarkdown,
   renderCheckReport,
   renderCheckTable,
-  writeReportFile,
   type CodeQualityIssue,
 } from '../../src/check/report/index.js';
+import { writeReportFile } from '../../src/app/report-files.js';
 import { escapeData, escapeProperty } from '../../src/check/report/github.js';
 import { toMermaid } from '../../src/render/graph.js';
 import { InputError } from '../../src/errors.js';

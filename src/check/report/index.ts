@@ -16,7 +16,6 @@ export { DEFAULT_SARIF_CATEGORY, SARIF_MAX_GZIP_BYTES, SARIF_MAX_RESULTS, checkR
 export { renderCheckMarkdown } from './markdown.js';
 export { renderCheckGithub, type GithubOutput } from './github.js';
 export { codeQualityIssues, renderCheckGitlab, type CodeQualityIssue } from './gitlab.js';
-export { appendReportFile, checkAppendTarget, checkReportTargets, writeReportFile, type ReportTarget } from './write.js';
 export type { CheckMarkdownOptions, CheckTableOptions, GithubOptions, SarifOptions };
 
 /** Every format `netq check` writes, for `--format` and `--report FORMAT=FILE`. */

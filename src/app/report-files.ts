@@ -2,9 +2,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { access, lstat, open, readdir, realpath, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import { InputError, NetqError, OutputError } from '../../errors.js';
-import { fileTypeName, localProcesses, makeDirs, type HostProcesses } from '../../host.js';
-import { printable } from '../../text.js';
+import { InputError, NetqError, OutputError } from '../errors.js';
+import { fileTypeName, localProcesses, makeDirs, type HostProcesses } from '../host.js';
+import { printable } from '../text.js';
 
 /** Longest file name (bytes) the common Linux file systems take. */
 const NAME_MAX = 255;
