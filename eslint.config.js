@@ -60,7 +60,7 @@ export default tseslint.config(
   { files: ['src/commands/**/*.ts'], rules: importRule(undefined, [belowApp]) },
   {
     // Pure output: it may know the application's types, never run its code.
-    files: ['src/output.ts', 'src/check/report/**/*.ts'],
+    files: ['src/output.ts', 'src/output-all-sites.ts', 'src/check/report/**/*.ts'],
     rules: {
       'no-restricted-imports': 'off',
       '@typescript-eslint/no-restricted-imports': [

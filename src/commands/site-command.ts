@@ -1,7 +1,8 @@
 import { askEverySite, siteSources, type SiteOutcome } from '../app/all-sites.js';
 import { askSite, type QuestionAsk, type SiteQuestionsRequest } from '../app/site-run.js';
 import { InputError } from '../errors.js';
-import { checkOutputOptions, formatEverySite, streamSiteAnswers, type AnswerFormat, type AnswerOutputOptions } from '../output.js';
+import { formatEverySite } from '../output-all-sites.js';
+import { checkOutputOptions, streamSiteAnswers, type AnswerFormat, type AnswerOutputOptions } from '../output.js';
 import { bundledTemplate } from '../questions/bundled.js';
 import { isDifferentialTemplate } from '../questions/catalog.js';
 import { Verbose, type AbstractCommandClass, type NetqCommand } from './base.js';

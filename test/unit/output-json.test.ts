@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { formatEverySummary, formatSummary, summaryDocument } from '../../src/commands/summary.js';
-import { allSitesDocument, answerEnvelope, formatEverySite, formatSiteAnswers, type AnswerOutputOptions } from '../../src/output.js';
+import { allSitesDocument, formatEverySite } from '../../src/output-all-sites.js';
+import { answerEnvelope, formatSiteAnswers, type AnswerOutputOptions } from '../../src/output.js';
 import { NETQ_VERSION } from '../../src/version.js';
 import { assertValid, validator } from './output-schemas.js';
 import { allSitesOutcomes, parseStatusResults, recordedAnswers, resultOf, summaryResults } from './output-fixtures.js';
