@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { InputError, type NetqError } from '../errors.js';
-import { listRegions, listSites } from '../sites/sites.js';
+import { listRegions, listSites } from '../sites/discovery.js';
 import type { BatfishProvider, BatfishTarget } from './provider.js';
 import { fanOut } from './fan-out.js';
 import { SiteRun, type QuestionAsk, type QuestionResult, type RunDeps, type SnapshotSettings, type SnapshotSource } from './site-run.js';

@@ -5,11 +5,11 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { describeBinding } from '../docker/endpoint.js';
-import { LABELS, formatMemory } from '../docker/lifecycle.js';
+import { LABELS, formatMemory } from '../docker/container-settings.js';
 import type { NetqEventListener } from './events.js';
 import type { BatfishProvider, ManagedBatfishOptions } from './provider.js';
 
-export { CONTAINER_LOG, LABELS, MANAGED_BY } from '../docker/lifecycle.js';
+export { CONTAINER_LOG, LABELS, MANAGED_BY } from '../docker/container-settings.js';
 
 /** One container netq manages, as `netq service status` shows it. */
 export interface ContainerStatus {

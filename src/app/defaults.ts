@@ -2,7 +2,7 @@
  * The defaults of a run, in one place: the CLI's flags show and apply them, the library API
  * (`site()`) applies them, and a service will too. Changing one here changes it everywhere.
  */
-export { NETQ_BATFISH_IMAGE, PINNED_BATFISH_IMAGE } from '../docker/lifecycle.js';
+export { NETQ_BATFISH_IMAGE, PINNED_BATFISH_IMAGE } from '../docker/container-settings.js';
 export { DEFAULT_API_KEY } from '../batfish/http.js';
 
 export const DEFAULTS = {

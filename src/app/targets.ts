@@ -3,7 +3,7 @@
  * or netq's managed container and how to run it. Contradictions are refused here, once.
  */
 import { checkApiKey } from '../batfish/http.js';
-import { parseMemory } from '../docker/lifecycle.js';
+import { parseMemory } from '../docker/container-settings.js';
 import { InputError } from '../errors.js';
 import { DEFAULTS, DEFAULT_API_KEY } from './defaults.js';
 import type { BatfishTarget, ManagedBatfishOptions } from './provider.js';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { TemplateCache } from '../batfish/session.js';
+import type { TemplateCache } from '../batfish/templates.js';
 import { stateSubdir } from '../host.js';
 
 /** A kept copy larger than this is not read (the real one is about 140 KB). */

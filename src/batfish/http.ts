@@ -1,9 +1,16 @@
-import axios, { type AxiosInstance, type AxiosResponse, isAxiosError } from 'axios';
-import net from 'node:net';
-import { Readable } from 'node:stream';
+/**
+ * The retrying transport to Batfish (BatfishHttp): the request, its headers and retries, and the
+ * API key. Error translation is in http-errors.ts, response bodies in http-body.ts, the server's
+ * address in address.ts.
+ */
+import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
+import type { Readable } from 'node:stream';
 import { timerMs, type Clock } from '../clock.js';
-import { BatfishHttpError, BatfishTimeoutError, BatfishUnreachableError, InputError, formatSeconds } from '../errors.js';
+import { BatfishHttpError, BatfishUnreachableError, InputError } from '../errors.js';
 import { poll, type PollStep } from '../poll.js';
+import { normalizeBatfishUrl } from './address.js';
+import { bodyText, bounded, deadlineCutoff, streamText } from './http-body.js';
+import { isTlsErrorCode, networkErrorCode, statusHint, timeoutError, unreachableHint } from './http-errors.js';
 
 /** The API key a stock Batfish server expects (any non-empty key is accepted by its default authorizer). */
 export const DEFAULT_API_KEY = '00000000000000000000000000000000';
@@ -99,25 +106,6 @@ export interface BatfishHttpOptions {
 const RETRYABLE_STATUS = new Set([502, 503, 504]);
 /** Errors that mean the request never reached the server, so even a POST is safe to repeat. */
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
-/** TLS errors: the answer would be the same on every try, so they are never repeated. */
-const TLS_CODES = new Set([
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'CERT_UNTRUSTED',
-  'CERT_HAS_EXPIRED',
-  'CERT_NOT_YET_VALID',
-  'ERR_TLS_CERT_ALTNAME_INVALID',
-  'EPROTO',
-  'ERR_SSL_WRONG_VERSION_NUMBER',
-]);
-
-/** Whether a BatfishUnreachableError code is a TLS failure (certificate, or no TLS spoken there). */
-export function isTlsErrorCode(code: string): boolean {
-  return TLS_CODES.has(code);
-}
 
 /**
  * The one place netq speaks HTTP to Batfish. It sets the headers the server expects, reads every
@@ -167,7 +155,7 @@ export class BatfishHttp {
       const leftMs = deadline === undefined ? Infinity : deadline - this.#clock.now();
       const cutByDeadline = leftMs < requestTimeoutMs;
       const timeoutMs = Math.min(requestTimeoutMs, leftMs);
-      if (timeoutMs <= 0) throw this.#timeout(display, 0, true);
+      if (timeoutMs <= 0) throw timeoutError(this.baseUrl, display, 0, true);
       // The request timeout bounds a silence (no answer, or a body that stops); the run's deadline
       // bounds the whole try, so a server that trickles its answer a byte at a time still ends the
       // run at --timeout.
@@ -190,12 +178,12 @@ export class BatfishHttp {
       } catch (error) {
         if (error instanceof BatfishHttpError) throw error;
         if (signal?.aborted) throw signal.reason;
-        if (cutoff?.reached()) throw this.#timeout(display, leftMs, true, error);
+        if (cutoff?.reached()) throw timeoutError(this.baseUrl, display, leftMs, true, error);
         const code = networkErrorCode(error);
         if (code === undefined) throw error;
         const unreachable =
           code === 'timed out'
-            ? this.#timeout(display, timeoutMs, cutByDeadline, error)
+            ? timeoutError(this.baseUrl, display, timeoutMs, cutByDeadline, error)
             : new BatfishUnreachableError(this.baseUrl, code, { cause: error, ...unreachableHint(code) });
         const safe = repeatable && !isTlsErrorCode(code) && (NOT_SENT_CODES.has(code) || idempotent);
         if (!safe) throw unreachable;
@@ -244,15 +232,6 @@ export class BatfishHttp {
     }
   }
 
-  /** The error for a request that got no answer in time; the hint says whether `--timeout` ran out. */
-  #timeout(request: string, timeoutMs: number, cutByDeadline: boolean, cause?: unknown): BatfishTimeoutError {
-    return new BatfishTimeoutError(this.baseUrl, request, timeoutMs, cutByDeadline, {
-      ...(cause === undefined ? {} : { cause }),
-      hint: cutByDeadline
-        ? 'the run ran out of time (--timeout): raise it if Batfish is busy with a large network; a server that accepts connections but never answers is hung (check its log: netq service logs)'
-        : `Batfish accepted the connection but sent no answer in ${formatSeconds(timeoutMs)}: it may be hung or overloaded (check its log: netq service logs)`,
-    });
-  }
 
   #url(req: HttpRequest): string {
     const url = new URL(`${this.baseUrl}/v2${req.path}`);
@@ -328,166 +307,3 @@ export function checkApiKey(key: string, source: string): string {
   return key;
 }
 
-/**
- * Accepts `host:port`, `http://host:port`, `http://host:port/` and `http://host:port/v2` and returns
- * `http://host:port`. Anything else is an input error.
- */
-export function normalizeBatfishUrl(input: string): string {
-  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(input) ? input : `http://${input}`;
-  let url: URL;
-  try {
-    url = new URL(withScheme);
-  } catch {
-    throw new InputError(`--batfish-url '${input}' is not a URL`, { hint: 'use a URL such as http://127.0.0.1:9996' });
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new InputError(`--batfish-url '${input}' must use http or https`, {
-      hint: 'Batfish itself speaks plain HTTP on port 9996; use https only behind a TLS proxy',
-    });
-  }
-  const path = url.pathname.replace(/\/+$/, '').replace(/\/v2$/, '');
-  return `${url.protocol}//${url.host}${path}`;
-}
-
-/**
- * A warning for a plain-HTTP URL to another host: the API key and every uploaded config would
- * cross the network unencrypted. Loopback (127.0.0.0/8, ::1, localhost) never leaves the machine.
- */
-export function plainHttpWarning(baseUrl: string): string | undefined {
-  const url = new URL(baseUrl);
-  if (url.protocol !== 'http:' || isLoopbackHost(url.hostname)) return undefined;
-  return (
-    `${url.host} is reached over plain HTTP: the API key and every config netq uploads cross the network unencrypted; ` +
-    'use an https:// URL (Batfish behind a TLS proxy) or an SSH tunnel to 127.0.0.1'
-  );
-}
-
-/** Whether a URL host name is this machine's loopback: 127.0.0.0/8, ::1 or localhost. */
-export function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.replace(/^\[(.*)\]$/, '$1').toLowerCase();
-  if (host === 'localhost' || host.endsWith('.localhost')) return true;
-  if (net.isIPv4(host)) return host.startsWith('127.');
-  if (net.isIPv6(host)) {
-    // ::1, and 127.x.y.z written as an IPv4-mapped address (URL normalises it to ::ffff:7fxx:xxxx).
-    return host === '::1' || /^::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}$/.test(host) || /^::ffff:127\./.test(host);
-  }
-  return false;
-}
-
-/** The hint for an HTTP status that has one next step whatever the request. */
-function statusHint(status: number): { hint?: string } {
-  if (status === 401) return { hint: 'Batfish wants a valid API key: give it with --api-key or NETQ_BATFISH_API_KEY' };
-  if (status === 403) return { hint: 'this API key may not use this network: give one that may with --api-key or NETQ_BATFISH_API_KEY' };
-  return {};
-}
-
-/** The hint for a request that got no HTTP answer, where the code says more than "is it running". */
-function unreachableHint(code: string): { hint?: string } {
-  if (code === 'answer cut off') {
-    return { hint: 'the connection closed in the middle of an answer (a proxy between netq and Batfish, or Batfish restarting?); run again' };
-  }
-  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
-    return { hint: "the server's certificate does not name this host: use the host name it was issued for in --batfish-url" };
-  }
-  if (code === 'EPROTO' || code === 'ERR_SSL_WRONG_VERSION_NUMBER') {
-    return { hint: 'the server does not speak TLS at this address: use http:// (Batfish itself speaks plain HTTP on port 9996)' };
-  }
-  if (isTlsErrorCode(code)) {
-    return { hint: "the server's TLS certificate is not trusted: for a private CA, set NODE_EXTRA_CA_CERTS=/path/to/ca.pem" };
-  }
-  return {};
-}
-
-/** A body read as a stream of chunks (a transport may hand it over whole: one chunk). */
-function chunksOf(data: unknown): AsyncIterable<Buffer> {
-  if (data instanceof Readable) return data;
-  if (typeof data === 'object' && data !== null && Symbol.asyncIterator in data) return data as AsyncIterable<Buffer>;
-  return (async function* () {
-    yield Buffer.from(bodyText(data));
-  })();
-}
-
-/** The whole of a streamed body as text (an error body, which is short). */
-async function streamText(data: unknown): Promise<string> {
-  const parts: Buffer[] = [];
-  for await (const chunk of chunksOf(data)) parts.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
-  return Buffer.concat(parts).toString('utf8');
-}
-
-/** An abort at the run's deadline for one try, chained to the run's own signal. */
-interface DeadlineCutoff {
-  signal: AbortSignal;
-  /** Whether the deadline (not the run's signal) ended the try. */
-  reached(): boolean;
-  dispose(): void;
-}
-
-function deadlineCutoff(leftMs: number, parent: AbortSignal | undefined): DeadlineCutoff {
-  const controller = new AbortController();
-  let reached = false;
-  const timer = setTimeout(() => {
-    reached = true;
-    controller.abort(new Error('the run reached its deadline'));
-  }, timerMs(leftMs));
-  const onParentAbort = (): void => controller.abort(parent?.reason);
-  if (parent?.aborted) onParentAbort();
-  else parent?.addEventListener('abort', onParentAbort, { once: true });
-  return {
-    signal: controller.signal,
-    reached: () => reached,
-    dispose: () => {
-      clearTimeout(timer);
-      parent?.removeEventListener('abort', onParentAbort);
-    },
-  };
-}
-
-/**
- * A body that stops arriving for `idleMs` (the server hangs mid-answer), or is still arriving when
- * the cutoff fires (the run's deadline), ends in a timeout.
- */
-async function* bounded(data: unknown, idleMs: number, cutoff: DeadlineCutoff | undefined): AsyncGenerator<Buffer> {
-  const stream = data instanceof Readable ? data : undefined;
-  let timer: NodeJS.Timeout | undefined;
-  const stop = (why: string): void => void stream?.destroy(Object.assign(new Error(why), { code: 'ETIMEDOUT' }));
-  const arm = (): void => {
-    clearTimeout(timer);
-    if (stream) timer = setTimeout(() => stop(`no data for ${idleMs} ms`), timerMs(idleMs));
-  };
-  const onCutoff = (): void => stop('the run reached its deadline');
-  cutoff?.signal.addEventListener('abort', onCutoff, { once: true });
-  arm();
-  try {
-    for await (const chunk of chunksOf(data)) {
-      arm();
-      yield Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
-    }
-  } finally {
-    clearTimeout(timer);
-    cutoff?.signal.removeEventListener('abort', onCutoff);
-  }
-}
-
-function bodyText(data: unknown): string {
-  if (typeof data === 'string') return data;
-  if (data === undefined || data === null) return '';
-  return Buffer.isBuffer(data) ? data.toString('utf8') : String(data);
-}
-
-/** The error code of a request that got no HTTP response, or undefined for anything else. */
-function networkErrorCode(error: unknown): string | undefined {
-  if (!isAxiosError(error)) {
-    // A streamed body cut off (the connection closed) or stalled (see idleBounded).
-    const code = (error as NodeJS.ErrnoException | undefined)?.code;
-    if (code === 'ETIMEDOUT') return 'timed out';
-    return typeof code === 'string' && /^E[A-Z]+$/.test(code) ? code : undefined;
-  }
-  // The status and headers came, then the connection closed before the whole body (a proxy, a
-  // restart, a dropped connection): no answer, as far as netq can tell, and safe to ask again.
-  if (error.code === 'ERR_BAD_RESPONSE' && /stream has been aborted/.test(error.message)) return 'answer cut off';
-  if (error.response) return undefined;
-  if (error.code === 'ERR_CANCELED') return 'cancelled';
-  if (error.code === 'ECONNABORTED' || error.code === 'ETIMEDOUT') return 'timed out';
-  const cause = error.cause as NodeJS.ErrnoException | undefined;
-  return cause?.code ?? error.code ?? 'network error';
-}

@@ -1,5 +1,5 @@
 import Docker from 'dockerode';
-import { PassThrough, type Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { DockerError } from '../errors.js';
 import type { BuildSpec, ContainerInfo, ContainerSpec, DockerEngine, ImageInfo, NetworkInfo, ProgressEvent } from './engine.js';
 
@@ -121,16 +121,18 @@ export class DockerodeEngine implements DockerEngine {
   }
 
   async logs(id: string, tail: number): Promise<string> {
-    const data = (await this.#call(`read the logs of container ${id.slice(0, 12)}`, () =>
+    const data: unknown = await this.#call(`read the logs of container ${id.slice(0, 12)}`, () =>
       this.#docker.getContainer(id).logs({ stdout: true, stderr: true, tail, follow: false }),
-    )) as unknown as Buffer;
+    );
     return demux(Buffer.isBuffer(data) ? data : Buffer.from(String(data)));
   }
 
   async followLogs(id: string, tail: number, signal?: AbortSignal): Promise<Readable> {
-    const stream = (await this.#call(`follow the logs of container ${id.slice(0, 12)}`, () =>
+    const stream = await this.#call(`follow the logs of container ${id.slice(0, 12)}`, () =>
       this.#docker.getContainer(id).logs({ stdout: true, stderr: true, tail, follow: true }),
-    )) as unknown as Readable;
+    );
+    // dockerode types a followed log as any ReadableStream; the engine's response is a Readable.
+    if (!(stream instanceof Readable)) throw new DockerError(`the Docker engine did not send the logs of container ${id.slice(0, 12)} as a stream`);
     const out = new PassThrough();
     this.#docker.modem.demuxStream(stream, out, out);
     stream.on('end', () => out.end());

@@ -1,7 +1,8 @@
 import { constants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { InputError } from '../errors.js';
-import { fileReadError, type SnapshotFile } from './sites.js';
+import { fileReadError } from './fs-errors.js';
+import type { SnapshotFile } from './sites.js';
 
 /**
  * Hashing and zipping read a snapshot's files the same way: in pieces of at most 1 MiB, several

@@ -1,5 +1,6 @@
 import { NetqError } from '../errors.js';
-import { listRegions, listSites, scanSnapshot } from './sites.js';
+import { listRegions, listSites } from './discovery.js';
+import { scanSnapshot } from './sites.js';
 
 export interface SiteSummary {
   region: string;

@@ -22,7 +22,7 @@ import { after, before, describe, it } from 'node:test';
 import { parse as parseYaml } from 'yaml';
 import { CHECK_FORMATS } from '../../src/check/report/index.js';
 import { HOST_IP_ENV, announcement } from '../../src/docker/endpoint.js';
-import { PINNED_BATFISH_IMAGE } from '../../src/docker/lifecycle.js';
+import { PINNED_BATFISH_IMAGE } from '../../src/docker/container-settings.js';
 import { ExitCode } from '../../src/errors.js';
 import { REPO_ROOT, runNetq, type RunResult } from '../support/harness.js';
 import { startSimulator, type BatfishSimulator, type Fault } from '../support/simulator.js';

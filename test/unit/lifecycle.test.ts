@@ -7,7 +7,6 @@ import { after, before, describe, it } from 'node:test';
 import lockfile from 'proper-lockfile';
 import {
   BATFISH_CONTAINER_PORT,
-  BatfishContainers,
   CONTAINER_LOG,
   LABELS,
   MANAGED_BY,
@@ -15,7 +14,8 @@ import {
   PINNED_BATFISH_IMAGE,
   type ContainerManagerOptions,
   type StartOptions,
-} from '../../src/docker/lifecycle.js';
+} from '../../src/docker/container-settings.js';
+import { BatfishContainers } from '../../src/docker/lifecycle.js';
 import type { ContainerSpec } from '../../src/docker/engine.js';
 import { NETQ_NAMES, dockerNamesOf } from '../../src/docker/names.js';
 import { ContainerLeases, OWNER_LABELS, type HostProcesses, type ProcessIdentity } from '../../src/docker/owners.js';

@@ -21,7 +21,8 @@ import {
   type ResolveDeps,
 } from '../../src/docker/endpoint.js';
 import type { ContainerSpec } from '../../src/docker/engine.js';
-import { BatfishContainers, LABELS, MANAGED_BY, type ContainerManagerOptions } from '../../src/docker/lifecycle.js';
+import { LABELS, MANAGED_BY, type ContainerManagerOptions } from '../../src/docker/container-settings.js';
+import { BatfishContainers } from '../../src/docker/lifecycle.js';
 import { ContainerLeases, OWNER_LABELS, type HostProcesses, type ProcessIdentity } from '../../src/docker/owners.js';
 import { DockerError, InputError } from '../../src/errors.js';
 import { FakeClock } from '../support/fake-clock.js';

@@ -10,7 +10,8 @@ import { InputError, toNetqError } from '../../src/errors.js';
 import { hashSnapshotFiles } from '../../src/sites/hash.js';
 import { listSiteSummaries } from '../../src/sites/inventory.js';
 import { packageSnapshot } from '../../src/sites/packager.js';
-import { MAX_DEVICE_FILE_BYTES, listRegions, resolveSite, scanSnapshot, type ScanFileCalls, type SnapshotScan } from '../../src/sites/sites.js';
+import { listRegions, resolveSite } from '../../src/sites/discovery.js';
+import { MAX_DEVICE_FILE_BYTES, scanSnapshot, type ScanFileCalls, type SnapshotScan } from '../../src/sites/sites.js';
 import { zipEntries } from '../support/zip.js';
 
 // Every test builds a real tree under one temp folder: real symbolic links, a real FIFO

@@ -5,7 +5,8 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { InputError } from '../../src/errors.js';
 import { packageSnapshot } from '../../src/sites/packager.js';
-import { listRegions, resolveSite, scanSnapshot } from '../../src/sites/sites.js';
+import { listRegions, resolveSite } from '../../src/sites/discovery.js';
+import { scanSnapshot } from '../../src/sites/sites.js';
 import { zipEntries } from '../support/zip.js';
 
 let root: string;

@@ -1,6 +1,6 @@
 /** Filters: unreachable lines, filters that permit or deny what they should not. */
 import type { TableAnswer } from '../../batfish/answer.js';
-import { flowText } from '../../render/values.js';
+import { flowText } from '../../render/flow-text.js';
 import type { FindingLocation } from '../model.js';
 import { column, evidence, fileLinesOf, given, json, keyTexts, listOf, locationOf, text, type FileLines } from './helpers.js';
 import { variables, type CheckKind, type SiteContext } from './types.js';

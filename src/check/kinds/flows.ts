@@ -1,6 +1,6 @@
 /** Forwarding: loops, flows that must succeed or fail. */
 import { isObject } from '../../batfish/answer.js';
-import { flowText } from '../../render/values.js';
+import { flowText } from '../../render/flow-text.js';
 import type { CheckSpec, QuestionAsk } from '../model.js';
 import { dispositionsOf, evidence, flowKey, given, need } from './helpers.js';
 import { variables, type CheckKind, type OwnOption } from './types.js';
