@@ -11,6 +11,7 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import yauzl from 'yauzl';
+import { ForkRefusal, checkForkBean, forkFiles, type SnapshotFiles } from './sim-fork.js';
 import {
   FIXTURES_DIR,
   RECORDED_ANSWERS,
@@ -124,6 +125,10 @@ interface WorkRecord {
 }
 
 interface Snapshot {
+  /** Batfish's SnapshotId: what a fork's metadata names as its parent. */
+  id: string;
+  /** The snapshot a fork was made from (`parentSnapshotId`), else null. */
+  parentId: string | null;
   name: string;
   created: string;
   createdMs: number;
@@ -436,6 +441,10 @@ export class BatfishSimulator {
       }
       throw new HttpReply(405, 'HTTP 405 Method Not Allowed');
     }
+    if (sub === 'snapshots:fork' && parts.length === 3) {
+      if (method !== 'POST') throw new HttpReply(405, 'HTTP 405 Method Not Allowed');
+      return this.#fork(req, body, n!);
+    }
     const network = this.networks.get(n!);
     if (!network) throw new HttpReply(404, `Network '${n}' does not exist`);
     if (parts.length === 2) {
@@ -538,7 +547,7 @@ export class BatfishSimulator {
         errMessage: snapshot.errMessage,
         statusHistory: snapshot.history,
       },
-      parentSnapshotId: null,
+      parentSnapshotId: snapshot.parentId,
     };
   }
 
@@ -549,8 +558,16 @@ export class BatfishSimulator {
       throw new HttpReply(400, `Snapshot in network '${network.name}' with name: '${name}' already exists`);
     }
     const files = await unpackSnapshot(body);
+    this.#bind(network, name, files, null);
+    return new HttpReply(201);
+  }
+
+  /** Makes a snapshot of these input files and binds the name to it (`initSnapshot` → `assignSnapshot`). */
+  #bind(network: Network, name: string, files: SnapshotFiles, parentId: string | null): void {
     const now = new Date();
     network.snapshots.set(name, {
+      id: randomUUID(),
+      parentId,
       name,
       created: now.toISOString().replace('Z', '000Z'),
       createdMs: now.getTime() + network.snapshots.size / 1000,
@@ -564,7 +581,37 @@ export class BatfishSimulator {
       answers: new Map(),
       completed: [],
     });
-    return new HttpReply(201);
+  }
+
+  /** `POST /networks/{n}/snapshots:fork` (NetworkResource.forkSnapshot, WorkMgr.forkSnapshot; sim-fork.ts). */
+  async #fork(req: IncomingMessage, body: Buffer, networkName: string): Promise<HttpReply> {
+    const type = (header(req, 'content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+    if (type !== 'application/json') throw new HttpReply(415, 'HTTP 415 Unsupported Media Type');
+    try {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(body.toString('utf8'));
+      } catch {
+        throw new ForkRefusal(400, 'Unable to process JSON');
+      }
+      const bean = checkForkBean(parsed);
+      const network = this.networks.get(networkName);
+      if (!network) throw new ForkRefusal(400, `Network '${networkName}' does not exist`);
+      if (network.snapshots.has(bean.snapshotNew)) throw new ForkRefusal(400, `Snapshot with name: '${bean.snapshotNew}' already exists`);
+      const base = network.snapshots.get(bean.snapshotBase);
+      if (!base) throw new ForkRefusal(404, `Base snapshot with name: '${bean.snapshotBase}' does not exist`);
+      let overlay: SnapshotFiles = [];
+      if (bean.zipFile) {
+        overlay = await unpackSnapshot(Buffer.from(bean.zipFile, 'base64'), { requireData: false }).catch((error: unknown) => {
+          throw new ForkRefusal(500, error instanceof HttpReply ? error.body : String(error));
+        });
+      }
+      this.#bind(network, bean.snapshotNew, forkFiles(base.files, bean, overlay), base.id);
+      return new HttpReply(200, '', 'application/json');
+    } catch (error) {
+      if (error instanceof ForkRefusal) throw new HttpReply(error.status, error.message);
+      throw error;
+    }
   }
 
   // ---------------------------------------------------------------- questions and answers
@@ -1108,8 +1155,11 @@ function zipFileNames(body: Buffer): Promise<string[] | undefined> {
   });
 }
 
-/** Unzips an upload and applies the server's two layout rules (PROTOCOL.md 2.4). */
-async function unpackSnapshot(body: Buffer): Promise<Array<{ relPath: string; content: Buffer }>> {
+/**
+ * Unzips an upload and applies the server's two layout rules (PROTOCOL.md 2.4). A fork's overlay
+ * (`requireData: false`) needs only the first: the data folders are the base's.
+ */
+async function unpackSnapshot(body: Buffer, options: { requireData?: boolean } = {}): Promise<SnapshotFiles> {
   const uploadError = (why: string): HttpReply =>
     new HttpReply(
       400,
@@ -1164,7 +1214,7 @@ async function unpackSnapshot(body: Buffer): Promise<Array<{ relPath: string; co
     .filter((e) => e.name.startsWith(`${folder}/`) && !e.name.endsWith('/'))
     .map((e) => ({ relPath: e.name.slice(folder!.length + 1), content: e.content }));
   const hasData = entries.some((e) => DATA_DIRS.some((d) => e.name.startsWith(`${folder}/${d}/`)));
-  if (!hasData) {
+  if (!hasData && options.requireData !== false) {
     const dirs = ['hosts', 'configs', 'aws_configs', 'sonic_configs', 'azure_configs'].map((d) => `${folder}/${d}`);
     throw uploadError(
       `Unexpected packaging of snapshot. At least one of these directories must exist: [${dirs.join(', ')}].  See https://batfish.readthedocs.io/en/latest/notebooks/interacting.html#Packaging-snapshot-data`,
