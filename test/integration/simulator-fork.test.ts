@@ -38,7 +38,7 @@ async function zipOf(name: string, files: Record<string, string>): Promise<Buffe
 
 async function call(method: string, route: string, body?: unknown, type = 'application/json'): Promise<{ status: number; text: string }> {
   const init: RequestInit = { method };
-  if (body !== undefined) init.body = Buffer.isBuffer(body) ? body : JSON.stringify(body);
+  if (body !== undefined) init.body = Buffer.isBuffer(body) ? new Uint8Array(body) : JSON.stringify(body);
   if (body !== undefined) init.headers = { 'Content-Type': type };
   const response = await fetch(`${sim.url}/v2${route}`, init);
   return { status: response.status, text: await response.text() };
