@@ -10,6 +10,15 @@ export interface BatfishVersion {
   apiVersion: string;
 }
 
+/** A fork of a snapshot: what is deactivated in it (Batfish's `NodeInterfacePair` and `Edge` shapes). */
+export interface SnapshotFork {
+  base: string;
+  name: string;
+  deactivateNodes?: string[];
+  deactivateInterfaces?: Array<{ hostname: string; interface: string }>;
+  deactivateLinks?: Array<{ node1: string; node1interface: string; node2: string; node2interface: string }>;
+}
+
 /** A work item as the client queues it (`POST /networks/{n}/work`). */
 export interface WorkItem {
   containerName: string;
@@ -155,6 +164,30 @@ export class BatfishClient {
       raw: zip,
       contentLength: sizeBytes,
       timeoutMs,
+    });
+  }
+
+  /**
+   * Forks a snapshot (`POST /networks/{n}/snapshots:fork`, a `ForkSnapshotBean`): the base's files
+   * with nodes, interfaces or links deactivated. The fork is UNINITIALIZED and must be parsed like
+   * an upload. A 400 `already exists` after a retried request may be this very fork: a caller that
+   * names forks by content checks the snapshot instead of failing.
+   */
+  async forkSnapshot(network: string, fork: SnapshotFork): Promise<void> {
+    await this.#send({
+      method: 'POST',
+      path: `/networks/${seg(network)}/snapshots:fork`,
+      json: {
+        snapshotBase: fork.base,
+        snapshotNew: fork.name,
+        deactivateNodes: fork.deactivateNodes?.length ? fork.deactivateNodes : null,
+        deactivateInterfaces: fork.deactivateInterfaces?.length ? fork.deactivateInterfaces : null,
+        deactivateLinks: fork.deactivateLinks?.length ? fork.deactivateLinks : null,
+        restoreNodes: null,
+        restoreInterfaces: null,
+        restoreLinks: null,
+        zipFile: null,
+      },
     });
   }
 

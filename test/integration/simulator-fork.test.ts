@@ -8,6 +8,10 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { BatfishClient } from '../../src/batfish/client.js';
+import { BatfishHttp, DEFAULT_API_KEY } from '../../src/batfish/http.js';
+import { systemClock } from '../../src/clock.js';
+import { BatfishHttpError } from '../../src/errors.js';
 import { packageSnapshot } from '../../src/sites/packager.js';
 import { scanSnapshot } from '../../src/sites/sites.js';
 import { startSimulator, type BatfishSimulator } from '../support/simulator.js';
@@ -138,5 +142,33 @@ describe('the simulator forks snapshots as Batfish does', () => {
     const queued = await call('POST', '/networks/lab/work', item);
     assert.equal(queued.status, 500);
     assert.match(queued.text, /Status is UNINITIALIZED but no incomplete parsing work exists/);
+  });
+});
+
+describe("netq's client forks a snapshot as the simulator (and Batfish) take it", () => {
+  it('sends a ForkSnapshotBean with links (pybatfish cannot), and a refused fork is an HTTP error with Batfish\u2019s text', async () => {
+    const client = new BatfishClient(new BatfishHttp({ url: sim.url, apiKey: DEFAULT_API_KEY, clock: systemClock }));
+    const edge = { node1: 'r1', node1interface: 'Gi0/0', node2: 'r2', node2interface: 'Gi0/0' };
+    await client.forkSnapshot('lab', { base: 'base', name: 'client-fork', deactivateLinks: [edge], deactivateNodes: [] });
+    const sent = JSON.parse(sim.seen('POST', /snapshots:fork$/).at(-1)!.bodyText!) as Record<string, unknown>;
+    assert.deepEqual(sent, {
+      snapshotBase: 'base',
+      snapshotNew: 'client-fork',
+      deactivateNodes: null,
+      deactivateInterfaces: null,
+      deactivateLinks: [edge],
+      restoreNodes: null,
+      restoreInterfaces: null,
+      restoreLinks: null,
+      zipFile: null,
+    });
+    assert.equal(sim.seen('POST', /snapshots:fork$/).at(-1)!.headers['content-type'], 'application/json');
+    assert.deepEqual(JSON.parse(filesOf('client-fork').get('edge_blacklist')!), [edge]);
+    await assert.rejects(client.forkSnapshot('lab', { base: 'gone', name: 'client-fork-2' }), (error: unknown) => {
+      assert.ok(error instanceof BatfishHttpError);
+      assert.equal(error.status, 404);
+      assert.match(error.message, /Base snapshot with name: 'gone' does not exist/);
+      return true;
+    });
   });
 });
