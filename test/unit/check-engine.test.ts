@@ -309,6 +309,21 @@ describe('check engine: base comparison', () => {
   });
 });
 
+describe('check engine: parse-coverage against a base', () => {
+  it('only the unrecognised line the change added is new; one that moved down is existing; one removed is fixed', () => {
+    const warning = (line: number, text: string) => ({ Source_Lines: [{ filename: 'configs/r1.cfg', lines: [line] }], Type: 'Parse warning', Details: 'This syntax is unrecognized', Line_Text: text });
+    const checks = [check('coverage', 'parse-coverage')];
+    const base = evaluateSite(checks, answersFrom({ initIssues: issues([warning(5, 'old thing'), warning(9, 'dropped thing')]) }), NYC).findings;
+    const head = evaluateSite(checks, answersFrom({ initIssues: issues([warning(8, 'old thing'), warning(3, 'new thing')]) }), NYC).findings;
+    const { findings, fixed } = compareWithBase(head, base);
+    assert.deepEqual(findings.map((f) => [f.message, f.location?.line, f.baseline]), [
+      ["configs/r1.cfg: Batfish does not recognise 'old thing'", 8, 'existing'],
+      ["configs/r1.cfg: Batfish does not recognise 'new thing'", 3, 'new'],
+    ]);
+    assert.deepEqual(fixed.map((f) => f.message), ["configs/r1.cfg: Batfish does not recognise 'dropped thing'"]);
+  });
+});
+
 describe('check engine: report and exit code', () => {
   const site = (extra: Partial<SiteReport> = {}): SiteReport => ({
     site: 'north_america/nyc', region: 'north_america', dir: 'regions/north_america/nyc', network: 'north_america', snapshot: 'nyc-1', error: null, sessions: null, ...extra,

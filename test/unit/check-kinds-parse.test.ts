@@ -44,3 +44,42 @@ describe('check kinds: parse-clean', () => {
     assert.deepEqual(evaluate(spec('parse-clean'), [clean, table('initIssues', [])]), []);
   });
 });
+
+describe('check kinds: parse-coverage', () => {
+  const issues = (lineOfFoo: number) =>
+    table('initIssues', [
+      { Source_Lines: [{ filename: 'configs/edge-sw01.cfg', lines: [lineOfFoo] }], Type: 'Parse warning', Details: 'This syntax is unrecognized', Line_Text: 'foo bar' },
+      { Source_Lines: [{ filename: 'configs/edge-rtr02.cfg', lines: [12] }], Type: 'Parse error', Details: 'Error parsing configuration file\nstack...', Line_Text: 'router bgpp 65001' },
+      { Nodes: ['core-rtr01'], Type: 'Convert error', Details: 'Could not convert VRF BLUE' },
+      { Nodes: ['core-rtr01'], Type: 'Convert warning (redflag)', Details: 'not fatal' },
+    ]);
+
+  it('reports every issue on its line, known by type, file and text', () => {
+    const drafts = evaluate(spec('parse-coverage'), [issues(9)]);
+    assert.deepEqual(
+      drafts.map((d) => [d.message, d.location]),
+      [
+        ["configs/edge-sw01.cfg: Batfish does not recognise 'foo bar'", { file: 'regions/north_america/nyc/configs/edge-sw01.cfg', line: 9 }],
+        ["configs/edge-rtr02.cfg: parse error: 'router bgpp 65001'", { file: 'regions/north_america/nyc/configs/edge-rtr02.cfg', line: 12 }],
+        ['Convert error on core-rtr01: Could not convert VRF BLUE', null],
+      ],
+    );
+    assert.deepEqual(drafts[0]?.keyValues, ['Parse warning', 'configs/edge-sw01.cfg', 'foo bar']);
+  });
+
+  it('an issue whose line moved (lines added above it) keeps its identity, so a base comparison finds it existing', () => {
+    const head = evaluate(spec('parse-coverage'), [issues(40)]);
+    const base = evaluate(spec('parse-coverage'), [issues(9)]);
+    assert.deepEqual(head.map((d) => d.keyValues), base.map((d) => d.keyValues));
+    assert.notDeepEqual(head[0]?.location, base[0]?.location);
+  });
+
+  it('conversion warnings only with include-convert-warnings', () => {
+    const drafts = evaluate(spec('parse-coverage', { 'include-convert-warnings': true }), [issues(9)]);
+    assert.deepEqual(drafts.at(-1)?.keyValues, ['Convert warning (redflag)', 'core-rtr01', 'not fatal']);
+  });
+
+  it('passes a snapshot Batfish read without an issue', () => {
+    assert.deepEqual(evaluate(spec('parse-coverage'), [table('initIssues', [])]), []);
+  });
+});

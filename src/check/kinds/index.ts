@@ -9,7 +9,7 @@ import { noDuplicateIps, noDuplicateRouterIds } from './addresses.js';
 import { BGP_SESSION_QUESTIONS, bgpSessionEdges, bgpSessionsCompatible, bgpSessionsEstablished, findingSessionKey } from './bgp.js';
 import { filterKind, noUnreachableFilterLines } from './filters.js';
 import { flowsKind, noForwardingLoops } from './flows.js';
-import { parseClean } from './parse.js';
+import { parseClean, parseCoverage } from './parse.js';
 import { ospfSessionsCompatible } from './ospf.js';
 import { nodeProperties } from './properties.js';
 import { question } from './question.js';
@@ -41,6 +41,7 @@ export const CHECK_KINDS: readonly CheckKind[] = [
   routeKind('route-present'),
   routeKind('route-absent'),
   nodeProperties,
+  parseCoverage,
   question,
 ];
 

@@ -82,3 +82,54 @@ export const parseClean: CheckKind = {
     return drafts;
   },
 };
+
+/**
+ * Parse coverage: every line Batfish did not understand, and every issue it had initialising the
+ * snapshot, as a finding on its line. Meant for a gate with a base (`--base-ref`, `--base-dir`):
+ * an issue is known by its type, file and line text (never its line number, which moves when
+ * lines are added above it), so only the ones the change introduced are new and fail.
+ */
+export const parseCoverage: CheckKind = {
+  kind: 'parse-coverage',
+  description:
+    'lines Batfish does not recognise and other parse or conversion issues, each on its line; with a base, only the ones the change introduced fail',
+  defaultSeverity: 'error',
+  options: [
+    { name: 'include-convert-warnings', type: 'boolean', description: "also report conversion warnings (Batfish's red flags)", default: false },
+  ],
+  rule: { short: 'A change adds no configuration Batfish does not understand' },
+  questions: () => ({ issues: { question: 'initIssues', parameters: {} } }),
+  evaluate: (spec, { issues }, site) => {
+    if (!issues) return [];
+    need(issues, 'Type', 'initIssues');
+    const convertWarnings = option(spec, 'include-convert-warnings', false);
+    const drafts: FindingDraft[] = [];
+    for (const row of issues.rows) {
+      const type = text(issues, row, 'Type');
+      if (/^Convert warning/.test(type) && !convertWarnings) continue;
+      const lineText = text(issues, row, 'Line_Text');
+      const details = firstLineOf(text(issues, row, 'Details'));
+      const files = fileLinesOf(row.Source_Lines).filter((fl) => fl.filename !== '');
+      if (files.length === 0) {
+        const nodes = text(issues, row, 'Nodes');
+        drafts.push({
+          message: `${type}${nodes ? ` on ${nodes}` : ''}: ${details || lineText}`,
+          row: evidence(issues, row),
+          location: null,
+          keyValues: [type, nodes, details],
+        });
+        continue;
+      }
+      for (const lines of files) {
+        const what = lineText ? `'${firstLineOf(lineText, 100)}'` : details;
+        drafts.push({
+          message: `${lines.filename}: ${type === PARSE_WARNING ? `Batfish does not recognise ${what}` : `${type.toLowerCase()}: ${what}`}`,
+          row: evidence(issues, row),
+          location: locationOf(site, lines),
+          keyValues: [type, lines.filename, lineText || details],
+        });
+      }
+    }
+    return drafts;
+  },
+};
