@@ -40,6 +40,7 @@ const batfishInternals = {
     '../batfish/session-flow.js',
     '../batfish/snapshot-flows.js',
     '../batfish/snapshot-parse.js',
+    '../batfish/fork-flows.js',
     '../batfish/question-flows.js',
     '../batfish/templates.js',
     '../batfish/work.js',

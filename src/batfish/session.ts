@@ -13,6 +13,7 @@ import { isTlsErrorCode } from './http-errors.js';
 import type { QuestionParameters, QuestionTemplate } from './question.js';
 import { ask, prepareQuestion, sendQuestionsAhead, type AskRequest, type PreparedQuestion, type SentQuestions } from './question-flows.js';
 import { SessionFlow, type SessionOptions } from './session-flow.js';
+import { ensureFork, type EnsureForkRequest } from './fork-flows.js';
 import { findSnapshot, lookEarly, pruneSnapshots, uploadSnapshot, type EarlyLooks, type FindSnapshotRequest, type UploadSnapshotRequest } from './snapshot-flows.js';
 import { optionalMetadata, type ParseHealth } from './snapshot-parse.js';
 import { ServerTemplates, type TemplateCache } from './templates.js';
@@ -137,6 +138,14 @@ export class BatfishSession {
    */
   uploadSnapshot(request: UploadSnapshotRequest): Promise<{ reused: boolean; health: ParseHealth }> {
     return uploadSnapshot(this.#flow, request);
+  }
+
+  /**
+   * A fork of a parsed snapshot with nodes, interfaces or links deactivated, parsed; named by its
+   * content (`forkName`), so the same failure of the same configs is forked once and reused.
+   */
+  ensureFork(request: EnsureForkRequest): Promise<{ snapshot: string; reused: boolean; health?: ParseHealth }> {
+    return ensureFork(this.#flow, request);
   }
 
   /** Whether the network holds the snapshot (in any state). */

@@ -172,3 +172,36 @@ describe("netq's client forks a snapshot as the simulator (and Batfish) take it"
     });
   });
 });
+
+describe('netq forks a snapshot once per failure, named by what is down', () => {
+  it('makes and parses the fork, reuses it the next time (no second fork), and names it the same whatever the order', async () => {
+    const { BatfishSession } = await import('../../src/batfish/session.js');
+    const { forkName } = await import('../../src/batfish/fork-flows.js');
+    const session = new BatfishSession(new BatfishClient(new BatfishHttp({ url: sim.url, apiKey: DEFAULT_API_KEY, clock: systemClock })), { clock: systemClock, newId: () => crypto.randomUUID() });
+    const deactivation = { deactivateNodes: ['r2', 'r1'] };
+    const forksBefore = sim.seen('POST', /snapshots:fork$/).length;
+    const first = await session.ensureFork({ network: 'lab', base: 'base', deactivation, deadline: Date.now() + 30_000 });
+    assert.equal(first.reused, false);
+    assert.equal(first.snapshot, forkName('base', { deactivateNodes: ['r1', 'r2'] }), 'the order of what is down does not matter');
+    assert.match(first.snapshot, /^base-down-[0-9a-f]{12}$/);
+    assert.equal((await statusOf(first.snapshot)).initializationMetadata.currentStatus, 'PARSED');
+    assert.deepEqual(JSON.parse(filesOf(first.snapshot).get('node_blacklist')!), ['r2', 'r1']);
+    const again = await session.ensureFork({ network: 'lab', base: 'base', deactivation, deadline: Date.now() + 30_000 });
+    assert.deepEqual([again.snapshot, again.reused], [first.snapshot, true]);
+    assert.equal(sim.seen('POST', /snapshots:fork$/).length, forksBefore + 1, 'forked once');
+    assert.notEqual(forkName('base', { deactivateNodes: ['r1'] }), first.snapshot, 'another failure, another fork');
+  });
+
+  it('two runs forking the same failure at once both end with the one parsed fork', async () => {
+    const { BatfishSession } = await import('../../src/batfish/session.js');
+    const make = () => new BatfishSession(new BatfishClient(new BatfishHttp({ url: sim.url, apiKey: DEFAULT_API_KEY, clock: systemClock })), { clock: systemClock, newId: () => crypto.randomUUID() });
+    const deactivation = { deactivateLinks: [{ node1: 'r1', node1interface: 'Gi0/0', node2: 'r2', node2interface: 'Gi0/0' }] };
+    const [a, b] = await Promise.all([make(), make()].map((s) => s.ensureFork({ network: 'lab', base: 'base', deactivation, deadline: Date.now() + 30_000 })));
+    assert.equal(a!.snapshot, b!.snapshot);
+    assert.equal((await statusOf(a!.snapshot)).initializationMetadata.currentStatus, 'PARSED');
+    const accepted = sim.seen('POST', /snapshots:fork$/).filter((r) => r.bodyText?.includes(a!.snapshot) && r.status === 200);
+    // Batfish checks the new name before it copies the base and binds it after (no lock), so two
+    // forks that overlap may both be taken; one that comes after is refused and waits: never a failure.
+    assert.ok(accepted.length >= 1);
+  });
+});
