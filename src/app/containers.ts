@@ -97,35 +97,12 @@ export async function serviceLogs(
   return followed(await engine.followLogs(container.id, options.tail, options.signal));
 }
 
-/** A log stream's chunks until it ends or is closed (an interrupt closes it: that is its end, not a failure). */
+/** A log stream's chunks until it ends; an interrupt destroys it, and that is its end, not a failure. */
 async function* followed(stream: NodeJS.ReadableStream): AsyncIterable<string | Uint8Array> {
-  const chunks: Array<string | Uint8Array> = [];
-  let done = false;
-  let wake: (() => void) | undefined;
-  const push = (chunk: string | Uint8Array): void => {
-    chunks.push(chunk);
-    wake?.();
-  };
-  const end = (): void => {
-    done = true;
-    wake?.();
-  };
-  stream.on('data', push);
-  stream.on('end', end);
-  stream.on('close', end);
-  stream.on('error', end);
   try {
-    for (;;) {
-      while (chunks.length) yield chunks.shift()!;
-      if (done) return;
-      await new Promise<void>((resolve) => (wake = resolve));
-      wake = undefined;
-    }
-  } finally {
-    stream.off('data', push);
-    stream.off('end', end);
-    stream.off('close', end);
-    stream.off('error', end);
+    for await (const chunk of stream) yield chunk;
+  } catch {
+    // Destroyed by the signal: the log was followed until Ctrl-C, as asked.
   }
 }
 

@@ -6,9 +6,21 @@
  */
 import { createHash } from 'node:crypto';
 import { BatfishError, BatfishHttpError } from '../errors.js';
-import type { SnapshotFork } from './client.js';
+import type { BatfishClient, SnapshotFork } from './client.js';
 import { checkName, type SessionFlow } from './session-flow.js';
 import { PARSED_STATUSES, ensureParsed, optionalMetadata, type ParseHealth } from './snapshot-parse.js';
+
+/** Asks Batfish for the fork; false when it exists already (another run made it at the same moment). */
+async function fork(flow: SessionFlow, client: BatfishClient, network: string, name: string, request: SnapshotFork): Promise<boolean> {
+  try {
+    flow.options.onPhase?.(`forking ${request.base} as ${name}`);
+    await client.forkSnapshot(network, request);
+    return true;
+  } catch (error) {
+    if (error instanceof BatfishHttpError && error.status === 400 && /already exists/i.test(error.body)) return false;
+    throw error;
+  }
+}
 
 /** What a fork deactivates. */
 export type Deactivation = Pick<SnapshotFork, 'deactivateNodes' | 'deactivateInterfaces' | 'deactivateLinks'>;
@@ -54,17 +66,11 @@ export async function ensureFork(flow: SessionFlow, request: EnsureForkRequest):
   const client = flow.client.withDeadline(deadline);
   const known = await optionalMetadata(client, network, snapshot);
   if (known && PARSED_STATUSES.has(known.status)) return { snapshot, reused: true };
+  // A fork that is there but not parsed yet (another run's, or one whose parse was lost) is parsed, not made again.
+  let exists = known !== undefined;
   for (let round = 1; ; round++) {
-    let forked = true;
-    if (round > 1 || !known) {
-      try {
-        flow.options.onPhase?.(`forking ${base} as ${snapshot}`);
-        await client.forkSnapshot(network, { base, name: snapshot, ...deactivation });
-      } catch (error) {
-        if (!(error instanceof BatfishHttpError && error.status === 400 && /already exists/i.test(error.body))) throw error;
-        forked = false;
-      }
-    } else forked = false;
+    const forked = !exists && (await fork(flow, client, network, snapshot, { base, name: snapshot, ...deactivation }));
+    exists = false;
     const outcome = await ensureParsed(flow, client, network, snapshot, deadline, forked);
     if (outcome !== 'gone') return { snapshot, reused: !forked, health: outcome.health };
     if (round >= MAX_FORK_ROUNDS) {

@@ -116,9 +116,3 @@ export function forkFiles(base: SnapshotFiles, bean: ForkBean, overlay: Snapshot
   remove(NODE_BLACKLIST, bean.restoreNodes, (a: string, b: string) => a === b);
   return [...files].map(([relPath, content]) => ({ relPath, content }));
 }
-
-/** The nodes a snapshot's files deactivate (its node blacklist). */
-export function deactivatedNodes(files: SnapshotFiles): string[] {
-  const list = files.find((f) => f.relPath === NODE_BLACKLIST);
-  return list ? (JSON.parse(list.content.toString('utf8')) as string[]) : [];
-}
