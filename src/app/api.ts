@@ -6,7 +6,8 @@ import type { Clock } from '../clock.js';
 import { ignoreEvents, type NetqEventListener } from './events.js';
 import type { BatfishProvider, ManagedBatfishOptions } from './provider.js';
 import { createServices, runDeps } from './services.js';
-import { SiteRun, prepareSnapshot, type SnapshotSource } from './site-run.js';
+import { SiteRun, type SnapshotSource } from './site-run.js';
+import { prepareSnapshot } from './site-snapshots.js';
 
 /** A site of a regions folder, or any Batfish snapshot folder. */
 export type SiteSpec = { region: string; site: string; regionsDir?: string } | { snapshotDir: string };

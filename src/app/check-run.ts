@@ -1,7 +1,9 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { askKey, applyWaivers, buildReport, checksForSite, compareWithBase, evaluateSite, planQuestions, skippedForSite, type CheckFilter } from '../check/engine.js';
-import { sessionGraph, siteFile, type SiteContext } from '../check/kinds/index.js';
-import type { CheckReport, CheckResult, ChecksFile, FailOn, Finding, RunError, SiteReport, Waiver } from '../check/model.js';
+import { askChecks, type SitePlan } from './check-ask.js';
+import { applyWaivers, buildReport, checksForSite, compareWithBase, evaluateSite, skippedForSite, type CheckFilter } from '../check/engine.js';
+import { kindByName, sessionGraph, siteFile, type SiteContext } from '../check/kinds/index.js';
+import type { CheckReport, CheckResult, ChecksFile, FailOn, Finding, QuestionAsk, RunError, SiteReport, Waiver } from '../check/model.js';
 import type { TableAnswer } from '../batfish/answer.js';
 import { ChecksFileError } from '../check/checks-file.js';
 import { BatfishUnreachableError, ExitCode, NetqError } from '../errors.js';
@@ -11,7 +13,8 @@ import { NETQ_VERSION } from '../version.js';
 import type { BatfishConnection, BatfishProvider, BatfishTarget } from './provider.js';
 import { fanOut } from './fan-out.js';
 import { oneServer } from './targets.js';
-import { SiteRun, prepareSnapshot, sourceName, type PreparedSnapshot, type RunDeps, type SnapshotSettings, type SnapshotSource } from './site-run.js';
+import { sourceName, type RunDeps, type SnapshotSettings, type SnapshotSource } from './site-run.js';
+import { prepareSnapshot, type PreparedSnapshot } from './site-snapshots.js';
 
 /** What the change is compared with: another copy of the snapshot(s), or the files at a git ref. */
 export type CheckBase = { kind: 'dir'; dir: string } | { kind: 'ref'; ref: string };
@@ -35,6 +38,8 @@ export interface CheckRunRequest extends SnapshotSettings {
   paths?: ReportPaths;
   /** Replace secrets quoted from configs (passwords, keys, communities) in findings; default true. */
   redact?: boolean;
+  /** `--plan`: ask only the first round, and report the forks and questions the run would cost. */
+  planOnly?: boolean;
 }
 
 interface SiteChecked {
@@ -43,6 +48,8 @@ interface SiteChecked {
   findings: Finding[];
   fixed: Finding[];
   expired: Waiver[];
+  /** With `planOnly`: what the site's checks would cost. */
+  plan?: SitePlan;
 }
 
 /**
@@ -55,20 +62,7 @@ interface SiteChecked {
 export async function runChecks(provider: BatfishProvider, request: CheckRunRequest, deps: RunDeps): Promise<CheckReport> {
   const paths = request.paths ?? new ReportPaths(deps.cwd, (text) => deps.onEvent({ type: 'warning', text }));
   const checksFile = request.checksFilePath === undefined ? null : await paths.of(request.checksFilePath);
-  const { outcomes, batfishVersions } = await fanOut(
-    provider,
-    { sources: request.sources, ...(request.network !== undefined ? { network: request.network } : {}), targetOf: oneServer(request.batfish), concurrency: request.concurrency },
-    deps,
-    async () => undefined,
-    (site, batfish) => checkSite(batfish, site.source, site, request, deps, paths),
-  );
-  // A gate never passes with sites left unanalysed: a Batfish that could not be reached, or did
-  // not answer in time, fails the whole run (exit 3), and the report holds that error.
-  const stopped = outcomes.find((o) => o.error instanceof BatfishUnreachableError)?.error;
-  if (stopped) throw stopped;
-  const checked = await Promise.all(
-    outcomes.map(({ source, site, value, error }) => value ?? failedSite(source, error ?? new NetqError('not checked', ExitCode.internal), deps.cwd, paths, site)),
-  );
+  const { checked, batfishVersions } = await checkEverySite(provider, request, deps, paths);
   return buildReport({
     netqVersion: NETQ_VERSION,
     batfishVersion: batfishVersions[0] ?? null,
@@ -84,6 +78,40 @@ export async function runChecks(provider: BatfishProvider, request: CheckRunRequ
   });
 }
 
+/**
+ * `netq check --plan`: what a run would cost, site by site: the first round of questions is asked
+ * (the snapshot uploaded or reused; a single-failure check needs the answers to know its scope),
+ * no fork is made. A site that fails says why in its plan.
+ */
+export async function planChecks(provider: BatfishProvider, request: CheckRunRequest, deps: RunDeps): Promise<Array<SitePlan | { site: string; error: string }>> {
+  const paths = request.paths ?? new ReportPaths(deps.cwd, (text) => deps.onEvent({ type: 'warning', text }));
+  const { checked } = await checkEverySite(provider, { ...request, planOnly: true }, deps, paths);
+  return checked.map((c) => c.plan ?? { site: c.report.site, error: c.report.error?.message ?? 'no check applies to this site' });
+}
+
+async function checkEverySite(
+  provider: BatfishProvider,
+  request: CheckRunRequest,
+  deps: RunDeps,
+  paths: ReportPaths,
+): Promise<{ checked: SiteChecked[]; batfishVersions: Array<NonNullable<CheckReport['batfishVersion']>> }> {
+  const { outcomes, batfishVersions } = await fanOut(
+    provider,
+    { sources: request.sources, ...(request.network !== undefined ? { network: request.network } : {}), targetOf: oneServer(request.batfish), concurrency: request.concurrency },
+    deps,
+    async () => undefined,
+    (site, batfish) => checkSite(batfish, site.source, site, request, deps, paths),
+  );
+  // A gate never passes with sites left unanalysed: a Batfish that could not be reached, or did
+  // not answer in time, fails the whole run (exit 3), and the report holds that error.
+  const stopped = outcomes.find((o) => o.error instanceof BatfishUnreachableError)?.error;
+  if (stopped) throw stopped;
+  const checked = await Promise.all(
+    outcomes.map(({ source, site, value, error }) => value ?? failedSite(source, error ?? new NetqError('not checked', ExitCode.internal), deps.cwd, paths, site)),
+  );
+  return { checked, batfishVersions };
+}
+
 /** Runs the checks that apply to one site, and on its base when there is one. */
 async function checkSite(
   batfish: BatfishConnection,
@@ -95,103 +123,117 @@ async function checkSite(
 ): Promise<SiteChecked> {
   const name = sourceName(source);
   const checks = checksForSite(request.checks, name, request.filter);
-  const context: SiteContext = { site: name, dirFromCwd: await paths.of(site.location.dir) };
-  const first = firstConfigOf(site.scan);
-  const head = await evaluate(batfish, site, checks, context, request, deps);
-  let findings = head.findings;
-  let fixed: Finding[] = [];
-  if (request.base && checks.length) {
-    const base = await baseFindings(batfish, source, site, checks, context, request, deps);
-    ({ findings, fixed } = compareWithBase(findings, base));
+  const dirFromCwd = await paths.of(site.location.dir);
+  const base = request.base && checks.length ? await baseSnapshot(source, site, request, deps, name) : undefined;
+  try {
+    const context = siteContext(name, dirFromCwd, site, base?.prepared !== undefined);
+    const first = firstConfigOf(site.scan);
+    const head = await evaluate(batfish, site, base?.prepared, checks, context, request, deps);
+    let findings = head.findings;
+    let fixed: Finding[] = [];
+    if (base?.prepared && !request.planOnly) {
+      // Checks of what the change does have nothing to compare on the base: all they find is new.
+      const onBase = checks.filter((c) => !kindByName(c.check)?.needsBase);
+      const baseContext = siteContext(name, dirFromCwd, base.prepared, false);
+      const baseFindings = (await evaluate(batfish, base.prepared, undefined, onBase, baseContext, request, deps)).findings;
+      ({ findings, fixed } = compareWithBase(findings, baseFindings));
+    } else if (base) {
+      // A site the base does not have: everything it finds is new.
+      ({ findings, fixed } = compareWithBase(findings, []));
+    }
+    const waived = applyWaivers(findings, request.checks.waivers, request.today);
+    return {
+      report: {
+        site: name,
+        region: site.location.region ?? null,
+        dir: context.dirFromCwd,
+        firstConfig: first === undefined ? null : siteFile(context, first),
+        network: site.network,
+        snapshot: site.snapshot,
+        error: null,
+        sessions: head.sessions,
+      },
+      results: [...head.results, ...skippedForSite(request.checks, name, request.filter)],
+      findings: waived.findings,
+      fixed,
+      expired: waived.expired,
+      ...(head.plan ? { plan: head.plan } : {}),
+    };
+  } finally {
+    await base?.dispose();
   }
-  const waived = applyWaivers(findings, request.checks.waivers, request.today);
+}
+
+/** What the kinds know of a site: where its files are, their lines (read when a kind asks), whether it has a base. */
+function siteContext(name: string, dirFromCwd: string, snapshot: PreparedSnapshot, hasBase: boolean): SiteContext {
+  const byName = new Map(snapshot.scan.deviceFiles.map((f) => [f.relPath, f.absPath]));
+  const read = new Map<string, string[] | undefined>();
   return {
-    report: {
-      site: name,
-      region: site.location.region ?? null,
-      dir: context.dirFromCwd,
-      firstConfig: first === undefined ? null : siteFile(context, first),
-      network: site.network,
-      snapshot: site.snapshot,
-      error: null,
-      sessions: head.sessions,
+    site: name,
+    dirFromCwd,
+    files: [...byName.keys()],
+    hasBase,
+    lines: (file) => {
+      if (!read.has(file)) {
+        const abs = byName.get(file);
+        let lines: string[] | undefined;
+        try {
+          lines = abs === undefined ? undefined : readFileSync(abs, 'utf8').split(/\r?\n/);
+        } catch {
+          lines = undefined;
+        }
+        read.set(file, lines);
+      }
+      return read.get(file);
     },
-    results: [...head.results, ...skippedForSite(request.checks, name, request.filter)],
-    findings: waived.findings,
-    fixed,
-    expired: waived.expired,
   };
 }
 
-/** Uploads (or reuses) a snapshot, asks every question the checks need at once, and evaluates them. */
+/** Asks every question the checks need (both rounds) and evaluates them. */
 async function evaluate(
   batfish: BatfishConnection,
   site: PreparedSnapshot,
+  base: PreparedSnapshot | undefined,
   checks: ReturnType<typeof checksForSite>,
   context: SiteContext,
-  settings: SnapshotSettings & { redact?: boolean },
+  settings: SnapshotSettings & { redact?: boolean; planOnly?: boolean },
   deps: RunDeps,
-): Promise<{ results: CheckResult[]; findings: Finding[]; sessions: SiteReport['sessions'] }> {
+): Promise<{ results: CheckResult[]; findings: Finding[]; sessions: SiteReport['sessions']; plan?: SitePlan }> {
   if (checks.length === 0) return { results: [], findings: [], sessions: null };
-  const asks = planQuestions(checks);
-  // Prepared now so they can go up while a new snapshot parses; one that fails here fails again,
-  // with its error, when it is asked below.
-  const deadline = deps.clock.now() + settings.timeoutMs;
-  const ahead = await Promise.all(asks.map((ask) => batfish.session.prepareQuestion(ask.question, ask.parameters, deadline).catch(() => undefined)));
-  const run = await SiteRun.open(batfish, site, undefined, settings, deps, deadline, ahead.filter((q) => q !== undefined));
-  const durations = new Map<string, number>();
-  const asked = Promise.all(
-    asks.map(async (ask) => {
-      const started = deps.clock.now();
-      const [outcome] = await run.askEach([ask]);
-      durations.set(askKey(ask), deps.clock.now() - started);
-      return [askKey(ask), outcome instanceof NetqError ? outcome : outcome!.answer] as const;
-    }),
-  );
-  let outcomes: Awaited<typeof asked>;
-  try {
-    outcomes = await asked;
-  } finally {
-    await run.close();
-  }
-  const answers = new Map<string, TableAnswer | NetqError>(outcomes);
-  const answerOf = (ask: { question: string; parameters: Record<string, unknown> }): TableAnswer | NetqError =>
-    answers.get(askKey(ask)) ?? new NetqError(`netq did not ask ${ask.question}`, ExitCode.internal);
-  const { results, findings } = evaluateSite(checks, answerOf, context, durations, { redact: settings.redact ?? true });
-  return { results, findings, sessions: sessionGraph(asks, (ask) => answerIfAny(answers.get(askKey(ask))), findings) };
+  const asked = await askChecks(batfish, site, base, checks, settings, deps);
+  if (asked.plan) return { results: [], findings: [], sessions: null, plan: asked.plan };
+  const { results, findings } = evaluateSite(checks, asked.answerOf, context, asked.durations, { redact: settings.redact ?? true });
+  const answerIfAny = (ask: QuestionAsk): TableAnswer | undefined => {
+    const outcome = asked.answerOf(ask);
+    return outcome instanceof NetqError ? undefined : outcome;
+  };
+  return { results, findings, sessions: sessionGraph(asked.asks, answerIfAny, findings) };
 }
 
-function answerIfAny(outcome: TableAnswer | NetqError | undefined): TableAnswer | undefined {
-  return outcome instanceof NetqError ? undefined : outcome;
-}
-
-/** The findings of the same checks on the base: a copy of the snapshot, or the site's files at a git ref. */
-async function baseFindings(
-  batfish: BatfishConnection,
+/** The site's base, ready to upload: a copy of the snapshot, or the site's files at a git ref (undefined: the base has no such site). */
+async function baseSnapshot(
   source: SnapshotSource,
   site: PreparedSnapshot,
-  checks: ReturnType<typeof checksForSite>,
-  context: SiteContext,
   request: CheckRunRequest,
   deps: RunDeps,
-): Promise<Finding[]> {
+  name: string,
+): Promise<{ prepared: PreparedSnapshot | undefined; dispose: () => Promise<void> }> {
   const base = request.base!;
   let dir: string | undefined;
   let dispose = async (): Promise<void> => {};
   if (base.kind === 'ref') {
-    deps.onEvent({ type: 'phase', text: `reading ${context.site} at ${base.ref} with git` });
+    deps.onEvent({ type: 'phase', text: `reading ${name} at ${base.ref} with git` });
     const checkout = await filesAtRef(site.location.dir, base.ref, deps.tmpDir);
     ({ dir, dispose } = checkout);
   } else {
     dir = request.sources.length > 1 && source.kind === 'site' ? path.join(path.resolve(deps.cwd, base.dir), source.region, source.site) : path.resolve(deps.cwd, base.dir);
   }
   try {
-    // A site that did not exist in the base has no base findings: everything it finds is new.
-    if (!dir) return [];
-    const prepared = await prepareSnapshot({ kind: 'dir', dir, name: site.location.site }, site.network, deps, 'base');
-    return (await evaluate(batfish, prepared, checks, context, request, deps)).findings;
-  } finally {
+    const prepared = dir ? await prepareSnapshot({ kind: 'dir', dir, name: site.location.site }, site.network, deps, 'base') : undefined;
+    return { prepared, dispose };
+  } catch (error) {
     await dispose();
+    throw error;
   }
 }
 

@@ -17,7 +17,8 @@
 import pLimit from 'p-limit';
 import { BatfishTimeoutError, BatfishUnreachableError, ExitCode, NetqError } from '../errors.js';
 import type { BatfishConnection, BatfishProvider, BatfishTarget } from './provider.js';
-import { prepareSnapshot, sourceName, type PreparedSnapshot, type RunDeps, type SnapshotSource } from './site-run.js';
+import { sourceName, type RunDeps, type SnapshotSource } from './site-run.js';
+import { prepareSnapshot, type PreparedSnapshot } from './site-snapshots.js';
 import type { TargetChooser } from './targets.js';
 
 /** What happened to one site: the work's value, or the error that stopped it. */

@@ -1,17 +1,14 @@
-import path from 'node:path';
 import type { TableAnswer } from '../batfish/answer.js';
 import type { BatfishVersion } from '../batfish/client.js';
 import type { QuestionParameters } from '../batfish/question.js';
-import { formatBytes } from '../batfish/snapshot-flows.js';
-import { summarizeParseHealth } from '../batfish/snapshot-parse.js';
 import { type PreparedQuestion } from '../batfish/question-flows.js';
 import type { Clock } from '../clock.js';
 import { BatfishAnswerError, BatfishError, BatfishUnreachableError, NetqError, toNetqError } from '../errors.js';
-import { hashSnapshotFiles } from '../sites/hash.js';
-import { DEFAULT_DIR_NETWORK, snapshotName, snapshotPattern } from '../sites/naming.js';
-import { scanSnapshot, type SnapshotScan } from '../sites/sites.js';
-import { resolveSite, resolveSnapshotDir, type SiteLocation } from '../sites/discovery.js';
+import { snapshotPattern } from '../sites/naming.js';
+import type { SiteLocation } from '../sites/discovery.js';
 import type { NetqEventListener } from './events.js';
+import { ensureSnapshot, prepareSnapshot, type PreparedSnapshot } from './site-snapshots.js';
+import { SiteForks, type Deactivation, type ForkSettings } from './site-forks.js';
 import { SnapshotLeases } from './snapshot-leases.js';
 import type { BatfishConnection, BatfishProvider, BatfishTarget } from './provider.js';
 
@@ -40,6 +37,18 @@ export interface SnapshotSettings {
   keepSnapshots: number;
   /** Time budget for the upload, parse and answers of one site. */
   timeoutMs: number;
+  /** How the run's forks are made and left (the single-failure checks). */
+  forks?: ForkSettings;
+}
+
+/**
+ * Which snapshot a question is about, when not the run's own: `snapshot` a fork of it (a name
+ * `fork()` gave), `reference` the snapshot a differential answer compares with (null: none, even
+ * when the run has a reference).
+ */
+export interface AskTarget {
+  snapshot?: string;
+  reference?: string | null;
 }
 
 /** Everything a site run needs besides the Batfish connection. */
@@ -51,15 +60,6 @@ export interface RunDeps {
   onEvent: NetqEventListener;
   /** netq's state folder: file hashes are cached there (without it every run reads every file). */
   stateDir?: string;
-}
-
-/** A site (or snapshot folder) checked and named, before anything is sent to Batfish. */
-export interface PreparedSnapshot {
-  source: SnapshotSource;
-  location: SiteLocation;
-  scan: SnapshotScan;
-  network: string;
-  snapshot: string;
 }
 
 /** One answer about a site's snapshot, with where it came from. */
@@ -85,37 +85,6 @@ export interface QuestionResult {
 
 export { sourceName } from '../sites/source.js';
 
-/** Finds and checks a site or snapshot folder and names its snapshot; no network traffic. */
-export async function prepareSnapshot(
-  source: SnapshotSource,
-  network: string | undefined,
-  deps: Pick<RunDeps, 'cwd' | 'onEvent' | 'stateDir' | 'clock'>,
-  role?: 'reference' | 'base',
-): Promise<PreparedSnapshot> {
-  const now = (): number => deps.clock.now();
-  const location =
-    source.kind === 'site'
-      ? await resolveSite(path.resolve(deps.cwd, source.regionsDir), source.region, source.site)
-      : { ...(await resolveSnapshotDir(path.resolve(deps.cwd, source.dir))), ...(source.name ? { site: source.name } : {}) };
-  const started = now();
-  const scan = await scanSnapshot(location);
-  const scanned = now();
-  for (const text of scan.warnings) deps.onEvent({ type: 'warning', text, ...(role ? { role } : {}) });
-  const hash = await hashSnapshotFiles(scan.files, { stateDir: deps.stateDir });
-  const bytes = scan.files.reduce((sum, f) => sum + f.sizeBytes, 0);
-  deps.onEvent({
-    type: 'debug',
-    text: `${location.dir}: ${scan.files.length} files (${formatBytes(bytes)}) scanned in ${Math.round(scanned - started)} ms, hashed in ${Math.round(now() - scanned)} ms`,
-  });
-  return {
-    source,
-    location,
-    scan,
-    network: network ?? location.region ?? DEFAULT_DIR_NETWORK,
-    snapshot: snapshotName(location.site, hash),
-  };
-}
-
 /**
  * A site's snapshot, ready on a Batfish server: any number of questions can be asked about it.
  * `SiteRun.open` makes sure Batfish has the snapshot (reused when unchanged, else zipped, uploaded
@@ -137,7 +106,12 @@ export class SiteRun {
     /** The leases this run holds on its snapshots (another run's --fresh and pruning leave them alone). */
     private readonly leases: SnapshotLeases,
     private readonly releaseLeases: () => Promise<void>,
-  ) {}
+    forkSettings: ForkSettings = {},
+  ) {
+    this.#forks = new SiteForks(batfish, site.network, site.snapshot, leases, deadline, deps.onEvent, forkSettings);
+  }
+
+  readonly #forks: SiteForks;
 
   /** The snapshots being uploaded again after another client deleted them (one restore for every ask). */
   #restoring: Promise<void> | undefined;
@@ -190,7 +164,7 @@ export class SiteRun {
               text: `could not delete older snapshots of ${site.location.site} (${error instanceof Error ? error.message : String(error)}); the next upload tries again`,
             }),
         );
-    return new SiteRun(batfish, site, reference, reused, deadline, deps, settings.fresh, pruning, leases, release);
+    return new SiteRun(batfish, site, reference, reused, deadline, deps, settings.fresh, pruning, leases, release, settings.forks);
   }
 
   /**
@@ -199,7 +173,7 @@ export class SiteRun {
    */
   async close(): Promise<void> {
     try {
-      await this.pruning;
+      await Promise.all([this.pruning, this.#forks.close()]);
     } finally {
       await this.releaseLeases();
     }
@@ -228,24 +202,33 @@ export class SiteRun {
    * snapshot is uploaded again (once for all the run's questions) and the question asked again, at
    * most MAX_RESTORES times per run.
    */
-  async ask(question: string | PreparedQuestion, parameters: QuestionParameters = {}): Promise<QuestionResult> {
+  async ask(question: string | PreparedQuestion, parameters: QuestionParameters = {}, target: AskTarget = {}): Promise<QuestionResult> {
     const prepared = typeof question === 'string' ? await this.prepare({ question, parameters }) : question;
-    const { network, snapshot } = this.site;
+    const { network } = this.site;
+    const snapshot = target.snapshot ?? this.site.snapshot;
+    const reference = target.reference === undefined ? this.reference?.snapshot : (target.reference ?? undefined);
+    const onFork = snapshot !== this.site.snapshot;
     let answer: TableAnswer;
-    for (;;) {
+    for (let forkRounds = 0; ; ) {
       const restores = this.#restores;
       try {
         answer = await this.batfish.session.ask({
           fresh: this.fresh,
-          uploadedNow: !this.reused && restores === 0,
+          uploadedNow: onFork ? this.#forks.madeNow(snapshot) : !this.reused && restores === 0,
           network,
           snapshot,
           question: prepared,
           deadline: this.deadline,
-          ...(this.reference ? { referenceSnapshot: this.reference.snapshot } : {}),
+          ...(reference ? { referenceSnapshot: reference } : {}),
         });
         break;
       } catch (error) {
+        if (onFork && forkRounds < MAX_RESTORES && (await this.#lost(error, snapshot))) {
+          // A fork another client deleted: made again (its name is its content), asked again.
+          forkRounds++;
+          await this.#forks.remake(snapshot);
+          continue;
+        }
         if (!(await this.#snapshotLost(error))) throw error;
         await this.#restore(restores);
       }
@@ -256,7 +239,7 @@ export class SiteRun {
       network,
       snapshot,
       reused: this.reused,
-      ...(this.reference ? { referenceSnapshot: this.reference.snapshot } : {}),
+      ...(reference ? { referenceSnapshot: reference } : {}),
       batfishVersion: this.batfish.version,
       batfishUrl: this.batfish.url,
       question: typeof question === 'string' ? question : prepared.template.name,
@@ -265,6 +248,20 @@ export class SiteRun {
       warnings: this.site.scan.warnings,
       requestCount: this.batfish.requestCount(),
     };
+  }
+
+  /**
+   * The fork of the run's snapshot with this deactivated, made (or reused) and parsed: ask about
+   * it with `{ snapshot: <the name> }`. Forks are made once per run and deleted when it closes.
+   */
+  fork(deactivation: Deactivation): Promise<string> {
+    return this.#forks.fork(deactivation);
+  }
+
+  /** Whether an error came from that snapshot being gone. */
+  async #lost(error: unknown, snapshot: string): Promise<boolean> {
+    if (!(error instanceof BatfishError) || error instanceof BatfishUnreachableError || error instanceof BatfishAnswerError) return false;
+    return !(await this.batfish.session.hasSnapshot(this.site.network, snapshot, this.deadline).catch(() => true));
   }
 
   /** Whether an error asking a question came from the run's snapshot (or reference) being deleted meanwhile. */
@@ -317,41 +314,6 @@ export class SiteRun {
     const failure = outcomes.find((o): o is NetqError => o instanceof NetqError);
     if (failure) throw failure;
     return outcomes.filter((o): o is QuestionResult => !(o instanceof NetqError));
-  }
-}
-
-/**
- * Makes sure Batfish has a prepared snapshot, parsed; true when it was already there. `uploading`
- * is called when it was not, as the upload starts.
- */
-async function ensureSnapshot(
-  batfish: BatfishConnection,
-  prepared: PreparedSnapshot,
-  fresh: boolean,
-  deadline: number,
-  deps: RunDeps,
-  leases: SnapshotLeases,
-  uploading: () => void = () => {},
-): Promise<boolean> {
-  const { session } = batfish;
-  const { network, snapshot, scan, location } = prepared;
-  const inUseElsewhere = (): Promise<boolean> => leases.heldByOthers(network, snapshot);
-  if ((await session.findSnapshot({ network, snapshot, fresh, deadline, inUseElsewhere })) === 'parsed') {
-    deps.onEvent({ type: 'parse', network, snapshot, reused: true, health: null });
-    return true;
-  }
-  uploading();
-  deps.onEvent({ type: 'phase', text: `packaging ${scan.files.length} files of ${location.site}` });
-  // The zip library is loaded only when something is uploaded: an unchanged site never needs it.
-  const { packageSnapshot } = await import('../sites/packager.js');
-  const zip = await packageSnapshot(scan.files, snapshot, deps.tmpDir);
-  try {
-    deps.onEvent({ type: 'upload', network, snapshot, sizeBytes: zip.sizeBytes, files: scan.files.length });
-    const { reused, health } = await session.uploadSnapshot({ network, snapshot, zip, deadline });
-    deps.onEvent({ type: 'parse', network, snapshot, reused, health: reused ? null : summarizeParseHealth(health) || null });
-    return reused;
-  } finally {
-    await zip.dispose();
   }
 }
 

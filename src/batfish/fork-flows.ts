@@ -50,6 +50,8 @@ export interface EnsureForkRequest {
   base: string;
   deactivation: Deactivation;
   deadline: number;
+  /** Ask Batfish to reuse its parse of unchanged files (the `parsereuse` work-item flag). */
+  parseReuse?: boolean;
 }
 
 /**
@@ -71,7 +73,7 @@ export async function ensureFork(flow: SessionFlow, request: EnsureForkRequest):
   for (let round = 1; ; round++) {
     const forked = !exists && (await fork(flow, client, network, snapshot, { base, name: snapshot, ...deactivation }));
     exists = false;
-    const outcome = await ensureParsed(flow, client, network, snapshot, deadline, forked);
+    const outcome = await ensureParsed(flow, client, network, snapshot, deadline, forked, request.parseReuse ?? false);
     if (outcome !== 'gone') return { snapshot, reused: !forked, health: outcome.health };
     if (round >= MAX_FORK_ROUNDS) {
       throw new BatfishError(`the fork ${snapshot} of ${base} was deleted ${round} times while netq was parsing it`, {

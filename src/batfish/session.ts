@@ -12,9 +12,9 @@ import { plainHttpWarning } from './address.js';
 import { isTlsErrorCode } from './http-errors.js';
 import type { QuestionParameters, QuestionTemplate } from './question.js';
 import { ask, prepareQuestion, sendQuestionsAhead, type AskRequest, type PreparedQuestion, type SentQuestions } from './question-flows.js';
-import { SessionFlow, type SessionOptions } from './session-flow.js';
+import { checkName, SessionFlow, type SessionOptions } from './session-flow.js';
 import { ensureFork, type EnsureForkRequest } from './fork-flows.js';
-import { findSnapshot, lookEarly, pruneSnapshots, uploadSnapshot, type EarlyLooks, type FindSnapshotRequest, type UploadSnapshotRequest } from './snapshot-flows.js';
+import { deleteSnapshot, findSnapshot, lookEarly, pruneSnapshots, uploadSnapshot, type EarlyLooks, type FindSnapshotRequest, type UploadSnapshotRequest } from './snapshot-flows.js';
 import { optionalMetadata, type ParseHealth } from './snapshot-parse.js';
 import { ServerTemplates, type TemplateCache } from './templates.js';
 
@@ -146,6 +146,13 @@ export class BatfishSession {
    */
   ensureFork(request: EnsureForkRequest): Promise<{ snapshot: string; reused: boolean; health?: ParseHealth }> {
     return ensureFork(this.#flow, request);
+  }
+
+  /** Deletes a snapshot (a fork a run is done with); one another client deleted first is fine. */
+  deleteSnapshot(network: string, snapshot: string, deadline?: number): Promise<void> {
+    checkName('network', network);
+    checkName('snapshot', snapshot);
+    return deleteSnapshot(this.client.withDeadline(deadline), network, snapshot);
   }
 
   /** Whether the network holds the snapshot (in any state). */

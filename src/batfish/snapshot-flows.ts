@@ -152,7 +152,7 @@ async function beforeDeadline<T>(promise: Promise<T>, ms: number): Promise<T | u
 }
 
 /** Deletes a snapshot; one already gone (another client deleted it first) is fine. */
-async function deleteSnapshot(client: BatfishClient, network: string, snapshot: string): Promise<void> {
+export async function deleteSnapshot(client: BatfishClient, network: string, snapshot: string): Promise<void> {
   try {
     await client.deleteSnapshot(network, snapshot);
   } catch (error) {

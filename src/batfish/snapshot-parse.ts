@@ -42,6 +42,7 @@ export async function ensureParsed(
   snapshot: string,
   deadline: number,
   queue: boolean,
+  parseReuse = false,
 ): Promise<ParseOutcome> {
   const { clock, signal } = flow.options;
   let queueNow = queue;
@@ -52,7 +53,7 @@ export async function ensureParsed(
     async () => {
       if (queueNow) {
         queueNow = false;
-        const item = parseItem(network, snapshot, flow.options.newId());
+        const item = parseItem(network, snapshot, flow.options.newId(), parseReuse);
         let queued = false;
         try {
           await client.queueWork(item);
@@ -159,9 +160,19 @@ export function summarizeParseHealth(health: ParseHealth): string | undefined {
   return `${statuses.length} file${statuses.length === 1 ? '' : 's'}: ${parts.join(', ')}`;
 }
 
-/** The parse work item, exactly as pybatfish's init_snapshot queues it. */
-function parseItem(network: string, snapshot: string, id: string): WorkItem {
-  return { containerName: network, id, requestParams: { testrig: snapshot, si: '', sv: '', initinfo: '' }, testrigName: snapshot };
+/**
+ * The parse work item, exactly as pybatfish's init_snapshot queues it. `parseReuse` adds
+ * Batfish's `parsereuse` flag (Settings.ARG_PARSE_REUSE, off by default on the server): the
+ * worker then reuses the parse of a file it parsed before in this network, keyed by the file's
+ * name and text (Batfish.getOrParse), so a fork parses only what differs from its base.
+ */
+function parseItem(network: string, snapshot: string, id: string, parseReuse = false): WorkItem {
+  return {
+    containerName: network,
+    id,
+    requestParams: { testrig: snapshot, si: '', sv: '', initinfo: '', ...(parseReuse ? { parsereuse: '' } : {}) },
+    testrigName: snapshot,
+  };
 }
 
 /**

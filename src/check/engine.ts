@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { isObject, type TableAnswer } from '../batfish/answer.js';
 import { ExitCode, InputError, InternalError, NetqError, toNetqError } from '../errors.js';
-import { checkAsks, kindByName, type FindingDraft, type NamedAnswers, type SiteContext } from './kinds/index.js';
+import { checkAsks, followUpAsks, kindByName, type FindingDraft, type NamedAnswers, type SiteContext } from './kinds/index.js';
 import { askKey, asksOf } from './plan.js';
 import { redactSecrets, redactValue } from './redact.js';
 import type {
@@ -23,7 +23,7 @@ import type {
   Waiver,
 } from './model.js';
 
-export { askKey, planQuestions } from './plan.js';
+export { askKey, planFollowUps, planQuestions } from './plan.js';
 
 /** `--only` and `--tag`: which checks of the file the user asked for. */
 export interface CheckFilter {
@@ -145,9 +145,19 @@ function draftsOf(
 ): FindingDraft[] | NetqError {
   const kind = kindByName(check.check);
   if (!kind) return new InternalError(`unknown check kind '${check.check}' (the checks file was not validated)`);
+  if (kind.needsBase && !site.hasBase) {
+    return new InputError(`the check '${check.name}' (${check.check}) compares the change with its base, and this run has none: give --base-ref REF or --base-dir DIR`, {
+      hint: 'give the base with --base-ref REF (e.g. origin/main) or --base-dir DIR',
+    });
+  }
   const { main, context } = checkAsks(check);
   const answers: NamedAnswers = {};
   for (const [name, ask] of main) {
+    const answer = answerOf(ask);
+    if (answer instanceof NetqError) return answer;
+    answers[name] = answer;
+  }
+  for (const [name, ask] of followUpAsks(check, answerOf)) {
     const answer = answerOf(ask);
     if (answer instanceof NetqError) return answer;
     answers[name] = answer;

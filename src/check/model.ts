@@ -57,10 +57,21 @@ export interface ChecksFile {
   source: string;
 }
 
+/** What a fork of the site's snapshot deactivates (Batfish's ForkSnapshotBean lists). */
+export interface ForkSpec {
+  deactivateNodes?: string[];
+  deactivateInterfaces?: Array<{ hostname: string; interface: string }>;
+  deactivateLinks?: Array<{ node1: string; node1interface: string; node2: string; node2interface: string }>;
+}
+
 /** A question to ask Batfish on a site's snapshot. */
 export interface QuestionAsk {
   question: string;
   parameters: Record<string, unknown>;
+  /** Asked differentially: the snapshot against the base's (what the change does). */
+  against?: 'base';
+  /** Asked of a fork of the snapshot with this deactivated, against the snapshot itself. */
+  fork?: ForkSpec;
 }
 
 /**

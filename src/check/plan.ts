@@ -1,11 +1,24 @@
 /** The questions checks need: each asked once however many checks ask it. */
 import { isObject } from '../batfish/answer.js';
-import { checkAsks } from './kinds/index.js';
+import { checkAsks, followUpAsks } from './kinds/index.js';
+import type { TableAnswer } from '../batfish/answer.js';
+import type { NetqError } from '../errors.js';
 import type { CheckSpec, QuestionAsk } from './model.js';
 
 /** A stable key for a question and its parameters (key order and case of the name do not matter). */
 export function askKey(ask: QuestionAsk): string {
-  return `${ask.question.toLowerCase()} ${stableJson(ask.parameters)}`;
+  const where = `${ask.against ? ` against ${ask.against}` : ''}${ask.fork ? ` fork ${forkKey(ask.fork)}` : ''}`;
+  return `${ask.question.toLowerCase()} ${stableJson(ask.parameters)}${where}`;
+}
+
+/** What a fork deactivates, in one order whatever order it was given in. */
+export function forkKey(fork: NonNullable<QuestionAsk['fork']>): string {
+  const sorted = (items: string[]): string[] => [...items].sort();
+  return stableJson({
+    nodes: sorted(fork.deactivateNodes ?? []),
+    interfaces: sorted((fork.deactivateInterfaces ?? []).map((i) => `${i.hostname}[${i.interface}]`)),
+    links: sorted((fork.deactivateLinks ?? []).map((l) => `${l.node1}[${l.node1interface}]-${l.node2}[${l.node2interface}]`)),
+  });
 }
 
 function stableJson(value: unknown): string {
@@ -37,3 +50,16 @@ export function planQuestions(checks: CheckSpec[]): QuestionAsk[] {
   return [...plan.values()];
 }
 
+
+/**
+ * The second round: questions checks ask once the first round's answers are in (the forks of a
+ * single-failure check, one per element its scope found), each once. A check whose first-round
+ * question failed asks nothing more.
+ */
+export function planFollowUps(checks: CheckSpec[], answerOf: (ask: QuestionAsk) => TableAnswer | NetqError | undefined): QuestionAsk[] {
+  const plan = new Map<string, QuestionAsk>();
+  for (const check of checks) {
+    for (const [, ask] of followUpAsks(check, answerOf)) if (!plan.has(askKey(ask))) plan.set(askKey(ask), ask);
+  }
+  return [...plan.values()];
+}

@@ -14,7 +14,8 @@ import {
   writeCheckReports,
   type Templates,
 } from '../app/check-gate.js';
-import { ReportPaths, failedRunReport, runChecks, type CheckBase } from '../app/check-run.js';
+import { ReportPaths, failedRunReport, planChecks, runChecks, type CheckBase, type CheckRunRequest } from '../app/check-run.js';
+import { formatCheckPlan } from '../check/report/plan.js';
 import { appendReportFile, checkAppendTarget, checkReportTargets } from '../app/report-files.js';
 import { runDeps } from '../app/services.js';
 import type { SnapshotSource } from '../app/site-run.js';
@@ -51,6 +52,13 @@ abstract class CheckFlags extends NetqCommand {
   });
   redact = Option.Boolean('--redact', true, {
     description: 'Replace secrets that findings quote from configs (passwords, keys, SNMP communities) with <redacted> in every report; --no-redact keeps them',
+  });
+  plan = Option.Boolean('--plan', false, {
+    description: 'Print what the run would cost (questions, and the forks of single-failure checks with their questions) and exit; the snapshots are uploaded and the scope questions asked, no fork is made',
+  });
+  keepForks = Option.Boolean('--keep-forks', false, { description: 'Leave the forks of single-failure checks on Batfish (default: deleted when the run ends)' });
+  parseReuse = Option.Boolean('--parse-reuse', false, {
+    description: "Ask Batfish to reuse its parse of files it parsed before in the network (the work item's parsereuse flag; off by default on the server): a fork then parses only what differs",
   });
   list = Option.Boolean('--list', false, { description: 'List the check kinds and their parameters, and exit' });
   schema = Option.Boolean('--schema', false, { description: 'Print the JSON Schema of the checks file, and exit' });
@@ -137,6 +145,7 @@ export class CheckCommand extends Verbose(BatfishFlags(SiteFlags(CheckFlags))) {
         if (!this.sarifCategory.replace(/\/+$/, '').trim()) throw new InputError('--sarif-category is empty', { hint: 'give a category such as netq-check/north_america' });
         category = this.sarifCategory;
       }
+      if (this.plan) return await this.printPlan(templates, checksPath, paths);
       report = await this.gate(templates, checksPath, paths);
     } catch (error) {
       const failure = toNetqError(error);
@@ -165,8 +174,30 @@ export class CheckCommand extends Verbose(BatfishFlags(SiteFlags(CheckFlags))) {
     return exitCode;
   }
 
+  /** `--plan`: the run's cost, site by site, as text (or JSON with --format json); exit 0. */
+  private async printPlan(templates: Templates, checksPath: string | undefined, paths: ReportPaths): Promise<number> {
+    const request = await this.checkRequest(templates, checksPath, paths);
+    const plans = await this.withProgress((onEvent, deps) => {
+      this.warn = (text) => onEvent({ type: 'warning', text });
+      return planChecks(this.context.batfish, request, deps);
+    });
+    const format = checkFormatOf(this.stdoutFormat);
+    return this.emit({ stdout: format === 'json' ? renderJson({ plan: plans }) : formatCheckPlan(plans), stderr: '', exitCode: 0 });
+  }
+
   /** Everything after the report files are known: flags, the checks file, the sites, the run. */
   private async gate(templates: Templates, checksPath: string | undefined, paths: ReportPaths): Promise<CheckReport> {
+    const request = await this.checkRequest(templates, checksPath, paths);
+    return request.sources.length
+      ? await this.withProgress((onEvent, deps) => {
+          this.warn = (text) => onEvent({ type: 'warning', text });
+          return runChecks(this.context.batfish, request, deps);
+        })
+      : await runChecks(this.context.batfish, request, runDeps(this.context, () => {}));
+  }
+
+  /** The flags, the checks file and the sites, checked, as the run's request. */
+  private async checkRequest(templates: Templates, checksPath: string | undefined, paths: ReportPaths): Promise<CheckRunRequest> {
     const format = checkFormatOf(this.stdoutFormat);
     if (!format) throw new InputError(`--format ${this.stdoutFormat}: unknown format`, { hint: `use one of: ${CHECK_FORMATS.join(', ')}` });
     if (this.failOnExisting && this.baseDir === undefined && this.baseRef === undefined) {
@@ -206,13 +237,9 @@ export class CheckCommand extends Verbose(BatfishFlags(SiteFlags(CheckFlags))) {
       ...(checks.source !== DEFAULT_CHECKS.source && checksPath !== undefined ? { checksFilePath: checksPath } : {}),
       paths,
       ...snapshotSettingsOf(this),
+      forks: { keepForks: this.keepForks, parseReuse: this.parseReuse },
     };
-    return sources.length
-      ? await this.withProgress((onEvent, deps) => {
-          this.warn = (text) => onEvent({ type: 'warning', text });
-          return runChecks(this.context.batfish, request, deps);
-        })
-      : await runChecks(this.context.batfish, request, runDeps(this.context, () => {}));
+    return request;
   }
 
   /**

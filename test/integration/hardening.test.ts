@@ -13,7 +13,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { prepareSnapshot } from '../../src/app/site-run.js';
+import { prepareSnapshot } from '../../src/app/site-snapshots.js';
 import { BatfishClient, type WorkItem } from '../../src/batfish/client.js';
 import { BatfishHttp, DEFAULT_API_KEY } from '../../src/batfish/http.js';
 import { OBJECT_PARAMETER_TYPES, parseTemplate, validateParameters } from '../../src/batfish/question.js';

@@ -130,6 +130,8 @@ before(async () => {
   tmp = mkdtempSync(path.join(os.tmpdir(), 'netq-readme-'));
   repo = path.join(tmp, 'repo');
   for (const dir of ['regions', 'network/regions']) cpSync(path.join(REPO_ROOT, 'regions'), path.join(repo, dir), { recursive: true });
+  // The checks file of the section "What does this change do?", as the README writes it.
+  writeFileSync(path.join(repo, 'impact-checks.yaml'), /```yaml\n([\s\S]*?)```/.exec(section('### What does this change do?'))![1]!);
   git(repo, 'init', '-q', '-b', 'main');
   git(repo, 'add', '-A');
   git(repo, 'commit', '-q', '-m', 'base');

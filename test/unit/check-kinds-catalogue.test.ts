@@ -13,7 +13,8 @@ describe('check kinds: catalogue', () => {
         'parse-clean', 'bgp-sessions-established', 'bgp-sessions-compatible', 'ospf-sessions-compatible',
         'no-undefined-references', 'no-unused-structures', 'no-unreachable-filter-lines', 'no-forwarding-loops',
         'no-duplicate-ips', 'no-duplicate-router-ids', 'flows-succeed', 'flows-fail', 'filter-permits', 'filter-denies',
-        'route-present', 'route-absent', 'node-properties', 'parse-coverage', 'question',
+        'route-present', 'route-absent', 'node-properties', 'parse-coverage',
+        'no-reachability-change', 'survives-single-failure', 'filter-change-limited-to', 'question',
       ],
     );
     for (const kind of CHECK_KINDS) assert.ok(kind.description.length > 10, kind.kind);

@@ -9,6 +9,7 @@ import { noDuplicateIps, noDuplicateRouterIds } from './addresses.js';
 import { BGP_SESSION_QUESTIONS, bgpSessionEdges, bgpSessionsCompatible, bgpSessionsEstablished, findingSessionKey } from './bgp.js';
 import { filterKind, noUnreachableFilterLines } from './filters.js';
 import { flowsKind, noForwardingLoops } from './flows.js';
+import { filterChangeLimitedTo, noReachabilityChange, survivesSingleFailure } from './impact.js';
 import { parseClean, parseCoverage } from './parse.js';
 import { ospfSessionsCompatible } from './ospf.js';
 import { nodeProperties } from './properties.js';
@@ -42,6 +43,9 @@ export const CHECK_KINDS: readonly CheckKind[] = [
   routeKind('route-absent'),
   nodeProperties,
   parseCoverage,
+  noReachabilityChange,
+  survivesSingleFailure,
+  filterChangeLimitedTo,
   question,
 ];
 
@@ -62,6 +66,27 @@ export function checkAsks(spec: CheckSpec): { main: Array<[string, QuestionAsk]>
   const kind = kindByName(spec.check);
   if (!kind) return { main: [], context: [] };
   return { main: Object.entries(kind.questions(spec)), context: Object.entries(kind.contextQuestions?.(spec) ?? {}) };
+}
+
+/**
+ * The follow-up questions of a check (its kind's `followUp`, from the first round's answers);
+ * none when the kind has none or a first-round answer is missing or failed.
+ */
+export function followUpAsks(spec: CheckSpec, answerOf: (ask: QuestionAsk) => TableAnswer | { exitCode: number } | undefined): Array<[string, QuestionAsk]> {
+  const kind = kindByName(spec.check);
+  if (!kind?.followUp) return [];
+  const answers: Record<string, TableAnswer> = {};
+  for (const [name, ask] of Object.entries(kind.questions(spec))) {
+    const answer = answerOf(ask);
+    if (!answer || 'exitCode' in answer) return [];
+    answers[name] = answer;
+  }
+  try {
+    return Object.entries(kind.followUp(spec, answers));
+  } catch {
+    // A first-round answer the kind cannot read fails the check when it is evaluated.
+    return [];
+  }
 }
 
 /** The sessions that findings of kinds drawing the session graph name. */

@@ -18,6 +18,12 @@ export interface SiteContext {
    * folder; app/check-run.ts computes it.)
    */
   dirFromCwd: string;
+  /** The snapshot's device files (snapshot-relative), for finding a node's config by its name. */
+  files?: string[];
+  /** A device file's lines (snapshot-relative name), to find a line by its text; undefined when unknown. */
+  lines?: (file: string) => string[] | undefined;
+  /** Whether the run has a base to compare with (--base-ref, --base-dir). */
+  hasBase?: boolean;
 }
 
 /** What a kind reports for one failing row; the engine adds check, site, fingerprint, baseline. */
@@ -90,6 +96,14 @@ export interface CheckKind {
   draws?: Drawing;
   /** The questions to ask, by name. */
   questions(spec: CheckSpec): NamedAsks;
+  /**
+   * The kind judges what the change does: its questions with `against: 'base'` compare the head
+   * with the base. It needs a base (without one the check cannot run), is not run on the base,
+   * and every finding it makes is new.
+   */
+  needsBase?: boolean;
+  /** Questions to ask once the first round's answers are in (the forks of a single-failure check). */
+  followUp?(spec: CheckSpec, answers: NamedAnswers): NamedAsks;
   /** Questions that only add locations: when one fails the check still runs, without them. */
   contextQuestions?(spec: CheckSpec): NamedAsks;
   evaluate(spec: CheckSpec, answers: NamedAnswers, site: SiteContext, context: Partial<NamedAnswers>): FindingDraft[];
