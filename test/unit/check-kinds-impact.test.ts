@@ -139,6 +139,15 @@ describe('impact kinds', () => {
     assert.equal(drafts[0]!.keyValues[0], 'node london');
   });
 
+  it('survives-single-failure with nothing in scope warns that no failure was tried, never passes silently', () => {
+    const kind = kindByName('survives-single-failure')!;
+    const none = answer([['Node', 'Node', true], ['Remote_Node', 'Node', true]], []);
+    const drafts = kind.evaluate(spec('survives-single-failure'), { bgp: none, ospf: none }, SITE, {});
+    assert.equal(drafts.length, 1);
+    assert.equal(drafts[0]!.severity, 'warning');
+    assert.match(drafts[0]!.message, /no node with a BGP or OSPF session found: no failure was tried/);
+  });
+
   it('survives-single-failure fails a link as both its directed edges, each link once', () => {
     const kind = kindByName('survives-single-failure')!;
     const s = spec('survives-single-failure', { deactivate: 'links' });

@@ -228,8 +228,19 @@ export const survivesSingleFailure: CheckKind = {
     }
     return asks;
   },
-  evaluate: (_spec, answers, site) => {
+  evaluate: (spec, answers, site) => {
     const drafts: FindingDraft[] = [];
+    if (!Object.keys(answers).some((name) => name.startsWith(DOWN))) {
+      // A gate that passes having failed nothing would say the network survives what was never tried.
+      const what = String(spec.with.deactivate ?? 'nodes').toLowerCase();
+      return [{
+        message: `no ${what === 'nodes' ? 'node with a BGP or OSPF session' : what === 'interfaces' ? 'interface of a layer-3 edge' : 'layer-3 link'} found: no failure was tried (name them with elements:)`,
+        row: {},
+        location: null,
+        keyValues: ['empty scope', what],
+        severity: 'warning',
+      }];
+    }
     for (const [name, answer] of Object.entries(answers)) {
       if (!name.startsWith(DOWN)) continue;
       const element = name.slice(DOWN.length);
