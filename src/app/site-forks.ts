@@ -79,11 +79,6 @@ export class SiteForks {
     await this.fork(deactivation);
   }
 
-  /** The forks asked for so far, by name. */
-  get names(): string[] {
-    return [...this.#forks.keys()];
-  }
-
   /**
    * Deletes the run's forks (not with `keepForks`, and never one another live run leases) and
    * gives up the leases. Never fails: a fork left behind is a warning.

@@ -223,13 +223,13 @@ export class SiteRun {
         });
         break;
       } catch (error) {
-        if (onFork && forkRounds < MAX_RESTORES && (await this.#lost(error, snapshot))) {
+        if (onFork && forkRounds < MAX_RESTORES && (await this.#lost(error, [snapshot]))) {
           // A fork another client deleted: made again (its name is its content), asked again.
           forkRounds++;
           await this.#forks.remake(snapshot);
           continue;
         }
-        if (!(await this.#snapshotLost(error))) throw error;
+        if (!(await this.#lost(error, [this.site.snapshot, ...(this.reference ? [this.reference.snapshot] : [])]))) throw error;
         await this.#restore(restores);
       }
     }
@@ -258,21 +258,11 @@ export class SiteRun {
     return this.#forks.fork(deactivation);
   }
 
-  /** Whether an error came from that snapshot being gone. */
-  async #lost(error: unknown, snapshot: string): Promise<boolean> {
-    if (!(error instanceof BatfishError) || error instanceof BatfishUnreachableError || error instanceof BatfishAnswerError) return false;
-    return !(await this.batfish.session.hasSnapshot(this.site.network, snapshot, this.deadline).catch(() => true));
-  }
-
-  /** Whether an error asking a question came from the run's snapshot (or reference) being deleted meanwhile. */
-  async #snapshotLost(error: unknown): Promise<boolean> {
+  /** Whether an error came from one of these snapshots being gone (deleted by another client meanwhile). */
+  async #lost(error: unknown, snapshots: string[]): Promise<boolean> {
     // Timeouts, an unreachable server, interrupts and bad input say nothing about the snapshot.
     if (!(error instanceof BatfishError) || error instanceof BatfishUnreachableError || error instanceof BatfishAnswerError) return false;
-    const { session } = this.batfish;
-    const { network } = this.site;
-    const present = await Promise.all(
-      [this.site, ...(this.reference ? [this.reference] : [])].map((s) => session.hasSnapshot(network, s.snapshot, this.deadline).catch(() => true)),
-    );
+    const present = await Promise.all(snapshots.map((s) => this.batfish.session.hasSnapshot(this.site.network, s, this.deadline).catch(() => true)));
     return present.includes(false);
   }
 

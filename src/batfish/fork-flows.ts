@@ -28,8 +28,8 @@ export type Deactivation = Pick<SnapshotFork, 'deactivateNodes' | 'deactivateInt
 /** How often a fork deleted by another client while it is parsed is made again. */
 const MAX_FORK_ROUNDS = 3;
 
-/** What is deactivated, in one order whatever order it was given in. */
-function canonical(deactivation: Deactivation): string {
+/** What is deactivated, as one text whatever order it was given in (forks' names, questions' keys). */
+export function deactivationKey(deactivation: Deactivation): string {
   const sorted = <T>(items: T[] | undefined, key: (t: T) => string): string[] => (items ?? []).map(key).sort();
   return JSON.stringify({
     nodes: sorted(deactivation.deactivateNodes, (n) => n),
@@ -40,7 +40,7 @@ function canonical(deactivation: Deactivation): string {
 
 /** The fork's name: `<base>-down-<hash of what is deactivated>`. */
 export function forkName(base: string, deactivation: Deactivation): string {
-  const hash = createHash('sha256').update(canonical(deactivation)).digest('hex').slice(0, 12);
+  const hash = createHash('sha256').update(deactivationKey(deactivation)).digest('hex').slice(0, 12);
   return `${base}-down-${hash}`;
 }
 

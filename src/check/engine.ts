@@ -8,6 +8,7 @@ import { isObject, type TableAnswer } from '../batfish/answer.js';
 import { ExitCode, InputError, InternalError, NetqError, toNetqError } from '../errors.js';
 import { checkAsks, followUpAsks, kindByName, type FindingDraft, type NamedAnswers, type SiteContext } from './kinds/index.js';
 import { askKey, asksOf } from './plan.js';
+import { globRegExp } from './kinds/helpers.js';
 import { redactSecrets, redactValue } from './redact.js';
 import type {
   BaselineState,
@@ -82,14 +83,6 @@ function selected(file: ChecksFile, filter: CheckFilter): CheckSpec[] {
 export function siteMatches(globs: string[] | undefined, site: string): boolean {
   if (!globs) return true;
   return globs.some((glob) => globRegExp(glob).test(site));
-}
-
-function globRegExp(glob: string): RegExp {
-  const pattern = glob
-    .split('')
-    .map((c) => (c === '*' ? '[^/]*' : c === '?' ? '[^/]' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
-    .join('');
-  return new RegExp(`^${pattern}$`);
 }
 
 // ---------------------------------------------------------------- evaluation

@@ -1,5 +1,6 @@
 /** The questions checks need: each asked once however many checks ask it. */
 import { isObject } from '../batfish/answer.js';
+import { deactivationKey } from '../batfish/fork-flows.js';
 import { checkAsks, followUpAsks } from './kinds/index.js';
 import type { TableAnswer } from '../batfish/answer.js';
 import type { NetqError } from '../errors.js';
@@ -7,18 +8,8 @@ import type { CheckSpec, QuestionAsk } from './model.js';
 
 /** A stable key for a question and its parameters (key order and case of the name do not matter). */
 export function askKey(ask: QuestionAsk): string {
-  const where = `${ask.against ? ` against ${ask.against}` : ''}${ask.fork ? ` fork ${forkKey(ask.fork)}` : ''}`;
+  const where = `${ask.against ? ` against ${ask.against}` : ''}${ask.fork ? ` fork ${deactivationKey(ask.fork)}` : ''}`;
   return `${ask.question.toLowerCase()} ${stableJson(ask.parameters)}${where}`;
-}
-
-/** What a fork deactivates, in one order whatever order it was given in. */
-export function forkKey(fork: NonNullable<QuestionAsk['fork']>): string {
-  const sorted = (items: string[]): string[] => [...items].sort();
-  return stableJson({
-    nodes: sorted(fork.deactivateNodes ?? []),
-    interfaces: sorted((fork.deactivateInterfaces ?? []).map((i) => `${i.hostname}[${i.interface}]`)),
-    links: sorted((fork.deactivateLinks ?? []).map((l) => `${l.node1}[${l.node1interface}]-${l.node2}[${l.node2interface}]`)),
-  });
 }
 
 function stableJson(value: unknown): string {

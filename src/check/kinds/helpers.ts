@@ -150,3 +150,12 @@ export function dispositionsOf(traces: unknown): string[] {
   const list = Array.isArray(traces) ? traces : [];
   return [...new Set(list.filter(isObject).map((t) => String(t.disposition ?? '')).filter(Boolean))].sort();
 }
+
+/** A glob as a regular expression: `*` any run of characters but `/`, `?` one; the rest literal. */
+export function globRegExp(glob: string, flags = ''): RegExp {
+  const pattern = glob
+    .split('')
+    .map((c) => (c === '*' ? '[^/]*' : c === '?' ? '[^/]' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+    .join('');
+  return new RegExp(`^${pattern}$`, flags);
+}

@@ -7,7 +7,7 @@
 import { isObject, type TableAnswer } from '../../batfish/answer.js';
 import { flowChanges, ipIn, startOf, type FlowChange } from '../impact/changes.js';
 import type { CheckSpec, FindingLocation, ForkSpec, QuestionAsk } from '../model.js';
-import { column, evidence, fileLinesOf, fileLocation, given, json, text } from './helpers.js';
+import { column, evidence, fileLinesOf, fileLocation, given, globRegExp, json, text } from './helpers.js';
 import { variables, type CheckKind, type FindingDraft, type NamedAsks, type OwnOption, type SiteContext } from './types.js';
 
 const REACH_VARIABLES = ['headers', 'pathConstraints', 'ignoreFilters', 'maxTraces'];
@@ -77,13 +77,8 @@ function allowed(spec: CheckSpec, c: FlowChange): boolean {
   if (dst.length && !dst.some((p) => ipIn(c.example.dstIp, p))) return false;
   if (src.length && !src.some((p) => ipIn(c.example.srcIp, p))) return false;
   const node = c.start.replace(/\[.*$/, '');
-  if (start.length && !start.some((s) => globMatch(s, node) || globMatch(s, c.start))) return false;
+  if (start.length && !start.some((s) => globRegExp(s, 'i').test(node) || globRegExp(s, 'i').test(c.start))) return false;
   return true;
-}
-
-function globMatch(glob: string, value: string): boolean {
-  const re = new RegExp(`^${glob.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.').replace(/\[/g, '\\[').replace(/\]/g, '\\]')}$`, 'i');
-  return re.test(value);
 }
 
 export const noReachabilityChange: CheckKind = {
