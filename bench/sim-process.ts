@@ -18,22 +18,25 @@ const spans: Array<{ id: string; created: number; start: number; end: number }> 
 
 async function workTimes(): Promise<WorkTime[]> {
   const fresh = new Set<string>();
-  for (const network of sim.networks.values()) {
-    for (const snapshot of network.snapshots.values()) {
-      // The simulator keeps each item's status with its start (task.obtained) and end; ask for it as a client would.
-      for (const item of snapshot.completed) {
-        if (counted.has(item.id)) continue;
-        const response = await fetch(`${sim.url}/v2/networks/${encodeURIComponent(network.name)}/work/${item.id}`, {
-          headers: { 'X-Batfish-Apikey': OWN_KEY, 'X-Batfish-Version': '2025.07.07.2423' },
-        });
-        const status = (await response.json()) as { task?: { obtained?: string; terminated?: string } };
-        const start = Date.parse(status.task?.obtained ?? '');
-        const end = Date.parse(status.task?.terminated ?? '');
-        const ok = Number.isFinite(start) && Number.isFinite(end);
-        counted.set(item.id, { kind: item.workType, ms: ok ? end - start : 0, waitMs: 0 });
-        if (ok) spans.push({ id: item.id, created: Date.parse(item.dateCreated), start, end });
-        fresh.add(item.id);
-      }
+  // Deleted snapshots too: a run that deletes its forks at the end did that work all the same.
+  const done = [
+    ...[...sim.networks.values()].flatMap((network) => [...network.snapshots.values()].map((snapshot) => ({ network: network.name, completed: snapshot.completed }))),
+    ...sim.deletedSnapshots,
+  ];
+  for (const network of done) {
+    // The simulator keeps each item's status with its start (task.obtained) and end; ask for it as a client would.
+    for (const item of network.completed) {
+      if (counted.has(item.id)) continue;
+      const response = await fetch(`${sim.url}/v2/networks/${encodeURIComponent(network.network)}/work/${item.id}`, {
+        headers: { 'X-Batfish-Apikey': OWN_KEY, 'X-Batfish-Version': '2025.07.07.2423' },
+      });
+      const status = (await response.json()) as { task?: { obtained?: string; terminated?: string } };
+      const start = Date.parse(status.task?.obtained ?? '');
+      const end = Date.parse(status.task?.terminated ?? '');
+      const ok = Number.isFinite(start) && Number.isFinite(end);
+      counted.set(item.id, { kind: item.workType, ms: ok ? end - start : 0, waitMs: 0 });
+      if (ok) spans.push({ id: item.id, created: Date.parse(item.dateCreated), start, end });
+      fresh.add(item.id);
     }
   }
   // The worker takes one item at a time. An item that was queued while the worker was free (or

@@ -16,6 +16,8 @@ import type { PreparedSnapshot } from './site-snapshots.js';
 /** What a site's checks cost on Batfish: the questions of the first round, and each fork with its questions. */
 export interface SitePlan {
   site: string;
+  /** The head (the default), or the base the same checks also run on to tell new findings from existing ones. */
+  role?: 'base';
   snapshot: string;
   /** `question {parameters}` of each first-round question (against the base when marked). */
   questions: string[];

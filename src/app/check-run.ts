@@ -48,8 +48,8 @@ interface SiteChecked {
   findings: Finding[];
   fixed: Finding[];
   expired: Waiver[];
-  /** With `planOnly`: what the site's checks would cost. */
-  plan?: SitePlan;
+  /** With `planOnly`: what the site's checks would cost, on the head and (with a base) on the base. */
+  plans?: SitePlan[];
 }
 
 /**
@@ -86,7 +86,7 @@ export async function runChecks(provider: BatfishProvider, request: CheckRunRequ
 export async function planChecks(provider: BatfishProvider, request: CheckRunRequest, deps: RunDeps): Promise<Array<SitePlan | { site: string; error: string }>> {
   const paths = request.paths ?? new ReportPaths(deps.cwd, (text) => deps.onEvent({ type: 'warning', text }));
   const { checked } = await checkEverySite(provider, { ...request, planOnly: true }, deps, paths);
-  return checked.map((c) => c.plan ?? { site: c.report.site, error: c.report.error?.message ?? 'no check applies to this site' });
+  return checked.flatMap((c): Array<SitePlan | { site: string; error: string }> => c.plans ?? [{ site: c.report.site, error: c.report.error?.message ?? 'no check applies to this site' }]);
 }
 
 async function checkEverySite(
@@ -131,7 +131,12 @@ async function checkSite(
     const head = await evaluate(batfish, site, base?.prepared, checks, context, request, deps);
     let findings = head.findings;
     let fixed: Finding[] = [];
-    if (base?.prepared && !request.planOnly) {
+    let basePlan: SitePlan | undefined;
+    if (base?.prepared && request.planOnly) {
+      // The checks that run on the base make their own forks of it: the plan counts them too.
+      const onBase = checks.filter((c) => !kindByName(c.check)?.needsBase);
+      basePlan = (await evaluate(batfish, base.prepared, undefined, onBase, siteContext(name, dirFromCwd, base.prepared, false), request, deps)).plan;
+    } else if (base?.prepared) {
       // Checks of what the change does have nothing to compare on the base: all they find is new.
       const onBase = checks.filter((c) => !kindByName(c.check)?.needsBase);
       const baseContext = siteContext(name, dirFromCwd, base.prepared, false);
@@ -157,7 +162,7 @@ async function checkSite(
       findings: waived.findings,
       fixed,
       expired: waived.expired,
-      ...(head.plan ? { plan: head.plan } : {}),
+      ...(head.plan ? { plans: [head.plan, ...(basePlan ? [{ ...basePlan, role: 'base' as const }] : [])] } : {}),
     };
   } finally {
     await base?.dispose();
@@ -165,7 +170,7 @@ async function checkSite(
 }
 
 /** What the kinds know of a site: where its files are, their lines (read when a kind asks), whether it has a base. */
-function siteContext(name: string, dirFromCwd: string, snapshot: PreparedSnapshot, hasBase: boolean): SiteContext {
+export function siteContext(name: string, dirFromCwd: string, snapshot: PreparedSnapshot, hasBase: boolean): SiteContext {
   const byName = new Map(snapshot.scan.deviceFiles.map((f) => [f.relPath, f.absPath]));
   const read = new Map<string, string[] | undefined>();
   return {
@@ -211,10 +216,10 @@ async function evaluate(
 }
 
 /** The site's base, ready to upload: a copy of the snapshot, or the site's files at a git ref (undefined: the base has no such site). */
-async function baseSnapshot(
+export async function baseSnapshot(
   source: SnapshotSource,
   site: PreparedSnapshot,
-  request: CheckRunRequest,
+  request: { base?: CheckBase; sources: readonly SnapshotSource[] },
   deps: RunDeps,
   name: string,
 ): Promise<{ prepared: PreparedSnapshot | undefined; dispose: () => Promise<void> }> {

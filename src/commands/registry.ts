@@ -27,6 +27,7 @@ const MODULES: CommandModule[] = [
   { paths: [['sites']], load: async () => [(await import('./sites.js')).SitesCommand] },
   { paths: [['summary']], load: async () => [(await import('./summary.js')).SummaryCommand] },
   { paths: [['check']], load: async () => [(await import('./check.js')).CheckCommand] },
+  { paths: [['impact']], load: async () => [(await import('./impact.js')).ImpactCommand] },
   {
     paths: ['start', 'stop', 'status', 'logs', 'build'].map((p) => ['service', p]),
     load: async () => {

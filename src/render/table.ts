@@ -49,7 +49,7 @@ export function* tableChunks(table: RenderTable, options: TableOptions): Generat
   if (limit !== undefined && natural.reduce((a, b) => a + b, 0) + overhead > limit) {
     widths = fitWidths(natural, limit - overhead);
     if (!widths) {
-      yield* recordChunks(headers, table.rows, texts, options.color);
+      yield* recordChunks(headers, table.rows, texts, options.color, limit);
       return;
     }
   }
@@ -134,11 +134,16 @@ export function fitWidths(natural: number[], available: number): number[] | unde
   return widths;
 }
 
+/** Narrowest a record's value is wrapped to, however long its label. */
+const MIN_VALUE_WIDTH = 20;
+
 function* recordChunks(
   headers: string[],
   rows: ReadonlyArray<Record<string, unknown>>,
   texts: (row: Record<string, unknown>) => string[],
   color: boolean,
+  /** The terminal's width: values wrap to what is left of it after the labels. */
+  width?: number,
 ): Generator<string> {
   if (rows.length === 0) {
     yield `${headers.join('  ')}\n`;
@@ -150,8 +155,10 @@ function* recordChunks(
     const title = `-[ row ${r + 1} ]`;
     chunk += `${color ? `\u001b[1m${title}\u001b[22m` : title}\n`;
     const row = texts(rows[r]!);
+    const room = width === undefined ? undefined : Math.max(MIN_VALUE_WIDTH, width - labelWidth - 2);
     headers.forEach((header, i) => {
-      const [first = '', ...rest] = (row[i] ?? '').split('\n');
+      const value = row[i] ?? '';
+      const [first = '', ...rest] = (room === undefined ? value : wrapText(value, room)).split('\n');
       chunk += `${header.padEnd(labelWidth)}  ${first}\n`;
       for (const line of rest) chunk += `${' '.repeat(labelWidth)}  ${line}\n`;
     });

@@ -59,8 +59,12 @@ checks:
     assert.equal(bodies('POST', /snapshots:fork$/).length, 0, '--plan makes no fork');
 
     const run = await runNetq([...args, '--format', 'json']);
-    const report = JSON.parse(run.stdout) as { checks: Array<{ status: string; questions: string[] }> };
-    assert.equal(report.checks.length, 1, run.stderr);
+    const report = JSON.parse(run.stdout) as { checks: Array<{ status: string; questions: string[] }>; findings: unknown[] };
+    // The simulator answers each fork with Batfish's differential table; no recording for these
+    // headers on the example network, so no flow changes: the check passes, exit 0.
+    assert.equal(run.code, 0, run.stderr);
+    assert.deepEqual(report.checks.map((c) => c.status), ['pass'], run.stderr);
+    assert.equal(report.findings.length, 0);
     const forked = bodies('POST', /snapshots:fork$/);
     assert.deepEqual(forked.map((f) => f.snapshotNew).sort(), plannedForks, 'the run makes exactly the planned forks');
     for (const fork of forked) {

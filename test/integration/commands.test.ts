@@ -372,7 +372,8 @@ describe('differential answers', () => {
     assert.equal(code, 0, stderr);
     const doc = JSON.parse(stdout) as { referenceSnapshot: string; columns: Array<{ name: string }>; rows: Array<Record<string, unknown>> };
     assert.match(doc.referenceSnapshot, /^dc-as-reuse-[0-9a-f]{16}$/);
-    assert.deepEqual(doc.columns.map((c) => c.name).slice(0, 6), ['Node', 'VRF', 'Remote_IP', 'KeyPresence', 'Snapshot_Local_Interface', 'Reference_Local_Interface']);
+    // TableDiff: the keys, KeyPresence, then both sides of every other column in the table's order.
+    assert.deepEqual(doc.columns.map((c) => c.name).slice(0, 8), ['Node', 'VRF', 'Remote_IP', 'KeyPresence', 'Snapshot_Local_AS', 'Reference_Local_AS', 'Snapshot_Local_Interface', 'Reference_Local_Interface']);
     assert.ok(doc.columns.some((c) => c.name === 'Reference_Established_Status'));
     assert.equal(doc.rows.length, 1);
     assert.equal(doc.rows[0]!.KeyPresence, 'Only in Snapshot');

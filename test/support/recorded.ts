@@ -7,6 +7,8 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { IMPACT_RECORDINGS } from './recorded-impact.js';
+import { EDGE_BLACKLIST, type ForkBean, forkFiles, NODE_BLACKLIST, RUNTIME_DATA, type SnapshotFiles } from './sim-fork.js';
 
 export const FIXTURES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures');
 
@@ -19,6 +21,15 @@ export interface RecordedAnswer {
   parameters: Record<string, unknown>;
   /** File under test/fixtures/answers. */
   file: string;
+  /**
+   * The fixture network that was the reference snapshot (`referenceSnapshot` / `deltatestrig`)
+   * when the answer was computed; absent for an answer asked of one snapshot.
+   */
+  reference?: string;
+  /** The snapshot was a fork of `network` with these elements deactivated (ForkSnapshotBean fields). */
+  fork?: Pick<ForkBean, 'deactivateNodes' | 'deactivateInterfaces' | 'deactivateLinks'>;
+  /** The reference was a fork of `reference` with these elements deactivated. */
+  referenceFork?: Pick<ForkBean, 'deactivateNodes' | 'deactivateInterfaces' | 'deactivateLinks'>;
 }
 
 export const RECORDED_ANSWERS: RecordedAnswer[] = [
@@ -38,6 +49,8 @@ export const RECORDED_ANSWERS: RecordedAnswer[] = [
   { question: 'unusedStructures', network: 'unit-tests', parameters: {}, file: 'unusedStructures__unit-tests__all.json' },
   // Hand-built, not recorded: the BGP edges of the example network with EdgesAnswerer's columns (ORIGIN.md).
   { question: 'bgpEdges', network: 'example-live', parameters: {}, file: 'bgpEdges__example-live__all.json' },
+  // Hand-built differential answers of the change scenario (example-live-change against example-live).
+  ...IMPACT_RECORDINGS,
 ];
 
 /** Reads a recorded answer file: a COMPAREANSWER array of answer elements. */
@@ -45,20 +58,27 @@ export function loadRecordedElements(file: string): Array<Record<string, unknown
   return JSON.parse(readFileSync(path.join(FIXTURES_DIR, 'answers', file), 'utf8')) as Array<Record<string, unknown>>;
 }
 
+/** Files of a snapshot that say what is deactivated (a fork's, or a user's own). */
+const DEACTIVATION_FILES = new Set([NODE_BLACKLIST, EDGE_BLACKLIST, RUNTIME_DATA]);
+
 /**
- * A fingerprint of a snapshot's device configs: their base names and contents. Two uploads of
- * the same configs get the same fingerprint whatever the zip's top folder is called.
+ * A fingerprint of a snapshot's device configs and what it has deactivated: their names and
+ * contents. Two uploads of the same configs get the same fingerprint whatever the zip's top folder
+ * is called; a fork with a node down gets another than its base.
  */
 export function fingerprintFiles(files: Array<{ relPath: string; content: Buffer }>): string {
   const configs = files
-    .filter((f) => f.relPath.startsWith('configs/'))
+    .filter((f) => f.relPath.startsWith('configs/') || DEACTIVATION_FILES.has(f.relPath))
     .map((f) => `${f.relPath}\0${createHash('sha256').update(f.content).digest('hex')}`)
     .sort();
   return createHash('sha256').update(configs.join('\n')).digest('hex');
 }
 
-/** The fingerprint of a fixture network folder, as the simulator computes it for an upload. */
-export function fingerprintFixture(network: string): string | undefined {
+/**
+ * The fingerprint of a fixture network folder, as the simulator computes it for an upload, or for
+ * a fork of it with `fork`'s elements deactivated (the files `POST snapshots:fork` would write).
+ */
+export function fingerprintFixture(network: string, fork?: RecordedAnswer['fork']): string | undefined {
   const root = path.join(FIXTURES_DIR, 'networks', network);
   try {
     statSync(root);
@@ -74,5 +94,5 @@ export function fingerprintFixture(network: string): string | undefined {
     }
   };
   walk('');
-  return fingerprintFiles(files);
+  return fingerprintFiles(fork ? forkFiles(files as SnapshotFiles, fork, []) : files);
 }

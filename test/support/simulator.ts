@@ -18,7 +18,9 @@ import {
   fingerprintFiles,
   fingerprintFixture,
   loadRecordedElements,
+  type RecordedAnswer,
 } from './recorded.js';
+import { DIFFERENTIAL_ONLY, diffRoutes, diffTables, emptyDifferential } from './sim-diff.js';
 
 /**
  * A fault injected into matching requests: an error answer, a dropped connection, a delay or no
@@ -189,6 +191,8 @@ const KNOWN_COLUMNS: Record<string, Array<[string, string, boolean]>> = {
   filterlinereachability: [['Sources', 'List<String>', true], ['Unreachable_Line', 'String', true], ['Unreachable_Line_Action', 'String', true], ['Blocking_Lines', 'List<String>', false], ['Different_Action', 'Boolean', false], ['Reason', 'String', false], ['Additional_Info', 'String', false]],
   ospfsessioncompatibility: [['Interface', 'Interface', true], ['VRF', 'String', true], ['IP', 'Ip', true], ['Area', 'Long', true], ['Remote_Interface', 'Interface', false], ['Remote_VRF', 'String', false], ['Remote_IP', 'Ip', false], ['Remote_Area', 'Long', false], ['Session_Status', 'String', false]],
   testfilters: [['Node', 'Node', true], ['Filter_Name', 'String', true], ['Flow', 'Flow', true], ['Action', 'String', false], ['Line_Content', 'String', false], ['Trace', 'List<TraceTree>', false]],
+  // SearchFiltersAnswerer's COLUMN_METADATA is testFilters' table.
+  searchfilters: [['Node', 'Node', true], ['Filter_Name', 'String', true], ['Flow', 'Flow', true], ['Action', 'String', false], ['Line_Content', 'String', false], ['Trace', 'List<TraceTree>', false]],
   reachability: [['Flow', 'Flow', true], ['Traces', 'Set<Trace>', false], ['TraceCount', 'Integer', false]],
   detectloops: [['Flow', 'Flow', true], ['Traces', 'Set<Trace>', false], ['TraceCount', 'Integer', false]],
   // Property questions have one column per property; these list the common ones, not all of them.
@@ -227,6 +231,8 @@ export class BatfishSimulator {
   /** `METHOD path` of every request as its headers arrived, before its body was read (`requests` logs it after). */
   readonly arrivals: string[] = [];
   readonly networks = new Map<string, Network>();
+  /** Snapshots a client deleted, with the work done on them (a bench still counts a deleted fork's work). */
+  readonly deletedSnapshots: Array<{ network: string; completed: Snapshot['completed'] }> = [];
   #work = new Map<string, WorkRecord>();
   #server: http.Server;
   #timer: NodeJS.Timeout | undefined;
@@ -234,7 +240,8 @@ export class BatfishSimulator {
   #templates: Record<string, string>;
   #templateByName = new Map<string, Record<string, unknown>>();
   #questionClasses = new Set<string>();
-  #fixtureFingerprints = new Map<string, string>();
+  /** `network\0deactivated` → the fingerprint of that fixture snapshot (computed when first needed). */
+  #fixtureFingerprints = new Map<string, string | undefined>();
   #faultUses = new Map<Fault, number>();
   /** Requests whose reply is not written yet. */
   readonly #open = new Set<LoggedRequest>();
@@ -247,10 +254,6 @@ export class BatfishSimulator {
   constructor(options: SimulatorOptions = {}) {
     this.options = options;
     this.#templates = this.#loadTemplates(options.templatesDir ?? path.join(FIXTURES_DIR, 'batfish-questions'));
-    for (const recorded of RECORDED_ANSWERS) {
-      const fp = fingerprintFixture(recorded.network);
-      if (fp) this.#fixtureFingerprints.set(recorded.network, fp);
-    }
     const handler = (req: IncomingMessage, res: ServerResponse): void => void this.#handle(req, res);
     this.#server = options.tls ? https.createServer({ key: options.tls.key, cert: options.tls.cert }, handler) : http.createServer(handler);
     this.#server.keepAliveTimeout = 1000;
@@ -520,6 +523,7 @@ export class BatfishSimulator {
       if (method === 'DELETE') {
         network.snapshots.delete(snapshot.name);
         snapshot.deleted = true;
+        this.deletedSnapshots.push({ network: network.name, completed: snapshot.completed });
         return new HttpReply(200);
       }
       throw new HttpReply(405, 'HTTP 405 Method Not Allowed');
@@ -952,12 +956,25 @@ export class BatfishSimulator {
         given[name] = variable.value;
       }
     }
-    let element = this.#answerElement(templateName, snapshot, given);
-    if (element && reference) {
-      const referenceSnapshot = network.snapshots.get(reference);
-      const referenceElement = referenceSnapshot && this.#answerElement(templateName, referenceSnapshot, given);
-      element = referenceElement ? diffTables(element, referenceElement) : undefined;
+    const referenceSnapshot = reference ? network.snapshots.get(reference) : undefined;
+    const notDifferential = DIFFERENTIAL_ONLY[templateName.toLowerCase()]?.notDifferential;
+    if (!reference && notDifferential) {
+      // The answerer's answer(snapshot) throws; Batfish writes the failure as the answer.
+      const error = `java.lang.IllegalStateException: ${notDifferential}`;
+      log.push(error);
+      snapshot.answers.set(
+        `${questionId}\0`,
+        JSON.stringify({
+          answerElements: [{ class: 'org.batfish.common.BatfishException$BatfishStackTrace', contents: { 0: STACK(error) } }],
+          question,
+          status: 'FAILURE',
+        }),
+      );
+      return error;
     }
+    const element = referenceSnapshot
+      ? this.#differentialElement(templateName, snapshot, referenceSnapshot, given)
+      : this.#answerElement(templateName, snapshot, given);
     if (!element) {
       const error = `org.batfish.common.BatfishException: the simulator has no answer shape for ${templateName}`;
       log.push(error);
@@ -979,16 +996,54 @@ export class BatfishSimulator {
     return undefined;
   }
 
+  /**
+   * The answer asked with a reference: a recording made on these two snapshots, else what Batfish
+   * computes from the two non-differential answers (TableDiff; the routes differential), or an
+   * empty table of a differential-only question.
+   */
+  #differentialElement(
+    question: string,
+    snapshot: Snapshot,
+    reference: Snapshot,
+    given: Record<string, unknown>,
+  ): Record<string, unknown> | undefined {
+    const recorded = this.#recorded(question, snapshot, given, reference);
+    if (recorded) return recorded;
+    const key = question.toLowerCase();
+    if (DIFFERENTIAL_ONLY[key]) return emptyDifferential(key);
+    const mine = this.#answerElement(question, snapshot, given);
+    const theirs = this.#answerElement(question, reference, given);
+    if (!mine || !theirs) return undefined;
+    return key === 'routes' && (given.rib === undefined || String(given.rib).toLowerCase() === 'main') ? diffRoutes(mine, theirs) : diffTables(mine, theirs);
+  }
+
+  /** The recording of this question and parameters on this snapshot (and this reference, if asked with one). */
+  #recorded(question: string, snapshot: Snapshot, given: Record<string, unknown>, reference?: Snapshot): Record<string, unknown> | undefined {
+    const match = RECORDED_ANSWERS.find(
+      (r) =>
+        r.question.toLowerCase() === question.toLowerCase() &&
+        this.#fixtureFingerprint(r.network, r.fork) === snapshot.fingerprint &&
+        (reference
+          ? r.reference !== undefined && this.#fixtureFingerprint(r.reference, r.referenceFork) === reference.fingerprint
+          : r.reference === undefined) &&
+        sameParameters(r.parameters, given),
+    );
+    if (!match) return undefined;
+    const element = loadRecordedElements(match.file)[0]!;
+    return { excludedRows: [], warnings: [], ...element };
+  }
+
+  #fixtureFingerprint(network: string, fork?: RecordedAnswer['fork']): string | undefined {
+    const key = `${network}\0${fork ? deactivationKeyOf(fork) : ''}`;
+    if (!this.#fixtureFingerprints.has(key)) this.#fixtureFingerprints.set(key, fingerprintFixture(network, fork));
+    return this.#fixtureFingerprints.get(key);
+  }
+
   /** A recorded answer for this snapshot and these parameters, or an empty table of the right shape. */
   #answerElement(question: string, snapshot: Snapshot, given: Record<string, unknown>): Record<string, unknown> | undefined {
-    const candidates = RECORDED_ANSWERS.filter((r) => r.question.toLowerCase() === question.toLowerCase());
-    const match = candidates.find(
-      (r) => this.#fixtureFingerprints.get(r.network) === snapshot.fingerprint && sameParameters(r.parameters, given),
-    );
-    if (match) {
-      const element = loadRecordedElements(match.file)[0]!;
-      return { excludedRows: [], warnings: [], ...element };
-    }
+    const recorded = this.#recorded(question, snapshot, given);
+    if (recorded) return recorded;
+    const candidates = RECORDED_ANSWERS.filter((r) => r.question.toLowerCase() === question.toLowerCase() && r.reference === undefined);
     let columns: unknown[] | undefined;
     const shape = candidates[0];
     if (shape) {
@@ -1048,43 +1103,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ba
   return sim;
 }
 
-/**
- * The table Batfish returns for a question asked differentially (PROTOCOL.md 4.5): key columns
- * kept, each value column X as Snapshot_X and Reference_X, and a KeyPresence column.
- */
-function diffTables(current: Record<string, unknown>, reference: Record<string, unknown>): Record<string, unknown> {
-  type Column = { name: string; schema: string; isKey: boolean; isValue: boolean; description?: string };
-  const columns = (current.metadata as { columnMetadata: Column[] }).columnMetadata;
-  const keys = columns.filter((c) => c.isKey);
-  const values = columns.filter((c) => !c.isKey && c.isValue);
-  const keyOf = (row: Record<string, unknown>): string => JSON.stringify(keys.map((k) => row[k.name] ?? null));
-  const index = (rows: unknown) => new Map((rows as Array<Record<string, unknown>>).map((r) => [keyOf(r), r]));
-  const mine = index(current.rows);
-  const theirs = index(reference.rows);
-  const rows: Array<Record<string, unknown>> = [];
-  for (const key of new Set([...mine.keys(), ...theirs.keys()])) {
-    const a = mine.get(key);
-    const b = theirs.get(key);
-    const base = a ?? b!;
-    const row: Record<string, unknown> = Object.fromEntries(keys.map((k) => [k.name, base[k.name] ?? null]));
-    row.KeyPresence = a && b ? 'In both' : a ? 'Only in Snapshot' : 'Only in Reference';
-    for (const v of values) {
-      row[`Snapshot_${v.name}`] = a?.[v.name] ?? null;
-      row[`Reference_${v.name}`] = b?.[v.name] ?? null;
-    }
-    if (a && b && values.every((v) => JSON.stringify(a[v.name]) === JSON.stringify(b[v.name]))) continue;
-    rows.push(row);
-  }
-  const columnMetadata: Column[] = [
-    ...keys,
-    { name: 'KeyPresence', schema: 'String', isKey: false, isValue: false, description: 'Whether the key is present in both snapshots' },
-    ...values.flatMap((v) => [
-      { ...v, name: `Snapshot_${v.name}`, isKey: false },
-      { ...v, name: `Reference_${v.name}`, isKey: false },
-    ]),
-  ];
-  const summary = { notes: `Found ${rows.length} results`, numFailed: 0, numPassed: 0, numResults: rows.length };
-  return { class: 'org.batfish.datamodel.table.TableAnswerElement', excludedRows: [], metadata: { columnMetadata }, rows, summary, warnings: [] };
+/** What a fork deactivates, order-free, as a text key. */
+function deactivationKeyOf(fork: NonNullable<RecordedAnswer['fork']>): string {
+  return JSON.stringify(sortKeys({
+    nodes: [...(fork.deactivateNodes ?? [])].sort(),
+    interfaces: (fork.deactivateInterfaces ?? []).map((i) => `${i.hostname}[${i.interface}]`).sort(),
+    links: (fork.deactivateLinks ?? []).map((l) => JSON.stringify(sortKeys(l))).sort(),
+  }));
 }
 
 /** parseWarning has two shapes: warnings grouped (the default) or one row per line. */

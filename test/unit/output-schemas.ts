@@ -21,6 +21,7 @@ export const OUTPUT_SCHEMAS = [
   'netq-sites.schema.json',
   'netq-questions.schema.json',
   'netq-question-parameters.schema.json',
+  'netq-impact.schema.json',
 ] as const;
 export type OutputSchema = (typeof OUTPUT_SCHEMAS)[number];
 

@@ -7,7 +7,7 @@
 import { isObject, type TableAnswer } from '../../batfish/answer.js';
 import { flowChanges, ipIn, startOf, type FlowChange } from '../impact/changes.js';
 import type { CheckSpec, FindingLocation, ForkSpec, QuestionAsk } from '../model.js';
-import { column, evidence, fileLinesOf, fileLocation, given, globRegExp, json, text } from './helpers.js';
+import { column, evidence, fileLinesOf, fileLocation, given, globRegExp, json, siteFile, text } from './helpers.js';
 import { variables, type CheckKind, type FindingDraft, type NamedAsks, type OwnOption, type SiteContext } from './types.js';
 
 const REACH_VARIABLES = ['headers', 'pathConstraints', 'ignoreFilters', 'maxTraces'];
@@ -255,12 +255,16 @@ export function filterLineLocation(
   filter: string,
   content: string,
   site: SiteContext,
+  /** The node the filter is on: narrows filters of the same name on several nodes to its file. */
+  node?: string,
 ): FindingLocation | null {
   if (!defined || !column(defined, 'Structure_Name')) return null;
-  const spans = defined.rows
+  let spans = defined.rows
     .filter((r) => text(defined, r, 'Structure_Name') === filter)
     .flatMap((r) => fileLinesOf(r.Source_Lines))
     .filter((fl) => fl.filename);
+  const own = node === undefined ? undefined : nodeFile(site, node);
+  if (spans.length > 1 && own) spans = spans.filter((s) => siteFile(site, s.filename) === own.file);
   if (spans.length !== 1) return null;
   const span = spans[0]!;
   const lines = site.lines?.(span.filename);

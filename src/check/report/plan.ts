@@ -14,7 +14,7 @@ export function formatCheckPlan(plans: Array<SitePlan | { site: string; error: s
     const forkQuestions = plan.forks.reduce((n, f) => n + f.questions.length, 0);
     questions += plan.questions.length + forkQuestions;
     forks += plan.forks.length;
-    lines.push(`${printable(plan.site)} (snapshot ${printable(plan.snapshot)}): ${plan.questions.length} question(s), ${plan.forks.length} fork(s) × their questions = ${forkQuestions}`);
+    lines.push(`${printable(plan.site)}${plan.role === 'base' ? ' base' : ''} (snapshot ${printable(plan.snapshot)}): ${plan.questions.length} question(s), ${plan.forks.length} fork(s) × their questions = ${forkQuestions}`);
     for (const q of plan.questions) lines.push(`  ask ${printable(q)}`);
     for (const f of plan.forks) {
       lines.push(`  fork ${printable(f.snapshot)}: ${printable(f.deactivates)} down`);
