@@ -7,7 +7,8 @@
 import type { TableAnswer } from '../batfish/answer.js';
 import { askKey, planFollowUps, planQuestions } from '../check/engine.js';
 import type { CheckSpec, QuestionAsk } from '../check/model.js';
-import { ExitCode, NetqError, toNetqError } from '../errors.js';
+import { ExitCode, InputError, NetqError, toNetqError } from '../errors.js';
+import { namedIpNodes, resolveNamedIps } from '../check/impact/names.js';
 import type { BatfishConnection } from './provider.js';
 import { describeDeactivation, forkName } from './site-forks.js';
 import { SiteRun, type RunDeps, type SnapshotSettings } from './site-run.js';
@@ -57,13 +58,28 @@ export async function askChecks(
   const run = await SiteRun.open(batfish, site, reference, settings, deps, deadline, ahead.filter((q) => q !== undefined));
   const durations = new Map<string, number>();
   const answers = new Map<string, TableAnswer | NetqError>();
+  // Node names in a flow scope, resolved once per side compared with (see check/impact/names.ts).
+  const owners = new Map<string, Promise<TableAnswer>>();
+  const scoped = async (ask: QuestionAsk): Promise<Record<string, unknown>> => {
+    const names = ask.question === 'differentialReachability' ? namedIpNodes(ask.parameters) : [];
+    if (!names.length) return ask.parameters;
+    const on = ask.fork || !reference ? site : reference;
+    if (!owners.has(on.snapshot)) owners.set(on.snapshot, run.ask('ipOwners', {}, { snapshot: on.snapshot, reference: null }).then((r) => r.answer));
+    const { parameters, unresolved } = resolveNamedIps(ask.parameters, await owners.get(on.snapshot)!);
+    if (unresolved.length) {
+      throw new InputError(`the flow scope names ${unresolved.join(', ')}, which has no active interface address on ${on === site ? 'the snapshot' : 'the base'} (${on.snapshot})`, {
+        hint: 'name the addresses instead (e.g. dstIps: 10.0.0.5), or a node that has them; netq resolves node names on the side the change is compared with and sends the addresses to both',
+      });
+    }
+    return parameters;
+  };
   const askOne = async (ask: QuestionAsk): Promise<void> => {
     const started = deps.clock.now();
     try {
       const target = ask.fork
         ? { snapshot: await run.fork(ask.fork), reference: site.snapshot }
         : { reference: ask.against === 'base' && reference ? reference.snapshot : null };
-      answers.set(askKey(ask), (await run.ask(ask.question, ask.parameters, target)).answer);
+      answers.set(askKey(ask), (await run.ask(ask.question, await scoped(ask), target)).answer);
     } catch (error) {
       answers.set(askKey(ask), toNetqError(error));
     }

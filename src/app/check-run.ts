@@ -128,7 +128,24 @@ async function checkSite(
   try {
     const context = siteContext(name, dirFromCwd, site, base?.prepared !== undefined);
     const first = firstConfigOf(site.scan);
-    const head = await evaluate(batfish, site, base?.prepared, checks, context, request, deps);
+    // A site the base does not have is new: checks of what the change does have nothing to compare
+    // it with, and are skipped (saying so) rather than failing the gate.
+    const isNew = base !== undefined && base.prepared === undefined;
+    const compared = isNew ? checks.filter((c) => kindByName(c.check)?.needsBase) : [];
+    const head = await evaluate(batfish, site, base?.prepared, isNew ? checks.filter((c) => !compared.includes(c)) : checks, context, request, deps);
+    for (const c of compared) {
+      head.results.push({
+        name: c.name,
+        kind: c.check,
+        site: name,
+        status: 'skipped',
+        severity: c.severity,
+        findings: 0,
+        durationMs: 0,
+        error: { message: `${name} is new: the base (${describeBase(request.base!)}) has no such site, so there is nothing to compare it with`, exitCode: 0 },
+        questions: [],
+      });
+    }
     let findings = head.findings;
     let fixed: Finding[] = [];
     let basePlan: SitePlan | undefined;
@@ -167,6 +184,10 @@ async function checkSite(
   } finally {
     await base?.dispose();
   }
+}
+
+function describeBase(base: CheckBase): string {
+  return base.kind === 'ref' ? base.ref : base.dir;
 }
 
 /** What the kinds know of a site: where its files are, their lines (read when a kind asks), whether it has a base. */

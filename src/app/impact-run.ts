@@ -8,6 +8,7 @@
 import type { TableAnswer } from '../batfish/answer.js';
 import { buildImpactReport, IMPACT_PARTS, IMPACT_QUESTIONS, siteImpact, type ImpactAnswers, type ImpactReport, type SiteImpact } from '../check/impact/report.js';
 import { filterChanges } from '../check/impact/changes.js';
+import { namedIpNodes, resolveNamedIps } from '../check/impact/names.js';
 import { BatfishUnreachableError, ExitCode, InputError, NetqError, toNetqError } from '../errors.js';
 import { NETQ_VERSION } from '../version.js';
 import { baseSnapshot, ReportPaths, siteContext, type CheckBase } from './check-run.js';
@@ -107,7 +108,8 @@ async function impactOfSite(
         IMPACT_PARTS.map(async (part) => {
           const question = IMPACT_QUESTIONS[part];
           try {
-            answers[part] = (await run.ask(question, part === 'flows' ? request.reach : {}, { reference: reference.snapshot })).answer;
+            const parameters = part === 'flows' ? await flowScope(run, request.reach, reference) : {};
+            answers[part] = (await run.ask(question, parameters, { reference: reference.snapshot })).answer;
           } catch (error) {
             if (error instanceof BatfishUnreachableError) throw error;
             const e = toNetqError(error);
@@ -136,6 +138,22 @@ async function impactOfSite(
   } finally {
     await base.dispose();
   }
+}
+
+/**
+ * The flow scope with node names (`--dst-ips server2`) replaced by that node's addresses on the
+ * base, so both sides are asked about the same flows (Batfish would resolve the name on the head).
+ */
+async function flowScope(run: SiteRun, reach: Record<string, unknown>, base: PreparedSnapshot): Promise<Record<string, unknown>> {
+  if (!namedIpNodes(reach).length) return reach;
+  const owners = (await run.ask('ipOwners', {}, { snapshot: base.snapshot, reference: null })).answer;
+  const { parameters, unresolved } = resolveNamedIps(reach, owners);
+  if (unresolved.length) {
+    throw new InputError(`the flow scope names ${unresolved.join(', ')}, which has no active interface address on the base (${base.snapshot})`, {
+      hint: 'give the addresses instead (--dst-ips 10.0.0.5), or a node the base has',
+    });
+  }
+  return parameters;
 }
 
 /** A node name as a node specifier that names exactly it (`/^name$/`; names with odd characters quoted). */

@@ -172,3 +172,42 @@ describe('the four impact kinds in the gate', () => {
     for (const fork of forks) assert.ok(deleted.includes(fork), `${fork} deleted`);
   });
 });
+
+describe('node names in a flow scope', () => {
+  it('are resolved on the snapshot a fork is compared with, and every fork is asked about those addresses', async () => {
+    const checks = path.join(repo, 'n1-host2.yaml');
+    writeFileSync(checks, 'version: 1\nchecks:\n  - name: host2 reachable with any router down\n    check: survives-single-failure\n    with: { headers: { dstIps: host2 }, elements: [as2dist1, as2dist2] }\n');
+    const from = sim.requests.length;
+    const head = path.join(FIXTURES_DIR, 'networks', 'example-live-change');
+    const run = await netq(['check', '--snapshot-dir', head, '--checks', checks, '--format', 'json']);
+    assert.equal(run.code, 0, run.stderr);
+    const asked = sim.requests
+      .slice(from)
+      .filter((r) => r.method === 'PUT' && /\/questions\//.test(r.path) && /differentialReachability/i.test(r.path))
+      .map((r) => (JSON.parse(r.bodyText!) as { instance: { variables: { headers?: { value?: { dstIps?: string } } } } }).instance.variables.headers?.value?.dstIps);
+    assert.ok(asked.length >= 1);
+    assert.deepEqual([...new Set(asked)], ['2.128.1.101']);
+    writeFileSync(checks, 'version: 1\nchecks:\n  - name: nobody\n    check: survives-single-failure\n    with: { headers: { dstIps: server9 }, elements: [as2dist1] }\n');
+    const missing = await netq(['check', '--snapshot-dir', head, '--checks', checks, '--format', 'json']);
+    // A scope naming what the network does not have is the checks file's mistake: exit 2, the check in error.
+    assert.equal(missing.code, 2, missing.stderr);
+    assert.match(missing.stdout, /names server9, which has no active interface address on the snapshot/);
+  });
+});
+
+describe('a site the base does not have', () => {
+  it('is new: the checks of what the change does are skipped, saying so, and the gate does not fail for it', async () => {
+    cpSync(path.join(FIXTURES_DIR, 'networks', 'example-live'), path.join(repo, 'regions', 'lab', 'new'), { recursive: true });
+    git(repo, 'add', '-A');
+    git(repo, 'commit', '-q', '-m', 'a new site');
+    writeFileSync(path.join(repo, 'new-site.yaml'), 'version: 1\nchecks:\n  - name: nothing else changes\n    check: no-reachability-change\n');
+    const run = await netq(['check', '-r', 'lab', '-s', 'new', '--checks', 'new-site.yaml', '--base-ref', 'HEAD~1', '--format', 'json']);
+    assert.equal(run.code, 0, run.stderr);
+    const report = JSON.parse(run.stdout) as { checks: Array<{ status: string; error: { message: string } | null }> };
+    assert.deepEqual(report.checks.map((c) => c.status), ['skipped']);
+    assert.match(report.checks[0]!.error!.message, /lab\/new is new: the base \(HEAD~1\) has no such site/);
+    const impact = await netq(['impact', '-r', 'lab', '-s', 'new', '--base-ref', 'HEAD~1']);
+    assert.equal(impact.code, 2, impact.stderr);
+    assert.match(impact.stdout, /could not compare: lab\/new is not in the base \(git ref HEAD~1\)/);
+  });
+});

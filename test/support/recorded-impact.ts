@@ -31,6 +31,7 @@ export const IMPACT_RECORDINGS: RecordedAnswer[] = [
   { question: 'definedStructures', network: HEAD, parameters: { nodes: 'as2dept1' }, file: 'definedStructures__example-live-change__nodes-as2dept1.json' },
   { question: 'definedStructures', network: BASE, parameters: { nodes: 'as2dept1' }, file: 'definedStructures__example-live__nodes-as2dept1.json' },
   { question: 'bgpEdges', network: HEAD, parameters: {}, file: 'bgpEdges__example-live-change__all.json' },
+  { question: 'ipOwners', network: HEAD, parameters: {}, file: 'ipOwners__example-live-change__all.json' },
   down(HEAD, 'as2dist1'),
   down(HEAD, 'as2dept1'),
   down(BASE, 'as2dept1'),
