@@ -104,6 +104,10 @@ async function impactOfSite(
     const answers: ImpactAnswers = {};
     const failed: SiteImpact['failed'] = [];
     try {
+      // Which interfaces Batfish leaves out as management ones (said in the report, not a part).
+      const interfaces = run
+        .ask('interfaceProperties', { properties: 'VRF' }, { reference: null })
+        .then((r) => r.answer, () => undefined);
       await Promise.all(
         IMPACT_PARTS.map(async (part) => {
           const question = IMPACT_QUESTIONS[part];
@@ -117,6 +121,7 @@ async function impactOfSite(
           }
         }),
       );
+      answers.interfaces = await interfaces;
       // Where each changed filter is written, in the head and in the base.
       const nodes = answers.filters ? [...new Set(filterChanges(answers.filters).map((f) => f.node))].sort() : [];
       if (nodes.length) {

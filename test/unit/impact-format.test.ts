@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { impactAsCheckReport, impactGraph, renderImpact } from '../../src/check/impact/format.js';
-import { buildImpactReport, type SiteImpact } from '../../src/check/impact/report.js';
+import { buildImpactReport, managementInterfaces, siteImpact, type SiteImpact } from '../../src/check/impact/report.js';
 import { validateSarif } from './check-report-readers.js';
 import { assertValid, renderDot } from './output-schemas.js';
 
@@ -125,5 +125,30 @@ describe('netq impact formats', () => {
     assert.equal(checks.exitCode, 0);
     assert.equal(checks.findings.length, 6);
     assert.ok(checks.findings.every((f) => f.baseline === 'new'));
+  });
+});
+
+describe('management interfaces', () => {
+  it('are named as Batfish deactivates them (by interface name or VRF), and the report says they are not compared', () => {
+    const answer = {
+      columns: [
+        { name: 'Interface', schema: 'Interface', isKey: true, isValue: false, description: '' },
+        { name: 'VRF', schema: 'String', isKey: false, isValue: true, description: '' },
+      ],
+      rows: [
+        { Interface: { hostname: 'r1', interface: 'mgmt0' }, VRF: 'default' },
+        { Interface: { hostname: 'r1', interface: 'Ethernet1' }, VRF: 'MGMT' },
+        { Interface: { hostname: 'r2', interface: 'fxp0' }, VRF: 'default' },
+        { Interface: { hostname: 'r2', interface: 'GigabitEthernet0/0' }, VRF: 'default' },
+        { Interface: { hostname: 'r2', interface: 'Management1' }, VRF: 'default' },
+        { Interface: { hostname: 'r2', interface: 'xmgmt' }, VRF: 'default' },
+      ],
+      summary: { numFailed: 0, numPassed: 0, numResults: 6 },
+      warnings: [],
+    };
+    assert.deepEqual(managementInterfaces(answer), ['r1[Ethernet1]', 'r1[mgmt0]', 'r2[Management1]', 'r2[fxp0]']);
+    const context = { site: 's', dirFromCwd: '.', files: [] };
+    const impact = siteImpact({ site: 's', dir: '.', network: null, snapshot: 'a', baseSnapshot: 'b' }, { interfaces: answer }, [], context, context);
+    assert.match(impact.notes.join('\n'), /Batfish leaves 4 management interface\(s\) out of the analysis \(r1\[Ethernet1\], r1\[mgmt0\], r2\[Management1\], r2\[fxp0\]/);
   });
 });

@@ -80,11 +80,30 @@ export interface ImpactReport {
 export type ImpactAnswers = Partial<Record<ImpactPart, TableAnswer>> & {
   /** definedStructures of the head and of the base, for the filters' lines. */
   defined?: TableAnswer;
+  /** interfaceProperties (VRF) of the head: which interfaces Batfish ignores as management ones. */
+  interfaces?: TableAnswer;
   baseDefined?: TableAnswer;
 };
 
-/** Changes to interfaces whose name says management (Batfish leaves some out of the data plane). */
-const MANAGEMENT = /^(mgmt|management|fxp0|em0|me0|ma\d)/i;
+/**
+ * Batfish's own test of a management interface (`Batfish.processManagementInterfaces`, applied
+ * while `ignoremanagementinterfaces` is on, its default): by interface name, or by VRF name.
+ */
+const MANAGEMENT_INTERFACE = /^(mgmt|management|fxp0|em0|me0|vme|wlan-ap|eth\d+-mgmt\d+)/i;
+const MANAGEMENT_VRF = /^(mgmt|management)/i;
+
+/** The interfaces Batfish deactivates as management ones, from interfaceProperties (Interface, VRF). */
+export function managementInterfaces(interfaces: TableAnswer | undefined): string[] {
+  if (!interfaces) return [];
+  const found: string[] = [];
+  for (const row of interfaces.rows) {
+    const iface = isObject(row.Interface) ? row.Interface : undefined;
+    const name = iface ? String(iface.interface ?? '') : '';
+    const vrf = typeof row.VRF === 'string' ? row.VRF : '';
+    if (name && (MANAGEMENT_INTERFACE.test(name) || MANAGEMENT_VRF.test(vrf))) found.push(`${String(iface!.hostname ?? '')}[${name}]`);
+  }
+  return found.sort();
+}
 
 /** One site's impact from its answers (pure). `base` locates the base's filter lines. */
 export function siteImpact(
@@ -105,9 +124,10 @@ export function siteImpact(
   const sessions = rows('sessions', 'Node');
   const edges = rows('edges', 'Interface');
   const ips = rows('ips', 'Node');
-  const management = [...edges.map((e) => e.key.Interface ?? ''), ...ips.map((i) => i.key.Interface ?? '')].filter((i) => MANAGEMENT.test(interfaceOf(i)));
+  const management = managementInterfaces(answers.interfaces);
   if (management.length) {
-    notes.push(`${management.length} change(s) are on management interfaces (${[...new Set(management)].slice(0, 3).join(', ')}): Batfish may leave such interfaces out of the data plane, so flows through them are not analysed`);
+    const shown = management.length > 5 ? `${management.slice(0, 5).join(', ')} and ${management.length - 5} more` : management.join(', ');
+    notes.push(`Batfish leaves ${management.length} management interface(s) out of the analysis (${shown}: by name or VRF, its ignoremanagementinterfaces default): flows from, to or through them are not compared`);
   }
   const filters = answers.filters
     ? filterChanges(answers.filters).map((f) => ({
@@ -132,7 +152,6 @@ function stopNode(traces: unknown[], start: string): string {
 
 /** `r1[Gi0/0]` → `r1`; a plain node name stays. */
 const nodeOf = (value: string): string => value.replace(/\[.*$/, '');
-const interfaceOf = (value: string): string => value.replace(/^[^[]*\[/, '').replace(/\]$/, '');
 
 /** The report of a run over sites (pure). */
 export function buildImpactReport(input: Pick<ImpactReport, 'netqVersion' | 'batfishVersion' | 'base' | 'sites'>): ImpactReport {
