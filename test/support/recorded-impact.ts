@@ -8,7 +8,8 @@ import type { RecordedAnswer } from './recorded.js';
 
 const HEAD = 'example-live-change';
 const BASE = 'example-live';
-const TELNET_FROM_HOST2 = { nodes: 'as2dept1', filters: 'RESTRICT_HOST_TRAFFIC_IN', headers: { srcIps: '2.128.1.0/24', dstPorts: '23', ipProtocols: ['TCP'] } };
+const TELNET_FROM_HOST2 = { nodes: 'as2dept1', headers: { srcIps: '2.128.1.0/24', dstPorts: '23', ipProtocols: ['TCP'] } };
+const SEARCH_FILTERS_FILE = 'searchFilters__example-live-change__vs-example-live__invert-telnet-host2.json';
 
 const against = (question: string, file: string, parameters: Record<string, unknown> = {}): RecordedAnswer => ({ question, network: HEAD, reference: BASE, parameters, file });
 const down = (network: string, node: string): RecordedAnswer => ({
@@ -27,7 +28,9 @@ export const IMPACT_RECORDINGS: RecordedAnswer[] = [
   against('layer3Edges', 'layer3Edges__example-live-change__vs-example-live__default.json'),
   against('ipOwners', 'ipOwners__example-live-change__vs-example-live__default.json'),
   against('compareFilters', 'compareFilters__example-live-change__vs-example-live__default.json'),
-  against('searchFilters', 'searchFilters__example-live-change__vs-example-live__invert-telnet-host2.json', { ...TELNET_FROM_HOST2, invertSearch: true }),
+  // The same answer with or without filters naming the ACL: no other filter of as2dept1 changed.
+  against('searchFilters', SEARCH_FILTERS_FILE, { ...TELNET_FROM_HOST2, invertSearch: true }),
+  against('searchFilters', SEARCH_FILTERS_FILE, { ...TELNET_FROM_HOST2, filters: 'RESTRICT_HOST_TRAFFIC_IN', invertSearch: true }),
   { question: 'definedStructures', network: HEAD, parameters: { nodes: 'as2dept1' }, file: 'definedStructures__example-live-change__nodes-as2dept1.json' },
   { question: 'definedStructures', network: BASE, parameters: { nodes: 'as2dept1' }, file: 'definedStructures__example-live__nodes-as2dept1.json' },
   { question: 'bgpEdges', network: HEAD, parameters: {}, file: 'bgpEdges__example-live-change__all.json' },
