@@ -16,7 +16,7 @@ abstract class ImpactFlags extends NetqCommand {
   baseDir = Option.String('--base-dir', { description: 'Compare with this copy of the snapshot (with --all: a regions folder of the same layout)' });
   format = Option.String('--format,-f', { description: `Output format (any case): ${IMPACT_FORMATS.join(', ')} (default table)` });
   srcIps = Option.String('--src-ips', { description: 'Only flows from these addresses (Batfish IP specifier, e.g. 10.0.0.0/8)' });
-  dstIps = Option.String('--dst-ips', { description: 'Only flows to these addresses (Batfish IP specifier; a name like server2 is resolved on both snapshots)' });
+  dstIps = Option.String('--dst-ips', { description: 'Only flows to these addresses (Batfish IP specifier; a node name like server2 is resolved once, on the base, and its addresses asked on both sides)' });
   ipProtocols = Option.String('--ip-protocols', { description: 'Only flows of these protocols (e.g. tcp,udp)' });
   dstPorts = Option.String('--dst-ports', { description: 'Only flows to these ports (e.g. 22,80-443)' });
   start = Option.String('--start', { description: 'Only flows that start here (Batfish location specifier, e.g. as2dept1 or @enter(r1[Gi0/0]))' });
@@ -39,8 +39,8 @@ export class ImpactCommand extends Verbose(BatfishFlags(SiteFlags(ImpactFlags)))
       lines responsible on both sides, from definedStructures).
 
       \`--src-ips\`, \`--dst-ips\`, \`--ip-protocols\`, \`--dst-ports\`, \`--start\` and \`--end\`
-      narrow the flows analysed (Batfish's default: every flow from every source). Names in them
-      are resolved by Batfish on both snapshots.
+      narrow the flows analysed (Batfish's default: every flow from every source). A node name in
+      --src-ips or --dst-ips is resolved once, on the base, and its addresses asked on both sides.
 
       Formats: table, json (schemas/netq-impact.schema.json), markdown (a merge-request comment
       with a mermaid picture of what changed), mermaid or dot (the picture alone), sarif and
@@ -61,7 +61,8 @@ export class ImpactCommand extends Verbose(BatfishFlags(SiteFlags(ImpactFlags)))
     if (!format) throw new InputError(`--format ${printable(this.format ?? '')}: unknown format`, { hint: `use one of: ${IMPACT_FORMATS.join(', ')}` });
     const request = await this.request();
     const report = await this.withProgress((onEvent, deps) => runImpact(this.context.batfish, { ...request, paths: new ReportPaths(this.context.cwd, (text) => onEvent({ type: 'warning', text })) }, deps));
-    await this.print(report, format);
+    const exitCode = this.exitCode(report);
+    await this.print(report, format, exitCode);
     const s = report.summary;
     this.note(`netq: impact: ${s.sites} site(s): ${s.changes} change(s) (${s.flows} flow groups, ${s.routes} routes, ${s.sessions} sessions, ${s.edges} links, ${s.ips} addresses, ${s.filters} filter lines)${s.failed ? `, ${s.failed} failed` : ''}; exit ${this.exitCode(report)}`);
     return this.exitCode(report);
@@ -72,12 +73,12 @@ export class ImpactCommand extends Verbose(BatfishFlags(SiteFlags(ImpactFlags)))
     return this.failOnChange && !impactIsEmpty(report) ? ExitCode.findings : 0;
   }
 
-  private async print(report: Awaited<ReturnType<typeof runImpact>>, format: ImpactFormat): Promise<void> {
+  private async print(report: Awaited<ReturnType<typeof runImpact>>, format: ImpactFormat, exitCode: number): Promise<void> {
     const rendered = renderImpact(report, format, { terminal: this.terminal() });
     const summaryFile = this.context.env.GITHUB_STEP_SUMMARY;
     if (rendered.stepSummary !== null && summaryFile) await appendReportFile(summaryFile, rendered.stepSummary, `GITHUB_STEP_SUMMARY (${printable(summaryFile)})`);
     const text = rendered.text && !rendered.text.endsWith('\n') ? `${rendered.text}\n` : rendered.text;
-    await this.emit({ stdout: text, stderr: '', exitCode: 0 });
+    await this.emit({ stdout: text, stderr: '', exitCode });
   }
 
   /** The flags, checked, as the run's request: everything refused before anything is uploaded. */
@@ -88,6 +89,10 @@ export class ImpactCommand extends Verbose(BatfishFlags(SiteFlags(ImpactFlags)))
       throw new InputError('impact needs a base to compare with', { hint: 'give --base-ref REF (e.g. HEAD~1 or origin/main), --base-dir DIR, or --reference REGION/SITE' });
     }
     if (named.length > 1) throw new InputError(`${named.join(' and ')} both name a base`, { hint: 'give one of them' });
+    for (const [flag, value] of [['--base-dir', this.baseDir], ['--reference-dir', this.referenceDir]] as const) {
+      if (value !== undefined && !value.trim()) throw new InputError(`${flag} is empty`, { hint: `give the folder to compare with, or --base-ref REF` });
+    }
+    if (this.all && this.referenceDir !== undefined) throw new InputError('--all cannot be combined with --reference or --reference-dir', { hint: 'compare every site with --base-ref REF or --base-dir REGIONS_DIR' });
     let base: ImpactBase;
     if (this.baseRef !== undefined) {
       checkRef(this.baseRef, '--base-ref');
@@ -121,7 +126,10 @@ export class ImpactCommand extends Verbose(BatfishFlags(SiteFlags(ImpactFlags)))
     const ports = given('--dst-ports', this.dstPorts);
     if (src) headers.srcIps = src;
     if (dst) headers.dstIps = dst;
-    if (protocols) headers.ipProtocols = protocols.split(',').map((p) => p.trim()).filter(Boolean);
+    if (protocols) {
+      headers.ipProtocols = protocols.split(',').map((p) => p.trim()).filter(Boolean);
+      if (!(headers.ipProtocols as string[]).length) throw new InputError('--ip-protocols names no protocol', { hint: 'e.g. --ip-protocols tcp,udp, or leave it out for every protocol' });
+    }
     if (ports) headers.dstPorts = ports;
     const paths: Record<string, unknown> = {};
     const start = given('--start', this.start);

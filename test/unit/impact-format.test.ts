@@ -106,6 +106,16 @@ describe('netq impact formats', () => {
     assert.ok(github.stepSummary && !github.stepSummary.includes('<script>'));
   });
 
+  it('a hostile site name never starts a line of the table, and markdown escapes each text once', () => {
+    const text = renderImpact(report([site({ site: '::error::x\n::warning::y' })]), 'table').text;
+    for (const line of text.split('\n')) assert.doesNotMatch(line, /^::/, line);
+    const markdown = renderImpact(report([site()]), 'markdown').text;
+    // The flow text's `->` is one entity, not an entity with a word joiner inside it.
+    assert.match(markdown, /49152-&gt;10\.9\.0\.1/);
+    assert.doesNotMatch(markdown, /&\u2060/);
+    assert.match(markdown, /stroke:#c62828/);
+  });
+
   it('the picture draws the changed session red, the removed link once, and the lost flows to where they stop; DOT renders', () => {
     const edges = impactGraph(site());
     assert.deepEqual(

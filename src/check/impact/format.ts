@@ -7,7 +7,7 @@
  */
 import { fingerprint, buildReport } from '../engine.js';
 import type { CheckReport, CheckResult, Finding, FindingLocation } from '../model.js';
-import { md, noReferences } from '../report/markdown.js';
+import { md } from '../report/markdown.js';
 import { renderCheckGithub } from '../report/github.js';
 import { renderCheckSarif } from '../report/sarif.js';
 import { renderJson, renderText, type TerminalInfo } from '../../render/index.js';
@@ -82,7 +82,8 @@ export function renderImpactTable(report: ImpactReport, terminal: TerminalInfo):
   if (impactIsEmpty(report)) return `${emptyImpactLine(report)}\n`;
   const out: string[] = [];
   for (const site of report.sites) {
-    out.push(printable(siteHeading(site, report)));
+    // One line, never starting with `::` (a CI log would read a workflow command there).
+    out.push(`== ${printable(siteHeading(site, report)).replace(/[\r\n]+/g, ' ')} ==`);
     if (site.error) out.push(`  could not compare: ${printable(site.error.message)}`);
     for (const part of IMPACT_PARTS) {
       const rows = partRows(site, part);
@@ -113,7 +114,9 @@ export function impactGraph(site: SiteImpact): SessionEdge[] {
   const edges: SessionEdge[] = [];
   for (const s of site.sessions) {
     const after = s.values.find((v) => /status/i.test(v.column))?.after ?? '';
-    const remote = s.key.Remote_Node || s.key.Remote_IP || '?';
+    // Remote_Node is a value column: the node the session reached before (or reaches now), else its IP.
+    const remoteNode = s.values.find((v) => v.column === 'Remote_Node');
+    const remote = s.key.Remote_Node || remoteNode?.before || remoteNode?.after || s.key.Remote_IP || '?';
     const up = s.change !== 'removed' && /^(ESTABLISHED|UNIQUE_MATCH|DYNAMIC_MATCH)$/.test(after);
     edges.push({ node: bare(s.key.Node ?? '?'), remote: bare(remote), status: s.change === 'removed' ? 'session gone' : after || s.change, state: up ? 'ok' : 'broken', failing: true });
   }
@@ -158,7 +161,8 @@ export function renderImpactMarkdown(report: ImpactReport, options: { maxEdges?:
     for (const n of site.notes) out.push(`- _${md(n)}_`);
     if (site.failed.length || site.notes.length) out.push('');
   }
-  return `${noReferences(out.join('\n').trimEnd())}\n`;
+  // Every piece of text from configs or Batfish went through md(); the mermaid block escapes its own.
+  return `${out.join('\n').trimEnd()}\n`;
 }
 
 const RULES: Record<ImpactPart, string> = {
