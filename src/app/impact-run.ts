@@ -10,6 +10,8 @@ import { buildImpactReport, IMPACT_PARTS, IMPACT_QUESTIONS, siteImpact, type Imp
 import { filterChanges } from '../check/impact/changes.js';
 import { namedIpNodes, resolveNamedIps } from '../check/impact/names.js';
 import { BatfishUnreachableError, ExitCode, InputError, NetqError, toNetqError } from '../errors.js';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { NETQ_VERSION } from '../version.js';
 import { baseSnapshot, ReportPaths, siteContext, type CheckBase } from './check-run.js';
 import { fanOut } from './fan-out.js';
@@ -55,6 +57,10 @@ export async function runImpact(provider: BatfishProvider, request: ImpactReques
   });
 }
 
+function emptySite(site: string, dir: string, network: string | null, snapshot: string | null): SiteImpact {
+  return { site, dir, network, snapshot, baseSnapshot: null, error: null, flows: [], routes: [], sessions: [], edges: [], ips: [], filters: [], failed: [], notes: [] };
+}
+
 async function failedSite(source: SnapshotSource, site: PreparedSnapshot | undefined, error: NetqError, paths: ReportPaths, cwd: string): Promise<SiteImpact> {
   const dir = site ? site.location.dir : source.kind === 'dir' ? source.dir : `${source.regionsDir}/${source.region}/${source.site}`;
   return {
@@ -92,12 +98,18 @@ async function impactOfSite(
 ): Promise<SiteImpact> {
   const name = sourceName(source);
   const dirFromCwd = await paths.of(site.location.dir);
-  const base = await baseOf(source, site, request, deps, name);
+  const b = request.base;
+  // With --all and a regions folder as the base, a site the folder lacks is new, as at a git ref.
+  const missingDir = b.kind === 'dir' && request.sources.length > 1 && source.kind === 'site' && !existsSync(path.join(path.resolve(deps.cwd, b.dir), source.region, source.site));
+  const base = missingDir ? { prepared: undefined, dispose: async () => {} } : await baseOf(source, site, request, deps, name);
   try {
     if (!base.prepared) {
-      throw new InputError(`${name} is not in the base (${describeBase(request.base)}): a new site has nothing to compare with`, {
-        hint: 'netq check shows what a new site holds; impact compares a site with its earlier self',
-      });
+      // A merge request that adds a site is no error: the report says the site is new.
+      return {
+        ...emptySite(name, dirFromCwd, site.network, site.snapshot),
+        newSite: true,
+        notes: [`${name} is new: the base (${describeBase(b)}) has no such site, so there is nothing to compare it with (netq check shows what it holds)`],
+      };
     }
     const reference = base.prepared;
     const run = await SiteRun.open(batfish, site, reference, request, deps);

@@ -206,8 +206,13 @@ describe('a site the base does not have', () => {
     const report = JSON.parse(run.stdout) as { checks: Array<{ status: string; error: { message: string } | null }> };
     assert.deepEqual(report.checks.map((c) => c.status), ['skipped']);
     assert.match(report.checks[0]!.error!.message, /lab\/new is new: the base \(HEAD~1\) has no such site/);
-    const impact = await netq(['impact', '-r', 'lab', '-s', 'new', '--base-ref', 'HEAD~1']);
-    assert.equal(impact.code, 2, impact.stderr);
-    assert.match(impact.stdout, /could not compare: lab\/new is not in the base \(git ref HEAD~1\)/);
+    // netq impact says the site is new: no error, no "no change".
+    const impact = await netq(['impact', '-r', 'lab', '-s', 'new', '--base-ref', 'HEAD~1', '-f', 'json']);
+    assert.equal(impact.code, 0, impact.stderr);
+    const doc = JSON.parse(impact.stdout) as { empty: boolean; sites: Array<{ newSite?: boolean; notes: string[] }> };
+    assertValid('netq-impact.schema.json', doc);
+    assert.equal(doc.empty, false);
+    assert.equal(doc.sites[0]!.newSite, true);
+    assert.match(doc.sites[0]!.notes[0]!, /lab\/new is new: the base \(git ref HEAD~1\) has no such site/);
   });
 });

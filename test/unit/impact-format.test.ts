@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { impactAsCheckReport, impactGraph, renderImpact } from '../../src/check/impact/format.js';
+import { impactAsCheckReport, impactGraph, renderImpact, renderImpactMarkdown } from '../../src/check/impact/format.js';
 import { buildImpactReport, managementInterfaces, siteImpact, type SiteImpact } from '../../src/check/impact/report.js';
 import { validateSarif } from './check-report-readers.js';
 import { assertValid, renderDot } from './output-schemas.js';
@@ -114,6 +114,17 @@ describe('netq impact formats', () => {
     assert.match(markdown, /49152-&gt;10\.9\.0\.1/);
     assert.doesNotMatch(markdown, /&\u2060/);
     assert.match(markdown, /stroke:#c62828/);
+  });
+
+  it('a large impact fits a merge-request comment: rows capped per kind, the text cut at a line with its code blocks closed', () => {
+    const many = site({ routes: Array.from({ length: 3000 }, (_, i) => ({ ...site().routes[0]!, network: `10.${i >> 8}.${i & 255}.0/24` })) });
+    const markdown = renderImpact(report([many]), 'markdown').text;
+    assert.ok(markdown.length <= 60_000, String(markdown.length));
+    assert.match(markdown, /and 2960 more: the json format has every change/);
+    const tiny = renderImpactMarkdown(report([many]), { maxChars: 1500 });
+    assert.ok(tiny.length <= 1500);
+    assert.equal((tiny.match(/^```/gm) ?? []).length % 2, 0);
+    assert.match(tiny, /The comment was cut here to fit/);
   });
 
   it('the picture draws the changed session red, the removed link once, and the lost flows to where they stop; DOT renders', () => {

@@ -94,7 +94,7 @@ export function renderImpactTable(report: ImpactReport, terminal: TerminalInfo):
     }
     for (const f of site.failed) out.push(`${PART_TITLES[f.part]}: unknown, ${f.question} failed: ${printable(f.message)}`);
     for (const n of site.notes) out.push(`note: ${printable(n)}`);
-    if (!site.error && !site.failed.length && IMPACT_PARTS.every((p) => site[p].length === 0)) out.push('No change on this site.');
+    if (!site.error && !site.newSite && !site.failed.length && IMPACT_PARTS.every((p) => site[p].length === 0)) out.push('No change on this site.');
     out.push('');
   }
   return `${out.join('\n').trimEnd()}\n`;
@@ -137,7 +137,7 @@ export function impactGraph(site: SiteImpact): SessionEdge[] {
 const bare = (value: string): string => value.replace(/\[.*$/, '');
 
 /** Markdown for a merge-request comment: a summary, a picture per site, a table per kind of change. */
-export function renderImpactMarkdown(report: ImpactReport, options: { maxEdges?: number } = {}): string {
+export function renderImpactMarkdown(report: ImpactReport, options: { maxEdges?: number; maxChars?: number } = {}): string {
   const out: string[] = ['## netq impact', ''];
   if (impactIsEmpty(report)) return `${out.join('\n')}${md(emptyImpactLine(report))}\n`;
   const s = report.summary;
@@ -154,7 +154,8 @@ export function renderImpactMarkdown(report: ImpactReport, options: { maxEdges?:
       if (!rows.length) continue;
       const names = Object.keys(rows[0]!);
       out.push(`**${PART_TITLES[part]}** (${rows.length})`, '', `| ${names.map(md).join(' | ')} |`, `|${names.map(() => ' --- |').join('')}`);
-      for (const r of rows) out.push(`| ${names.map((n) => md(r[n] ?? '')).join(' | ')} |`);
+      for (const r of rows.slice(0, MARKDOWN_ROWS)) out.push(`| ${names.map((n) => md(r[n] ?? '')).join(' | ')} |`);
+      if (rows.length > MARKDOWN_ROWS) out.push('', `_and ${rows.length - MARKDOWN_ROWS} more: the json format has every change_`);
       out.push('');
     }
     for (const f of site.failed) out.push(`- ${md(`${PART_TITLES[f.part]}: unknown, ${f.question} failed: ${f.message}`)}`);
@@ -162,7 +163,21 @@ export function renderImpactMarkdown(report: ImpactReport, options: { maxEdges?:
     if (site.failed.length || site.notes.length) out.push('');
   }
   // Every piece of text from configs or Batfish went through md(); the mermaid block escapes its own.
-  return `${out.join('\n').trimEnd()}\n`;
+  return fitComment(`${out.join('\n').trimEnd()}\n`, options.maxChars ?? MARKDOWN_MAX_CHARS);
+}
+
+/** Rows of one kind of change a comment shows; GitHub refuses a comment over 65 536 characters. */
+const MARKDOWN_ROWS = 40;
+const MARKDOWN_MAX_CHARS = 60_000;
+
+/** The comment cut at a line to `max` characters, a code block it cuts into closed, and a note of the cut. */
+function fitComment(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const note = '\n_The comment was cut here to fit: the json format has every change._\n';
+  let cut = text.slice(0, Math.max(0, max - note.length - 8));
+  cut = cut.slice(0, cut.lastIndexOf('\n') + 1);
+  const fences = (cut.match(/^```/gm) ?? []).length;
+  return `${cut}${fences % 2 ? '```\n' : ''}${note}`;
 }
 
 const RULES: Record<ImpactPart, string> = {

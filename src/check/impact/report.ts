@@ -62,6 +62,8 @@ export interface SiteImpact {
   failed: Array<{ part: ImpactPart; question: string; message: string; exitCode: number }>;
   /** What the reader must know to read the rest (e.g. management interfaces left out). */
   notes: string[];
+  /** The base has no such site: nothing was compared (a site the change adds). */
+  newSite?: boolean;
 }
 
 export interface ImpactReport {
@@ -171,5 +173,5 @@ export function buildImpactReport(input: Pick<ImpactReport, 'netqVersion' | 'bat
 
 /** Whether a report holds no change at all (and nothing failed). */
 export function impactIsEmpty(report: ImpactReport): boolean {
-  return report.error === null && report.summary.changes === 0 && report.summary.failed === 0;
+  return report.error === null && report.summary.changes === 0 && report.summary.failed === 0 && !report.sites.some((s) => s.newSite);
 }
