@@ -46,7 +46,7 @@ export async function runImpact(provider: BatfishProvider, request: ImpactReques
   const stopped = outcomes.find((o) => o.error instanceof BatfishUnreachableError)?.error;
   if (stopped) throw stopped;
   const sites = await Promise.all(
-    outcomes.map(async ({ source, site, value, error }) => value ?? failedSite(source, site, error ?? new NetqError('not compared', ExitCode.internal), paths, deps.cwd)),
+    outcomes.map(async ({ source, site, value, error }) => value ?? failedSite(source, site, error ?? new NetqError('not compared', ExitCode.internal), paths)),
   );
   const b = request.base;
   return buildImpactReport({
@@ -61,24 +61,10 @@ function emptySite(site: string, dir: string, network: string | null, snapshot: 
   return { site, dir, network, snapshot, baseSnapshot: null, error: null, flows: [], routes: [], sessions: [], edges: [], ips: [], filters: [], failed: [], notes: [] };
 }
 
-async function failedSite(source: SnapshotSource, site: PreparedSnapshot | undefined, error: NetqError, paths: ReportPaths, cwd: string): Promise<SiteImpact> {
-  const dir = site ? site.location.dir : source.kind === 'dir' ? source.dir : `${source.regionsDir}/${source.region}/${source.site}`;
-  return {
-    site: sourceName(source),
-    dir: await paths.of(site ? dir : `${cwd}/${dir}`.replace(/^\/\//, '/')),
-    network: site?.network ?? null,
-    snapshot: site?.snapshot ?? null,
-    baseSnapshot: null,
-    error: { message: error.message, exitCode: error.exitCode },
-    flows: [],
-    routes: [],
-    sessions: [],
-    edges: [],
-    ips: [],
-    filters: [],
-    failed: [],
-    notes: [],
-  };
+async function failedSite(source: SnapshotSource, site: PreparedSnapshot | undefined, error: NetqError, paths: ReportPaths): Promise<SiteImpact> {
+  const dir = site ? site.location.dir : source.kind === 'dir' ? source.dir : path.join(source.regionsDir, source.region, source.site);
+  const shown = await paths.of(dir);
+  return { ...emptySite(sourceName(source), shown, site?.network ?? null, site?.snapshot ?? null), error: { message: error.message, exitCode: error.exitCode } };
 }
 
 /** The base of one site, prepared (undefined: the base has no such site), and how to clean up after. */

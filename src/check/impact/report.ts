@@ -4,7 +4,7 @@
  * filter) it comes from. Plain data and pure functions; the formats are in format.ts.
  */
 import { isObject, type TableAnswer } from '../../batfish/answer.js';
-import { nodeFile, filterLineLocation } from '../kinds/impact.js';
+import { filterLineLocation, lastNode, nodeFile } from '../kinds/impact.js';
 import type { SiteContext } from '../kinds/types.js';
 import type { FindingLocation, RunError } from '../model.js';
 import { filterChanges, flowChanges, routeChanges, tableChanges, type FlowChange, type RouteChange, type RowChange } from './changes.js';
@@ -116,7 +116,7 @@ export function siteImpact(
   base: SiteContext | undefined,
 ): SiteImpact {
   const notes: string[] = [];
-  const flows = answers.flows ? flowChanges(answers.flows).map(({ afterTraces, ...c }) => ({ ...c, location: nodeFile(head, stopNode(afterTraces, c.start)) })) : [];
+  const flows = answers.flows ? flowChanges(answers.flows).map(({ afterTraces, ...c }) => ({ ...c, location: nodeFile(head, lastNode({ afterTraces }, nodeOf(c.start))) })) : [];
   const routes = answers.routes ? routeChanges(answers.routes).map((r) => ({ ...r, location: nodeFile(head, r.node) })) : [];
   const rows = (part: 'sessions' | 'edges' | 'ips', nodeColumn: string): RowImpact[] => {
     const answer = answers[part];
@@ -140,16 +140,6 @@ export function siteImpact(
       }))
     : [];
   return { ...header, error: null, flows, routes, sessions, edges, ips, filters, failed, notes };
-}
-
-/** The node a changed flow now stops at: the last hop of its first trace after the change, else where it starts. */
-function stopNode(traces: unknown[], start: string): string {
-  for (const trace of traces) {
-    if (!isObject(trace) || !Array.isArray(trace.hops) || trace.hops.length === 0) continue;
-    const hop = trace.hops[trace.hops.length - 1];
-    if (isObject(hop) && isObject(hop.node) && typeof hop.node.name === 'string') return hop.node.name;
-  }
-  return start.replace(/\[.*$/, '');
 }
 
 /** `r1[Gi0/0]` → `r1`; a plain node name stays. */

@@ -40,7 +40,7 @@ export function nodeFile(site: SiteContext, node: string): FindingLocation | nul
 }
 
 /** The node a flow was last seen on after the change (where it is dropped), else its start node. */
-function lastNode(change: FlowChange, fallback: string): string {
+export function lastNode(change: Pick<FlowChange, 'afterTraces'>, fallback: string): string {
   for (const trace of change.afterTraces) {
     if (!isObject(trace) || !Array.isArray(trace.hops) || trace.hops.length === 0) continue;
     const hop = trace.hops[trace.hops.length - 1];
